@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "datamap",
+    products: [
+        .executable(name: "datamap", targets: ["datamap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The C boundary: libxml2 as a system library. Only `LibXML` imports it.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Owns every libxml2 pointer: safe parsing, XSD validation, a Swift-value tree out.
+        .target(name: "LibXML", dependencies: ["CLibXML2"]),
+        // The pure core: records, return format, anonymiser, pipeline, reporters. Prints nothing.
+        .target(
+            name: "DataMapCore",
+            dependencies: [
+                "LibXML",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/return-v1.xsd")]
+        ),
+        // The SQLite store behind the core's `Store` protocol.
+        .target(
+            name: "DataMapStore",
+            dependencies: [
+                "DataMapCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The command line: the only place that prints or chooses an exit code.
+        .executableTarget(
+            name: "datamap",
+            dependencies: [
+                "DataMapCore",
+                "DataMapStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DataMapTests",
+            dependencies: ["DataMapCore", "DataMapStore", "LibXML", "datamap"]
+        ),
+    ]
+)
+
+// Strict settings for every target in one place.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,213 @@
+import Crypto
+import Foundation
+
+/// The study's secret. Pseudonyms are keyed with it, so someone holding the published data map
+/// and a list of candidate names still cannot recompute who is who.
+public struct StudyKey: Sendable, Equatable {
+    public static let byteCount = 32
+    private let bytes: Data
+
+    public init?(bytes: Data) {
+        guard bytes.count == Self.byteCount else { return nil }
+        self.bytes = bytes
+    }
+
+    var key: SymmetricKey { SymmetricKey(data: bytes) }
+
+    /// A new key from the random source the caller supplies (the system's in production).
+    public static func generate(using random: inout some RandomNumberGenerator) -> (StudyKey, Data) {
+        var bytes = Data(count: byteCount)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max, using: &random) }
+        return (StudyKey(bytes: bytes)!, bytes)
+    }
+
+    /// Identifies the key without revealing it, so the store can tell when the key changed.
+    public var fingerprint: String {
+        SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func == (lhs: StudyKey, rhs: StudyKey) -> Bool { lhs.fingerprint == rhs.fingerprint }
+}
+
+/// Turns a person into the same token wherever they appear: HMAC-SHA256 over a normalised identity.
+public struct Pseudonymiser: Sendable {
+    let key: StudyKey
+
+    public init(key: StudyKey) {
+        self.key = key
+    }
+
+    /// `P-` and eight hex digits. The name is the identity when there is one, so a person who
+    /// gives an email in one return and not in another still gets one token; failing a name,
+    /// the email, then the phone number.
+    public func pseudonym(for respondent: Respondent) -> String {
+        let identity: String
+        let name = Self.normalisedName(respondent.name)
+        if !name.isEmpty {
+            identity = "name:" + name
+        } else if let email = respondent.email?.trimmed.lowercased(), !email.isEmpty {
+            identity = "email:" + email
+        } else {
+            identity = "phone:" + IdentityScrubber.phoneDigits(respondent.phone ?? "")
+        }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(identity.utf8), using: key.key)
+        return "P-" + mac.prefix(4).map { String(format: "%02X", $0) }.joined()
+    }
+
+    /// Folds case, accents, titles and spacing, so "Dr Siân ap Rhys" and "sian ap rhys" match.
+    static func normalisedName(_ name: String) -> String {
+        IdentityScrubber.nameWords(name).map { $0.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+            .joined(separator: " ")
+    }
+}
+
+/// Removes a return's own known identifiers (its respondent's name, email and phone) from
+/// every free-text field, and any email address at all. Recognising people who are only
+/// mentioned in prose is the job of the full recogniser set, a later stage.
+public struct IdentityScrubber: Sendable {
+    private let pseudonym: String
+    private let fullName: String
+    private let nameWords: [String]
+    private let email: String?
+    private let phoneDigits: String?
+
+    static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr",
+                                      "councillor", "rev", "sir", "dame"]
+    /// Welsh patronymic and common surname particles: part of a name, never a name alone.
+    static let particles: Set<String> = ["ap", "ab", "ferch", "verch", "de", "van", "von", "der", "la", "le", "da", "di", "bin", "bint"]
+
+    public init(respondent: Respondent, pseudonym: String) {
+        self.pseudonym = pseudonym
+        fullName = respondent.name.trimmed
+        nameWords = Self.nameWords(respondent.name).filter {
+            $0.count >= 2 && !Self.particles.contains($0.lowercased())
+        }
+        email = respondent.email?.trimmed.nilIfEmpty
+        let digits = Self.phoneDigits(respondent.phone ?? "")
+        phoneDigits = digits.count >= 7 ? digits : nil
+    }
+
+    /// The words of a name without titles or punctuation: "Dr. Siân ap Rhys-Jones" gives
+    /// ["Siân", "ap", "Rhys-Jones"] and, for matching alone, the hyphen parts too.
+    static func nameWords(_ name: String) -> [String] {
+        name.split(whereSeparator: { $0.isWhitespace || $0 == "," })
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".()\"")) }
+            .filter { !$0.isEmpty && !titles.contains($0.lowercased()) }
+    }
+
+    /// National form: "+44 (0)7700 900123" and "07700 900123" both give "07700900123".
+    static func phoneDigits(_ phone: String) -> String {
+        var digits = phone.filter(\.isASCII).filter(\.isNumber)
+        if digits.hasPrefix("440") { digits = "0" + digits.dropFirst(3) }
+        else if digits.hasPrefix("44") && phone.contains("+") { digits = "0" + digits.dropFirst(2) }
+        return digits
+    }
+
+    public func scrub(_ text: String) -> String {
+        var result = text
+        result = replace(Self.emailPattern, in: result) { _ in "[EMAIL]" }
+        if let email { result = result.replacingOccurrences(of: email, with: "[EMAIL]", options: .caseInsensitive) }
+        if let phoneDigits {
+            result = replace(Self.phonePattern, in: result) { candidate in
+                Self.phoneDigits(candidate) == phoneDigits ? "[PHONE]" : nil
+            }
+        }
+        if !fullName.isEmpty {
+            result = result.replacingOccurrences(of: fullName, with: pseudonym,
+                                                 options: [.caseInsensitive, .diacriticInsensitive])
+        }
+        for word in nameWords.sorted(by: { $0.count > $1.count }) {
+            result = replaceWord(word, in: result, caseSensitive: true)
+            for part in word.split(separator: "-") where part.count >= 3 && part != Substring(word) {
+                result = replaceWord(String(part), in: result, caseSensitive: true)
+            }
+        }
+        return result
+    }
+
+    /// For file names, where names are often lower-case: "jane-jones-return.xml".
+    public func scrubPath(_ path: String) -> String {
+        var result = scrub(path)
+        for word in nameWords where word.count >= 3 {
+            for part in word.split(separator: "-") where part.count >= 3 {
+                result = replaceWord(String(part), in: result, caseSensitive: false)
+            }
+        }
+        return result
+    }
+
+    /// Whole-word replacement; capitalised matching keeps "will" and "rose" safe in prose.
+    private func replaceWord(_ word: String, in text: String, caseSensitive: Bool) -> String {
+        var options: String.CompareOptions = [.diacriticInsensitive]
+        if !caseSensitive { options.insert(.caseInsensitive) }
+        var result = ""
+        var rest = text[...]
+        while let range = rest.range(of: word, options: options) {
+            let before = range.lowerBound == rest.startIndex ? (result.last) : rest[rest.index(before: range.lowerBound)]
+            let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
+            let bounded = !(before?.isLetter ?? false) && !(after?.isLetter ?? false)
+            result += rest[..<range.lowerBound]
+            result += bounded ? pseudonym : String(rest[range])
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+
+    private func replace(_ pattern: NSRegularExpression, in text: String, with replacement: (String) -> String?) -> String {
+        let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
+        guard !matches.isEmpty else { return text }
+        var result = text
+        for match in matches.reversed() {
+            guard let range = Range(match.range, in: result) else { continue }
+            if let new = replacement(String(result[range])) { result.replaceSubrange(range, with: new) }
+        }
+        return result
+    }
+
+    static let emailPattern = try! NSRegularExpression(
+        pattern: #"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
+    static let phonePattern = try! NSRegularExpression(
+        pattern: #"\+?\(?\d[\d\s()-]{5,}\d"#)
+}
+
+/// The anonymise stage: a `Return` in, an `AnonymisedReturn` out, with no identity left in it.
+public struct Anonymiser: Sendable {
+    let pseudonymiser: Pseudonymiser
+
+    public init(key: StudyKey) {
+        pseudonymiser = Pseudonymiser(key: key)
+    }
+
+    public func anonymise(_ record: Return) -> AnonymisedReturn {
+        let token = pseudonymiser.pseudonym(for: record.respondent)
+        let scrubber = IdentityScrubber(respondent: record.respondent, pseudonym: token)
+        let s = scrubber.scrub
+        let source = scrubber.scrubPath(record.source)
+        let activities = record.activities.map { activity in
+            var copy = activity
+            copy.name = s(activity.name)
+            copy.description = activity.description.map(s)
+            copy.extent?.note = activity.extent?.note.map(s)
+            copy.timescale?.phrase = activity.timescale?.phrase.map(s)
+            copy.targetGroup = activity.targetGroup.map(s)
+            copy.partners = activity.partners.map(s)
+            copy.funding = activity.funding.map(s)
+            copy.evaluation?.evaluator = activity.evaluation?.evaluator.map(s)
+            copy.evaluation?.measures = activity.evaluation?.measures.map(s) ?? []
+            copy.evaluation?.note = activity.evaluation?.note.map(s)
+            copy.outcomes = activity.outcomes.map(s)
+            copy.documents = activity.documents.map(s)
+            copy.provenance.file = source
+            return copy
+        }
+        let answers = record.answers.map { answer in
+            var copy = answer
+            copy.text = s(answer.text)
+            return copy
+        }
+        return AnonymisedReturn(
+            source: source, organisation: record.organisation, respondent: token,
+            anonymity: record.consent.anonymity, submitted: record.submitted, language: record.language,
+            answers: answers, activities: activities)
+    }
+}

@@ -1,0 +1,239 @@
+import Crypto
+import Foundation
+
+public enum BuildStage: String, Sendable, CaseIterable {
+    case ingest, anonymise, aggregate, validate, write
+}
+
+/// Progress for whoever is watching; the core never prints it itself.
+public enum BuildEvent: Sendable, Equatable {
+    case stageStarted(BuildStage)
+    case advanced(BuildStage, done: Int, total: Int)
+}
+
+public enum BuildError: Error, Equatable, CustomStringConvertible {
+    case inbox(String)
+    case store(String)
+    case output(name: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .inbox(let reason): "cannot list inbox/: \(reason)"
+        case .store(let reason): "the study store failed: \(reason)"
+        case .output(let name, let reason): "cannot write outbox/\(name): \(reason)"
+        }
+    }
+}
+
+public struct BuildSummary: Sendable, Equatable {
+    public var added = 0
+    public var replaced = 0
+    public var unchanged = 0
+    public var removed = 0
+    public var returns = 0
+    public var activities = 0
+    /// Every return currently refused, with the reasons; sorted by location.
+    public var rejections: [Diagnostic] = []
+    public var rejectedFiles = 0
+    public var outputs: [String] = []
+}
+
+/// ingest → anonymise → aggregate → validate → write, for one study.
+public struct Builder: Sendable {
+    /// Bump when reading or anonymising changes, so stored records are rebuilt from the inbox.
+    public static let pipelineVersion = 1
+    /// A return is a few hundred kilobytes at most; far larger files are refused unread.
+    public static let maximumReturnSize = 64 * 1024 * 1024
+
+    let fileSystem: any StudyFileSystem
+    let store: any Store
+    let reader: ReturnReader
+    let anonymiser: Anonymiser
+    let keyFingerprint: String
+
+    public init(fileSystem: any StudyFileSystem, store: any Store, reader: ReturnReader, key: StudyKey) {
+        self.fileSystem = fileSystem
+        self.store = store
+        self.reader = reader
+        self.anonymiser = Anonymiser(key: key)
+        self.keyFingerprint = key.fingerprint
+    }
+
+    public func run(progress: @escaping @Sendable (BuildEvent) -> Void = { _ in }) throws(BuildError) -> BuildSummary {
+        var summary = BuildSummary()
+        progress(.stageStarted(.ingest))
+        let entries: [InboxEntry]
+        do { entries = try fileSystem.inboxEntries().sorted { $0.path < $1.path } } catch {
+            throw .inbox(String(describing: error))
+        }
+        let stamp = PipelineStamp(pipelineVersion: Self.pipelineVersion, keyFingerprint: keyFingerprint)
+        let stored: [String: String]
+        let storedStamp: PipelineStamp?
+        do {
+            stored = try store.contentHashes()
+            storedStamp = try store.stamp()
+        } catch { throw .store(String(describing: error)) }
+        let known = storedStamp == stamp ? stored : [:]
+
+        let results = ingest(entries, known: known, progress: progress)
+        // The first path in sort order owns each content, so a clean build and an incremental
+        // one agree on which copy of a duplicated return counts.
+        var owner: [String: String] = [:]
+        for (entry, result) in zip(entries, results) {
+            if let hash = result.contentHash, owner[hash] == nil { owner[hash] = entry.path }
+        }
+        var upserts: [SourceRecord] = []
+        for (entry, result) in zip(entries, results) {
+            if let hash = result.contentHash, let original = owner[hash], original != entry.path {
+                let record = duplicate(path: entry.path, hash: hash, of: original)
+                if stored[entry.path] == record.contentHash { summary.unchanged += 1; continue }
+                if stored[entry.path] == nil { summary.added += 1 } else { summary.replaced += 1 }
+                upserts.append(record)
+                continue
+            }
+            switch result {
+            case .unchanged:
+                summary.unchanged += 1
+            case .read(let record):
+                if stored[entry.path] == nil { summary.added += 1 } else { summary.replaced += 1 }
+                upserts.append(record)
+            }
+        }
+        let present = Set(entries.map(\.path))
+        let deletions = stored.keys.filter { !present.contains($0) }.sorted()
+        summary.removed = deletions.count
+
+        let sources: [SourceRecord]
+        do {
+            try store.apply(upserts: upserts, deletions: deletions, stamp: stamp)
+            sources = try store.sources()
+        } catch { throw .store(String(describing: error)) }
+
+        progress(.stageStarted(.aggregate))
+        var returns: [AnonymisedReturn] = []
+        for source in sources {
+            switch source.outcome {
+            case .ingested(let record): returns.append(record)
+            case .rejected(let diagnostics):
+                summary.rejections += diagnostics
+                summary.rejectedFiles += 1
+            }
+        }
+        summary.rejections.sort { $0.location < $1.location }
+        let dataMap = DataMap(returns: returns)
+        summary.returns = returns.count
+        summary.activities = dataMap.rows.count
+
+        progress(.stageStarted(.write))
+        let outputs: [(String, Data)] = [
+            ("datamap.csv", DataMapCSV.render(dataMap)),
+            ("datamap.json", DataMapJSON.render(dataMap)),
+            ("answers.csv", AnswersCSV.render(dataMap)),
+            ("rejected.csv", RejectedCSV.render(summary.rejections)),
+        ]
+        for (name, data) in outputs {
+            do { try fileSystem.writeOutput(name, contents: data) } catch {
+                throw .output(name: name, reason: String(describing: error))
+            }
+            summary.outputs.append("outbox/" + name)
+        }
+        return summary
+    }
+
+    private enum IngestResult: Sendable {
+        case unchanged(hash: String)
+        case read(SourceRecord)
+
+        var contentHash: String? {
+            switch self {
+            case .unchanged(let hash): hash
+            case .read(let record): record.contentHash.isEmpty ? nil : record.contentHash
+            }
+        }
+    }
+
+    /// Reads, hashes, parses and anonymises every new or changed file, spread across the cores.
+    private func ingest(_ entries: [InboxEntry], known: [String: String],
+                        progress: @escaping @Sendable (BuildEvent) -> Void) -> [IngestResult] {
+        let results = ResultSlots<IngestResult>(count: entries.count)
+        let counter = ResultSlots<Int>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
+            results[index] = ingestOne(entries[index], known: known)
+            let done = counter.increment()
+            progress(.advanced(.ingest, done: done, total: entries.count))
+        }
+        return results.values()
+    }
+
+    private func ingestOne(_ entry: InboxEntry, known: [String: String]) -> IngestResult {
+        func rejected(_ code: Diagnostic.Code, _ message: String, hash: String = "") -> IngestResult {
+            .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .rejected([
+                Diagnostic(code: code, location: SourceLocation(file: entry.path, line: 1, column: 1), message: message),
+            ])))
+        }
+        switch entry.kind {
+        case .symbolicLink:
+            return rejected(.symlink, "this is a symbolic link; datamap reads only regular files inside inbox/")
+        case .unreadable:
+            return rejected(.unreadable, "this entry is not a regular readable file")
+        case .file(let size) where size > Self.maximumReturnSize:
+            return rejected(.tooLarge, "the file is \(size / (1024 * 1024)) MB; the limit is \(Self.maximumReturnSize / (1024 * 1024)) MB")
+        case .file:
+            break
+        }
+        let data: Data
+        do { data = try fileSystem.read(entry.path) } catch {
+            return rejected(.unreadable, "the file could not be read")
+        }
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        if known[entry.path] == hash { return .unchanged(hash: hash) }
+        guard entry.path.lowercased().hasSuffix(".xml") else {
+            return rejected(.unsupported, "'\(Self.fileExtension(entry.path))' files are not returns datamap can read yet", hash: hash)
+        }
+        switch reader.read(data, source: entry.path) {
+        case .success(let record):
+            return .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .ingested(anonymiser.anonymise(record))))
+        case .failure(let rejection):
+            return .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .rejected(rejection.diagnostics)))
+        }
+    }
+
+    /// A second copy of a return would count its activities twice. Its stored hash is marked,
+    /// so that once it is no longer a copy it is read again.
+    private func duplicate(path: String, hash: String, of original: String) -> SourceRecord {
+        SourceRecord(path: path, contentHash: "duplicate:" + hash, outcome: .rejected([
+            Diagnostic(code: .duplicate, location: SourceLocation(file: path, line: 1, column: 1),
+                       message: "this file has the same content as \(original)"),
+        ]))
+    }
+
+    static func fileExtension(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "(no extension)" }
+        return String(name[dot...])
+    }
+}
+
+/// Fixed slots written from concurrent iterations, each slot by exactly one.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    func values() -> [Value] { lock.withLock { storage.map { $0! } } }
+}
+
+extension ResultSlots where Value == Int {
+    func increment() -> Int {
+        lock.withLock {
+            storage[0] = (storage[0] ?? 0) + 1
+            return storage[0]!
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// A place in a source file, 1-based, as editors count.
+public struct SourceLocation: Codable, Sendable, Hashable, Comparable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+    }
+}
+
+/// A finding about an input, shaped like a compiler diagnostic: where, what, and what to do.
+///
+/// Messages never quote the input's content, because that content may identify a person.
+public struct Diagnostic: Codable, Sendable, Hashable {
+    public enum Severity: String, Codable, Sendable, Hashable { case error, warning, note }
+
+    /// Why a return was refused; stable identifiers that scripts and `rejected.csv` can rely on.
+    public enum Code: String, Codable, Sendable, Hashable, CaseIterable {
+        case malformed = "malformed-xml"
+        case schema = "schema"
+        case encoding = "encoding"
+        case forbidden = "forbidden-construct"
+        case empty = "empty-file"
+        case consent = "no-consent"
+        case unsupported = "unsupported-file"
+        case unreadable = "unreadable-file"
+        case tooLarge = "too-large"
+        case symlink = "symbolic-link"
+        case duplicate = "duplicate-content"
+    }
+
+    public var severity: Severity
+    public var code: Code
+    public var location: SourceLocation
+    public var message: String
+    public var hint: String
+
+    public init(severity: Severity = .error, code: Code, location: SourceLocation, message: String, hint: String? = nil) {
+        self.severity = severity
+        self.code = code
+        self.location = location
+        self.message = message
+        self.hint = hint ?? code.defaultHint
+    }
+}
+
+extension Diagnostic.Code {
+    /// What the person holding the file should do next.
+    public var defaultHint: String {
+        switch self {
+        case .malformed:
+            "fix the XML at this point (an XML-aware editor shows the mismatch), then run 'datamap build' again"
+        case .schema:
+            "the return format is described in docs/return-format.md; correct this element or attribute"
+        case .encoding:
+            "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8) and run 'datamap build' again"
+        case .forbidden:
+            "remove the DOCTYPE or entity declaration; returns never need one"
+        case .empty:
+            "the file has no content: export the return again, or move it out of inbox/"
+        case .consent:
+            "a return without consent cannot be used; move it out of inbox/ or record consent given=\"true\""
+        case .unsupported:
+            "datamap reads .xml returns; convert the file, or move it out of inbox/"
+        case .unreadable:
+            "check the file's permissions (it must be readable by you), then run 'datamap build' again"
+        case .tooLarge:
+            "a single return this large is almost certainly not a return; check the file"
+        case .duplicate:
+            "the same return is in inbox/ twice; only the first copy (in name order) is used, so remove the other"
+        case .symlink:
+            "copy the file itself into inbox/; links are not followed, so nothing outside inbox/ is read"
+        }
+    }
+}
+
+extension Diagnostic {
+    /// `inbox/a.xml:3:7: error: message [code]` and an indented hint, like a compiler.
+    public var rendered: String {
+        "\(location.file):\(location.line):\(location.column): \(severity.rawValue): \(message) [\(code.rawValue)]\n"
+            + "    hint: \(hint)"
+    }
+}
+
+/// Why one input was refused: one or more located diagnostics.
+public struct Rejection: Error, Sendable, Equatable {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+}

@@ -1,0 +1,277 @@
+import Foundation
+
+/// A date as precise as the respondent gave it: "2018", "2018-04" or "2018-04-01".
+/// People say "from April 2017", so inventing a day would be a false precision.
+public struct PartialDate: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int?
+    public var day: Int?
+
+    public init(year: Int, month: Int? = nil, day: Int? = nil) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses the XSD forms `YYYY`, `YYYY-MM` and `YYYY-MM-DD`, ignoring any time-zone suffix.
+    public init?(_ text: String) {
+        var core = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if core.hasSuffix("Z") { core.removeLast() }
+        if core.count > 10, let sign = core.lastIndex(where: { $0 == "+" || $0 == "-" }),
+           core.distance(from: core.startIndex, to: sign) >= 4, core[sign...].contains(":") {
+            core = String(core[..<sign])
+        }
+        let parts = core.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count), parts[0].count == 4, let year = Int(parts[0]) else { return nil }
+        let numbers = parts.dropFirst().map { $0.count == 2 ? Int($0) : nil }
+        guard !numbers.contains(where: { $0 == nil }) else { return nil }
+        let month = numbers.first ?? nil
+        let day = numbers.count > 1 ? numbers[1] : nil
+        if let month, !(1...12).contains(month) { return nil }
+        if let day, !(1...31).contains(day) { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    public var description: String {
+        var text = String(format: "%04d", year)
+        if let month { text += String(format: "-%02d", month) }
+        if let day { text += String(format: "-%02d", day) }
+        return text
+    }
+
+    /// Orders by the earliest moment each date could mean.
+    public static func < (lhs: PartialDate, rhs: PartialDate) -> Bool {
+        (lhs.year, lhs.month ?? 0, lhs.day ?? 0) < (rhs.year, rhs.month ?? 0, rhs.day ?? 0)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = PartialDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a partial date"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+public struct Timescale: Codable, Sendable, Hashable {
+    public var start: PartialDate?
+    public var end: PartialDate?
+    /// An ISO 8601 duration such as `P3Y`.
+    public var duration: String?
+    /// The respondent's own words, kept because "about to start" means something a date cannot.
+    public var phrase: String?
+
+    public init(start: PartialDate? = nil, end: PartialDate? = nil, duration: String? = nil, phrase: String? = nil) {
+        self.start = start
+        self.end = end
+        self.duration = duration
+        self.phrase = phrase
+    }
+
+    /// A proper pilot runs for a predetermined period; a start date alone does not say how long.
+    public var isDefined: Bool { end != nil || duration != nil }
+}
+
+public struct Evaluation: Codable, Sendable, Hashable {
+    public var type: EvaluationType
+    public var evaluator: String?
+    public var measures: [String]
+    public var resultsDue: PartialDate?
+    public var note: String?
+
+    public init(type: EvaluationType, evaluator: String? = nil, measures: [String] = [],
+                resultsDue: PartialDate? = nil, note: String? = nil) {
+        self.type = type
+        self.evaluator = evaluator
+        self.measures = measures
+        self.resultsDue = resultsDue
+        self.note = note
+    }
+}
+
+public struct Extent: Codable, Sendable, Hashable {
+    public enum Scope: String, Codable, Sendable, Hashable { case full, part }
+    public var scope: Scope
+    public var note: String?
+
+    public init(scope: Scope, note: String? = nil) {
+        self.scope = scope
+        self.note = note
+    }
+
+    /// "full", or "part — only for assessment processes", as the report writes it.
+    public var summary: String {
+        guard let note, !note.isEmpty else { return scope.rawValue }
+        return "\(scope.rawValue) — \(note)"
+    }
+}
+
+/// Where a value came from, so a reader of the data map can go back to the source.
+public struct Provenance: Codable, Sendable, Hashable {
+    public enum Method: String, Codable, Sendable, Hashable {
+        case writtenReturn = "written-return"
+        case interview
+        case document
+    }
+
+    public var method: Method
+    /// Path relative to the study root, e.g. `inbox/conwy.xml`.
+    public var file: String
+    public var line: Int
+
+    public init(method: Method, file: String, line: Int) {
+        self.method = method
+        self.file = file
+        self.line = line
+    }
+}
+
+/// One activity as reported by one organisation: one row of the data map.
+public struct ActivityRecord: Codable, Sendable, Hashable {
+    public var theme: Theme
+    public var kind: ActivityKind
+    public var name: String
+    public var description: String?
+    public var status: ActivityStatus
+    public var extent: Extent?
+    public var timescale: Timescale?
+    public var targetGroup: String?
+    public var partners: [String]
+    public var funding: String?
+    public var evaluation: Evaluation?
+    public var outcomes: String?
+    public var documents: [String]
+    public var provenance: Provenance
+
+    public init(theme: Theme, kind: ActivityKind, name: String, description: String? = nil,
+                status: ActivityStatus, extent: Extent? = nil, timescale: Timescale? = nil,
+                targetGroup: String? = nil, partners: [String] = [], funding: String? = nil,
+                evaluation: Evaluation? = nil, outcomes: String? = nil, documents: [String] = [],
+                provenance: Provenance) {
+        self.theme = theme
+        self.kind = kind
+        self.name = name
+        self.description = description
+        self.status = status
+        self.extent = extent
+        self.timescale = timescale
+        self.targetGroup = targetGroup
+        self.partners = partners
+        self.funding = funding
+        self.evaluation = evaluation
+        self.outcomes = outcomes
+        self.documents = documents
+        self.provenance = provenance
+    }
+}
+
+public struct Organisation: Codable, Sendable, Hashable {
+    public var name: String
+    public var type: OrganisationType
+    public var region: String?
+
+    public init(name: String, type: OrganisationType, region: String? = nil) {
+        self.name = name
+        self.type = type
+        self.region = region
+    }
+}
+
+/// The person who answered. Every field identifies them, so this type never leaves ingest:
+/// the anonymiser turns it into a pseudonym before anything is stored or written.
+public struct Respondent: Sendable, Hashable {
+    public var name: String
+    public var role: String?
+    public var email: String?
+    public var phone: String?
+
+    public init(name: String, role: String? = nil, email: String? = nil, phone: String? = nil) {
+        self.name = name
+        self.role = role
+        self.email = email
+        self.phone = phone
+    }
+}
+
+public struct Consent: Codable, Sendable, Hashable {
+    public var given: Bool
+    public var anonymity: Anonymity
+
+    public init(given: Bool, anonymity: Anonymity) {
+        self.given = given
+        self.anonymity = anonymity
+    }
+}
+
+public struct Answer: Codable, Sendable, Hashable {
+    /// Don't know, Refused and Not applicable are answers too, and differ from a blank.
+    public enum NonResponse: String, Codable, Sendable, Hashable {
+        case dontKnow = "dont-know", refused, notApplicable = "not-applicable"
+    }
+
+    public var question: String
+    public var text: String
+    public var nonResponse: NonResponse?
+    public var line: Int
+
+    public init(question: String, text: String, nonResponse: NonResponse? = nil, line: Int) {
+        self.question = question
+        self.text = text
+        self.nonResponse = nonResponse
+        self.line = line
+    }
+}
+
+/// A return as read from its source, identities included. It exists only in memory during ingest.
+public struct Return: Sendable, Hashable {
+    public var source: String
+    public var organisation: Organisation
+    public var respondent: Respondent
+    public var consent: Consent
+    public var submitted: PartialDate
+    public var language: Language
+    public var answers: [Answer]
+    public var activities: [ActivityRecord]
+
+    public init(source: String, organisation: Organisation, respondent: Respondent, consent: Consent,
+                submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord]) {
+        self.source = source
+        self.organisation = organisation
+        self.respondent = respondent
+        self.consent = consent
+        self.submitted = submitted
+        self.language = language
+        self.answers = answers
+        self.activities = activities
+    }
+}
+
+/// A return after the anonymise stage: what the store keeps and every output is built from.
+public struct AnonymisedReturn: Codable, Sendable, Hashable {
+    public var source: String
+    public var organisation: Organisation
+    /// Keyed pseudonym of the respondent, e.g. `P-3FA29C1B`.
+    public var respondent: String
+    public var anonymity: Anonymity
+    public var submitted: PartialDate
+    public var language: Language
+    public var answers: [Answer]
+    public var activities: [ActivityRecord]
+
+    public init(source: String, organisation: Organisation, respondent: String, anonymity: Anonymity,
+                submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord]) {
+        self.source = source
+        self.organisation = organisation
+        self.respondent = respondent
+        self.anonymity = anonymity
+        self.submitted = submitted
+        self.language = language
+        self.answers = answers
+        self.activities = activities
+    }
+}

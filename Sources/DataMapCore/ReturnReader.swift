@@ -1,0 +1,215 @@
+import Foundation
+import LibXML
+
+/// The compiled version 1 schema, shipped inside the package.
+public enum ReturnSchema {
+    public static let namespace = "urn:x-datamap:return:1"
+
+    /// The XSD's bytes, as shipped; tests hand the same file to xmllint.
+    public static var xsd: Data {
+        get throws(ReaderSetupError) {
+            guard let url = Bundle.module.url(forResource: "return-v1", withExtension: "xsd"),
+                  let data = try? Data(contentsOf: url) else { throw ReaderSetupError.schemaMissing }
+            return data
+        }
+    }
+
+    public static func compiled() throws(ReaderSetupError) -> XMLSchema {
+        let bytes = try xsd
+        do { return try XMLSchema(xsd: bytes) } catch {
+            throw ReaderSetupError.schemaInvalid(error.message)
+        }
+    }
+}
+
+public enum ReaderSetupError: Error, Equatable, CustomStringConvertible {
+    case schemaMissing
+    case schemaInvalid(String)
+
+    public var description: String {
+        switch self {
+        case .schemaMissing: "the return schema (return-v1.xsd) is missing from the installation; rebuild datamap"
+        case .schemaInvalid(let message): "the shipped return schema does not compile: \(message)"
+        }
+    }
+}
+
+/// Reads one XML return: safe parse, schema validation, then the typed `Return`.
+public struct ReturnReader: Sendable {
+    private let schema: XMLSchema
+
+    public init(schema: XMLSchema) {
+        self.schema = schema
+    }
+
+    /// - Parameter source: the path relative to the study root, used in provenance and diagnostics.
+    public func read(_ data: Data, source: String) -> Result<Return, Rejection> {
+        switch SafeXMLParser.parse(data, schema: schema) {
+        case .failure(let problems):
+            return .failure(Rejection(problems.all.map { Self.diagnostic($0, source: source) }))
+        case .success(let document):
+            if let encoding = document.declaredEncoding,
+               !["UTF-8", "UTF8"].contains(encoding.uppercased()) {
+                return .failure(Rejection([Diagnostic(
+                    code: .encoding, location: SourceLocation(file: source, line: 1, column: 1),
+                    message: "the XML declaration names encoding '\(encoding)', but returns must be UTF-8")]))
+            }
+            return Decoder(source: source).decode(document.root)
+        }
+    }
+
+    static func diagnostic(_ problem: XMLProblem, source: String) -> Diagnostic {
+        let code: Diagnostic.Code = switch problem.kind {
+        case .malformed: .malformed
+        case .schema: .schema
+        case .encoding: .encoding
+        case .forbidden: .forbidden
+        case .empty: .empty
+        }
+        var hint: String?
+        if problem.message.contains("No matching global declaration available for the validation root") {
+            hint = "the root element must be <return xmlns=\"\(ReturnSchema.namespace)\" version=\"1\">"
+        }
+        return Diagnostic(code: code, location: SourceLocation(file: source, line: problem.line, column: problem.column),
+                          message: problem.message, hint: hint)
+    }
+}
+
+/// Turns a schema-valid tree into typed values. The schema has already guaranteed shape and
+/// vocabularies, so a failure here means the schema and this decoder disagree: it is reported
+/// as a schema problem rather than trusted.
+private struct Decoder {
+    let source: String
+
+    struct Mismatch: Error {
+        let line: Int
+        let what: String
+    }
+
+    func decode(_ root: XMLElement) -> Result<Return, Rejection> {
+        do {
+            let record = try returnRecord(root)
+            guard record.consent.given else {
+                let line = root.child("consent")?.line ?? root.line
+                return .failure(Rejection([Diagnostic(code: .consent, location: SourceLocation(file: source, line: line, column: 1),
+                                            message: "the respondent did not give consent (consent given=\"false\")")]))
+            }
+            return .success(record)
+        } catch {
+            return .failure(Rejection([Diagnostic(code: .schema, location: SourceLocation(file: source, line: error.line, column: 1),
+                                        message: "unexpected content: \(error.what)")]))
+        }
+    }
+
+    private func returnRecord(_ root: XMLElement) throws(Mismatch) -> Return {
+        let organisationElement = try required("organisation", in: root)
+        let respondentElement = try required("respondent", in: root)
+        let consentElement = try required("consent", in: root)
+        let organisation = Organisation(
+            name: try text("name", in: organisationElement),
+            type: try vocabulary("type", of: organisationElement),
+            region: optionalText("region", in: organisationElement))
+        let respondent = Respondent(
+            name: try text("name", in: respondentElement),
+            role: optionalText("role", in: respondentElement),
+            email: optionalText("email", in: respondentElement),
+            phone: optionalText("phone", in: respondentElement))
+        let consent = Consent(
+            given: ["true", "1"].contains(consentElement.attributes["given"]?.trimmed ?? ""),
+            anonymity: try vocabulary("anonymity", of: consentElement))
+        let submittedElement = try required("submitted", in: root)
+        guard let submitted = PartialDate(submittedElement.text) else {
+            throw Mismatch(line: submittedElement.line, what: "submitted is not a date")
+        }
+        let languageElement = try required("language", in: root)
+        guard let language = Language(rawValue: languageElement.text.trimmed) else {
+            throw Mismatch(line: languageElement.line, what: "unknown language")
+        }
+        let answers = try (root.child("answers")?.children("answer") ?? []).map { element throws(Mismatch) in
+            Answer(question: try attribute("question", of: element), text: element.text.trimmed,
+                   nonResponse: element.attributes["code"].flatMap(Answer.NonResponse.init(rawValue:)),
+                   line: element.line)
+        }
+        let activities = try (root.child("activities")?.children("activity") ?? []).map { element throws(Mismatch) in
+            try activity(element)
+        }
+        return Return(source: source, organisation: organisation, respondent: respondent, consent: consent,
+                      submitted: submitted, language: language, answers: answers, activities: activities)
+    }
+
+    private func activity(_ element: XMLElement) throws(Mismatch) -> ActivityRecord {
+        var record = ActivityRecord(
+            theme: try vocabulary("theme", of: element),
+            kind: try vocabulary("kind", of: element),
+            name: try text("name", in: element),
+            description: optionalText("description", in: element),
+            status: try vocabulary("status", of: element),
+            targetGroup: optionalText("target-group", in: element),
+            partners: (element.child("partners")?.children("partner") ?? []).map(\.text.trimmed),
+            funding: optionalText("funding", in: element),
+            outcomes: optionalText("outcomes", in: element),
+            documents: (element.child("documents")?.children("document") ?? []).map(\.text.trimmed),
+            provenance: Provenance(method: .writtenReturn, file: source, line: element.line))
+        if let extent = element.child("extent") {
+            guard let scope = Extent.Scope(rawValue: extent.attributes["scope"]?.trimmed ?? "") else {
+                throw Mismatch(line: extent.line, what: "extent has no scope")
+            }
+            record.extent = Extent(scope: scope, note: extent.text.trimmed.nilIfEmpty)
+        }
+        if let timescale = element.child("timescale") {
+            record.timescale = Timescale(
+                start: try optionalDate("start", in: timescale),
+                end: try optionalDate("end", in: timescale),
+                duration: optionalText("duration", in: timescale),
+                phrase: optionalText("phrase", in: timescale))
+        }
+        if let evaluation = element.child("evaluation") {
+            record.evaluation = Evaluation(
+                type: try vocabulary("type", of: evaluation),
+                evaluator: optionalText("evaluator", in: evaluation),
+                measures: evaluation.children("measure").map(\.text.trimmed),
+                resultsDue: try optionalDate("results-due", in: evaluation),
+                note: optionalText("note", in: evaluation))
+        }
+        return record
+    }
+
+    private func required(_ name: String, in element: XMLElement) throws(Mismatch) -> XMLElement {
+        guard let child = element.child(name) else { throw Mismatch(line: element.line, what: "missing <\(name)>") }
+        return child
+    }
+
+    private func text(_ name: String, in element: XMLElement) throws(Mismatch) -> String {
+        try required(name, in: element).text.trimmed
+    }
+
+    private func optionalText(_ name: String, in element: XMLElement) -> String? {
+        element.child(name)?.text.trimmed.nilIfEmpty
+    }
+
+    private func optionalDate(_ name: String, in element: XMLElement) throws(Mismatch) -> PartialDate? {
+        guard let child = element.child(name) else { return nil }
+        guard let date = PartialDate(child.text) else { throw Mismatch(line: child.line, what: "<\(name)> is not a date") }
+        return date
+    }
+
+    private func attribute(_ name: String, of element: XMLElement) throws(Mismatch) -> String {
+        guard let value = element.attributes[name]?.trimmed, !value.isEmpty else {
+            throw Mismatch(line: element.line, what: "missing attribute \(name)")
+        }
+        return value
+    }
+
+    private func vocabulary<V: RawRepresentable>(_ name: String, of element: XMLElement) throws(Mismatch) -> V
+    where V.RawValue == String {
+        guard let value = V(rawValue: try attribute(name, of: element)) else {
+            throw Mismatch(line: element.line, what: "unknown value for \(name)")
+        }
+        return value
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,116 @@
+import DataMapCore
+import Foundation
+import GRDB
+
+/// The study store in SQLite. It keeps one row per inbox file: its content hash and either the
+/// anonymised return or the reasons it was refused. Identities never reach it.
+public final class SQLiteStore: Store, @unchecked Sendable {
+    // DatabaseQueue serialises every access, which makes sharing it across threads safe.
+    private let queue: DatabaseQueue
+
+    public enum OpenError: Error, CustomStringConvertible {
+        case cannotOpen(path: String, reason: String)
+        public var description: String {
+            switch self {
+            case .cannotOpen(let path, let reason): "cannot open the study store at \(path): \(reason)"
+            }
+        }
+    }
+
+    /// Opens (creating if needed) the store at `path`. The caller creates the file owner-only first.
+    public init(path: String) throws(OpenError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        // Values bound to statements stay out of error messages: they may be research data.
+        configuration.publicStatementArguments = false
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// An in-memory store, for tests of the pipeline that do not need a file.
+    public init() throws {
+        queue = try DatabaseQueue()
+        try Self.migrator.migrate(queue)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "source") { table in
+                table.primaryKey("path", .text)
+                table.column("content_hash", .text).notNull()
+                table.column("outcome", .text).notNull()
+                table.column("payload", .blob).notNull()
+            }
+            try db.create(table: "meta") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    public func stamp() throws -> PipelineStamp? {
+        try queue.read { db in
+            guard let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'pipeline_version'"),
+                  let fingerprint = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_fingerprint'"),
+                  let number = Int(version) else { return nil }
+            return PipelineStamp(pipelineVersion: number, keyFingerprint: fingerprint)
+        }
+    }
+
+    public func contentHashes() throws -> [String: String] {
+        try queue.read { db in
+            var hashes: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, content_hash FROM source")
+            while let row = try rows.next() { hashes[row["path"]] = row["content_hash"] }
+            return hashes
+        }
+    }
+
+    public func apply(upserts: [SourceRecord], deletions: [String], stamp: PipelineStamp) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try queue.write { db in
+            for path in deletions {
+                try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [path])
+            }
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO source (path, content_hash, outcome, payload) VALUES (?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash,
+                    outcome = excluded.outcome, payload = excluded.payload
+                """)
+            for record in upserts {
+                let outcome = switch record.outcome { case .ingested: "ingested" case .rejected: "rejected" }
+                try insert.execute(arguments: [record.path, record.contentHash, outcome,
+                                               try encoder.encode(record.outcome)])
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('pipeline_version', ?), ('key_fingerprint', ?)",
+                           arguments: [String(stamp.pipelineVersion), stamp.keyFingerprint])
+        }
+    }
+
+    public func sources() throws -> [SourceRecord] {
+        let decoder = JSONDecoder()
+        return try queue.read { db in
+            var records: [SourceRecord] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, content_hash, payload FROM source ORDER BY path")
+            while let row = try rows.next() {
+                let payload: Data = row["payload"]
+                records.append(SourceRecord(path: row["path"], contentHash: row["content_hash"],
+                                            outcome: try decoder.decode(SourceRecord.Outcome.self, from: payload)))
+            }
+            return records
+        }
+    }
+
+    /// SQLite's reason without any bound values.
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode.rawValue)" }
+        return String(describing: error)
+    }
+}

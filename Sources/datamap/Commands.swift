@@ -1,0 +1,170 @@
+import ArgumentParser
+import DataMapCore
+import DataMapStore
+import Foundation
+
+/// Exit codes, documented in the README. Only this target chooses them.
+enum Exit {
+    /// Everything worked.
+    static let success = ExitCode.success
+    /// The run failed: a file could not be written, the store could not be opened.
+    static let failure = ExitCode.failure
+    /// The command line was wrong (ArgumentParser's own code for usage errors).
+    static let usage = ExitCode.validationFailure
+    /// The run finished, but one or more returns were refused (sysexits EX_DATAERR).
+    static let rejectedInput = ExitCode(65)
+    /// Another build holds the study's lock; try again (sysexits EX_TEMPFAIL).
+    static let busy = ExitCode(75)
+}
+
+@main
+struct Datamap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datamap",
+        abstract: "Structured interviews and written returns, turned into an anonymised data map.",
+        discussion: """
+            Exit codes: 0 success; 1 failure; 64 usage error; 65 finished, but some returns were \
+            refused (see outbox/rejected.csv); 75 another build is running on this study.
+            """,
+        subcommands: [Build.self, Check.self, Schema.self]
+    )
+}
+
+struct StudyOptions: ParsableArguments {
+    @Option(name: .long, help: "The study folder, holding inbox/ and outbox/.")
+    var study: String = "."
+
+    @Option(name: .long, help: "Where the store, key and lock live (default: <study>/.datamap). Never inside outbox/.")
+    var state: String?
+}
+
+/// Prints diagnostics and messages; the core hands them over, this decides what the user sees.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("datamap: error: \(message)\n".utf8))
+    }
+
+    static func diagnostics(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            FileHandle.standardError.write(Data((diagnostic.rendered + "\n").utf8))
+        }
+    }
+
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ingest every return in inbox/, anonymise, and write the data map to outbox/.")
+
+    @OptionGroup var options: StudyOptions
+
+    @Flag(help: "If another build is running on this study, wait for it instead of stopping.")
+    var wait = false
+
+    func run() throws {
+        let paths = StudyPaths(root: options.study, state: options.state)
+        let summary: BuildSummary
+        do {
+            try paths.validate()
+            try Platform.prepareStateDirectory(paths.state)
+            let lock: StudyLock
+            do { lock = try StudyLock(paths.lock, wait: wait) } catch {
+                switch error {
+                case .busy:
+                    Console.error("another datamap build is running on this study; wait for it, or run again with --wait")
+                    throw Exit.busy
+                case .failed(let reason):
+                    throw PlatformError(reason)
+                }
+            }
+            defer { withExtendedLifetime(lock) {} }
+            let key = try Platform.loadOrCreateKey(paths.key)
+            try Platform.ensureOwnerOnlyFile(paths.store)
+            let store = try SQLiteStore(path: paths.store.path)
+            let reader = ReturnReader(schema: try ReturnSchema.compiled())
+            let builder = Builder(fileSystem: DiskStudy(paths: paths), store: store, reader: reader, key: key)
+            summary = try builder.run(progress: Progress.reporter())
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Console.error(String(describing: error))
+            throw Exit.failure
+        }
+        Console.diagnostics(summary.rejections)
+        Console.out("""
+            datamap: \(summary.returns) returns, \(summary.activities) activities; \
+            \(summary.added) new, \(summary.replaced) changed, \(summary.unchanged) unchanged, \
+            \(summary.removed) removed; \(summary.rejectedFiles) refused
+            """)
+        for output in summary.outputs { Console.out("  wrote \(output)") }
+        if summary.rejectedFiles > 0 {
+            Console.out("  \(summary.rejectedFiles) file(s) refused and left untouched: see outbox/rejected.csv")
+            throw Exit.rejectedInput
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check XML returns against the return format without ingesting them.",
+        discussion: "Organisations can run this before sending a return. Nothing is stored or written.")
+
+    @Argument(help: "The return files to check.")
+    var files: [String]
+
+    func run() throws {
+        let reader: ReturnReader
+        do { reader = ReturnReader(schema: try ReturnSchema.compiled()) } catch {
+            Console.error(error.description)
+            throw Exit.failure
+        }
+        var refused = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Console.diagnostics([Diagnostic(code: .unreadable, location: SourceLocation(file: file, line: 1, column: 1),
+                                                message: "the file could not be read")])
+                refused += 1
+                continue
+            }
+            switch reader.read(data, source: file) {
+            case .success(let record):
+                Console.out("\(file): ok, \(record.activities.count) activities, \(record.answers.count) answers")
+            case .failure(let rejection):
+                Console.diagnostics(rejection.diagnostics)
+                refused += 1
+            }
+        }
+        if refused > 0 { throw Exit.rejectedInput }
+    }
+}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the XSD of the written-return format, version 1.")
+
+    func run() throws {
+        do { FileHandle.standardOutput.write(try ReturnSchema.xsd) } catch {
+            Console.error(error.description)
+            throw Exit.failure
+        }
+    }
+}
+
+/// A one-line progress count on a terminal; silence when output is a file or a pipe.
+enum Progress {
+    static func reporter() -> @Sendable (BuildEvent) -> Void {
+        guard Platform.isTerminal(2), Platform.environment("TERM") != "dumb" else { return { _ in } }
+        return { event in
+            switch event {
+            case .advanced(let stage, let done, let total):
+                let end = done == total ? "\n" : ""
+                FileHandle.standardError.write(Data("\r\(stage.rawValue) \(done)/\(total)\(end)".utf8))
+            case .stageStarted:
+                break
+            }
+        }
+    }
+}

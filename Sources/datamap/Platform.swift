@@ -1,0 +1,212 @@
+// Every touchpoint with the operating system lives in this file: the disk, permissions,
+// locks, the terminal and the random source. The core receives what it needs from here.
+import DataMapCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failure the user can act on; the message names the path and the fix, never file content.
+struct PlatformError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Where a study's parts live. The state folder (store, key, lock) is never inside `outbox/`.
+struct StudyPaths {
+    let root: URL
+    let state: URL
+
+    init(root: String, state: String?) {
+        self.root = URL(fileURLWithPath: root).standardizedFileURL
+        self.state = state.map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? self.root.appendingPathComponent(".datamap")
+    }
+
+    var inbox: URL { root.appendingPathComponent("inbox") }
+    var outbox: URL { root.appendingPathComponent("outbox") }
+    var store: URL { state.appendingPathComponent("store.sqlite") }
+    var key: URL { state.appendingPathComponent("study.key") }
+    var lock: URL { state.appendingPathComponent("build.lock") }
+
+    func validate() throws(PlatformError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: inbox.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PlatformError("\(root.path) has no inbox/ folder; run datamap from a study folder or pass --study DIR")
+        }
+        let outboxPath = outbox.path + "/"
+        if (state.path + "/").hasPrefix(outboxPath) {
+            throw PlatformError("the state folder \(state.path) is inside outbox/; keys and the store must stay out of published output")
+        }
+    }
+}
+
+enum Platform {
+    static let ownerOnlyDirectory: mode_t = 0o700
+    static let ownerOnlyFile: mode_t = 0o600
+
+    static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
+    static func environment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+
+    /// Creates the state folder owner-only, and tightens it if it exists.
+    static func prepareStateDirectory(_ url: URL) throws(PlatformError) {
+        if mkdir(url.path, ownerOnlyDirectory) != 0 && errno != EEXIST {
+            throw PlatformError("cannot create the state folder \(url.path): \(String(cString: strerror(errno)))")
+        }
+        guard chmod(url.path, ownerOnlyDirectory) == 0 else {
+            throw PlatformError("cannot make \(url.path) owner-only: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Creates an empty owner-only file if none exists, so SQLite and its journals inherit 0600.
+    static func ensureOwnerOnlyFile(_ url: URL) throws(PlatformError) {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, ownerOnlyFile)
+        guard descriptor >= 0 else {
+            throw PlatformError("cannot create \(url.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard fchmod(descriptor, ownerOnlyFile) == 0 else {
+            throw PlatformError("cannot make \(url.path) owner-only: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Loads the study key, creating it on first use from the system's secure random source.
+    /// A key that others can read is refused rather than silently trusted.
+    static func loadOrCreateKey(_ url: URL) throws(PlatformError) -> StudyKey {
+        var info = stat()
+        if lstat(url.path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                throw PlatformError("\(url.path) is not a regular file; move it away and run again to create a new key")
+            }
+            guard info.st_mode & 0o077 == 0 else {
+                throw PlatformError("the study key \(url.path) can be read by other users; run 'chmod 600 \(url.path)' after checking who has copied it")
+            }
+            guard let data = FileManager.default.contents(atPath: url.path), let key = StudyKey(bytes: data) else {
+                throw PlatformError("the study key \(url.path) is damaged (it must be \(StudyKey.byteCount) bytes); restore it from your backup")
+            }
+            return key
+        }
+        var random = SystemRandomNumberGenerator()
+        let (key, bytes) = StudyKey.generate(using: &random)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".study.key.new")
+        try writeDurably(bytes, to: temporary, mode: ownerOnlyFile)
+        // link() fails if another process created the key first; then use theirs.
+        if link(temporary.path, url.path) != 0 {
+            unlink(temporary.path)
+            if errno == EEXIST { return try loadOrCreateKey(url) }
+            throw PlatformError("cannot create the study key \(url.path): \(String(cString: strerror(errno)))")
+        }
+        unlink(temporary.path)
+        return key
+    }
+
+    /// Writes a file and makes it durable before anyone can see it under its final name.
+    static func writeDurably(_ data: Data, to url: URL, mode: mode_t) throws(PlatformError) {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else { throw PlatformError("cannot write \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var written = 0
+        let failed: Bool = data.withUnsafeBytes { raw in
+            while written < raw.count {
+                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if result < 0 { if errno == EINTR { continue }; return true }
+                written += result
+            }
+            return false
+        }
+        guard !failed, fsync(descriptor) == 0 else {
+            throw PlatformError("cannot write \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func syncDirectory(_ url: URL) {
+        let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+}
+
+/// One build at a time per study: an advisory lock on a file in the state folder.
+/// The kernel releases it when the process ends, however it ends.
+final class StudyLock {
+    private let descriptor: Int32
+
+    enum Failure: Error {
+        case busy
+        case failed(String)
+    }
+
+    init(_ url: URL, wait: Bool) throws(Failure) {
+        descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, Platform.ownerOnlyFile)
+        guard descriptor >= 0 else { throw .failed("cannot open \(url.path): \(String(cString: strerror(errno)))") }
+        while flock(descriptor, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            if errno == EINTR { continue }
+            let busy = errno == EWOULDBLOCK
+            close(descriptor)
+            throw busy ? .busy : .failed("cannot lock \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
+
+/// The study on the real disk.
+struct DiskStudy: StudyFileSystem {
+    let paths: StudyPaths
+
+    func inboxEntries() throws -> [InboxEntry] {
+        var entries: [InboxEntry] = []
+        try walk(paths.inbox, relative: "inbox", into: &entries)
+        return entries
+    }
+
+    private func walk(_ directory: URL, relative: String, into entries: inout [InboxEntry]) throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where !name.hasPrefix(".") {
+            let url = directory.appendingPathComponent(name)
+            let path = relative + "/" + name
+            var info = stat()
+            guard lstat(url.path, &info) == 0 else {
+                entries.append(InboxEntry(path: path, kind: .unreadable))
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: try walk(url, relative: path, into: &entries)
+            case S_IFLNK: entries.append(InboxEntry(path: path, kind: .symbolicLink))
+            case S_IFREG: entries.append(InboxEntry(path: path, kind: .file(size: Int(info.st_size))))
+            default: entries.append(InboxEntry(path: path, kind: .unreadable))
+            }
+        }
+    }
+
+    /// Reads without following a link, so a file swapped for a link after listing is not read.
+    func read(_ path: String) throws -> Data {
+        let url = paths.root.appendingPathComponent(path)
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { throw PlatformError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        return try handle.readToEnd() ?? Data()
+    }
+
+    /// Temporary file in `outbox/`, fsync, rename over the old file, fsync the folder.
+    func writeOutput(_ name: String, contents: Data) throws {
+        let outbox = paths.outbox
+        if mkdir(outbox.path, 0o755) != 0 && errno != EEXIST {
+            throw PlatformError("cannot create \(outbox.path): \(String(cString: strerror(errno)))")
+        }
+        let temporary = outbox.appendingPathComponent(".\(name).partial-\(getpid())")
+        try Platform.writeDurably(contents, to: temporary, mode: 0o644)
+        guard rename(temporary.path, outbox.appendingPathComponent(name).path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw PlatformError("cannot replace outbox/\(name): \(reason)")
+        }
+        Platform.syncDirectory(outbox)
+    }
+}
