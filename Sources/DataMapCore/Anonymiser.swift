@@ -71,8 +71,11 @@ public struct IdentityScrubber: Sendable {
     private let email: String?
     private let phoneDigits: String?
 
+    /// Honorifics and ranks written before a name; they are not part of the identity.
     static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr",
-                                      "councillor", "rev", "sir", "dame"]
+                                      "councillor", "rev", "revd", "sir", "dame", "chief", "inspector",
+                                      "superintendent", "sergeant", "constable", "detective", "dci", "di",
+                                      "ds", "pc", "insp", "supt", "sgt", "det"]
     /// Welsh patronymic and common surname particles: part of a name, never a name alone.
     static let particles: Set<String> = ["ap", "ab", "ferch", "verch", "de", "van", "von", "der", "la", "le", "da", "di", "bin", "bint"]
 
