@@ -81,7 +81,7 @@ public struct IdentityScrubber: Sendable {
 
     public init(respondent: Respondent, pseudonym: String) {
         self.pseudonym = pseudonym
-        fullName = respondent.name.trimmed
+        fullName = Self.nameWords(respondent.name).joined(separator: " ")
         nameWords = Self.nameWords(respondent.name).filter {
             $0.count >= 2 && !Self.particles.contains($0.lowercased())
         }
