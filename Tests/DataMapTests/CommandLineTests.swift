@@ -236,3 +236,16 @@ struct SchemaAgreementTests {
         #expect(Data(result.stdout.utf8) == (try Data(contentsOf: Repo.schema)))
     }
 }
+
+@Suite("The return format reference")
+struct ReferencePageTests {
+    @Test func theCompleteExampleInTheReferencePageIsValid() throws {
+        let page = try String(contentsOf: Repo.root.appendingPathComponent("docs/return-format.md"), encoding: .utf8)
+        let example = try #require(page.firstMatch(of: /```xml\n([\s\S]*?)```/)?.output.1)
+        let study = try TemporaryStudy(copySample: false)
+        try study.write("example.xml", String(example))
+        let result = try datamap(["check", study.inbox.appendingPathComponent("example.xml").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("ok, 2 activities, 2 answers"))
+    }
+}
