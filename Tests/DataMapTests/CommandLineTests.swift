@@ -1,3 +1,4 @@
+import DataMapCore
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -247,5 +248,39 @@ struct ReferencePageTests {
         let result = try datamap(["check", study.inbox.appendingPathComponent("example.xml").path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("ok, 2 activities, 2 answers"))
+    }
+}
+
+@Suite("The bundled sample study")
+struct SampleStudyTests {
+    @Test func itCoversEveryOrganisationTypeThemeAndFlawedPilots() throws {
+        let reader = ReturnReader(schema: try ReturnSchema.compiled())
+        var types = Set<OrganisationType>()
+        var themes = Set<Theme>()
+        var languages = Set<Language>()
+        var flawedPilots = 0
+        let files = try FileManager.default.contentsOfDirectory(atPath: Repo.inbox.path).filter { $0.hasSuffix(".xml") }
+        #expect(files.count >= 12)
+        for name in files {
+            let record = try reader.read(try Data(contentsOf: Repo.inbox.appendingPathComponent(name)), source: name).get()
+            types.insert(record.organisation.type)
+            languages.insert(record.language)
+            for activity in record.activities {
+                themes.insert(activity.theme)
+                let evaluated = activity.evaluation.map { $0.type != .none && $0.type != .planned } ?? false
+                if activity.kind == .pilot && (!(activity.timescale?.isDefined ?? false) || !evaluated) { flawedPilots += 1 }
+            }
+        }
+        #expect(types == Set(OrganisationType.allCases))
+        #expect(themes == Set(Theme.allCases))
+        #expect(languages == [.en, .cy])
+        #expect(flawedPilots >= 3)
+    }
+
+    @Test func aStateFolderInsideOutboxIsRefused() throws {
+        let study = try TemporaryStudy()
+        let result = try datamap(["build", "--study", study.root.path, "--state", study.outbox.appendingPathComponent("state").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is inside outbox/"))
     }
 }
