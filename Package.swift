@@ -10,6 +10,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The C boundary: libxml2 as a system library. Only `LibXML` imports it.
@@ -17,6 +18,12 @@ let package = Package(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
+        ),
+        // Line editing and history for the interview, from the system's libedit.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
         ),
         // Owns every libxml2 pointer: safe parsing, XSD validation, a Swift-value tree out.
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
@@ -26,6 +33,7 @@ let package = Package(
             dependencies: [
                 "LibXML",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/return-v1.xsd")]
         ),
@@ -43,6 +51,7 @@ let package = Package(
             dependencies: [
                 "DataMapCore",
                 "DataMapStore",
+                "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -34,6 +34,16 @@ public struct Diagnostic: Codable, Sendable, Hashable {
         case tooLarge = "too-large"
         case symlink = "symbolic-link"
         case duplicate = "duplicate-content"
+        // Instruments
+        case yaml = "instrument-yaml"
+        case invalidInstrument = "invalid-instrument"
+        case duplicateID = "duplicate-id"
+        case badCondition = "bad-condition"
+        case unreachable = "unreachable-question"
+        case missingChoices = "missing-choices"
+        case missingLabel = "missing-label"
+        case unknownReference = "unknown-reference"
+        case missingSchedule = "missing-schedule"
     }
 
     public var severity: Severity
@@ -75,6 +85,24 @@ extension Diagnostic.Code {
             "a single return this large is almost certainly not a return; check the file"
         case .duplicate:
             "the same return is in inbox/ twice; only the first copy (in name order) is used, so remove the other"
+        case .yaml:
+            "fix the YAML at this point; indentation and a missing ':' are the usual causes"
+        case .invalidInstrument:
+            "see instruments/README.md for the instrument format"
+        case .duplicateID:
+            "give each question, group and section its own id"
+        case .badCondition:
+            "a show_if must name a question asked earlier in the same schedule"
+        case .unreachable:
+            "change the condition so it can hold, or remove the question"
+        case .missingChoices:
+            "add 'choices:' naming a list in the bank's choice_lists, or list the choices inline"
+        case .missingLabel:
+            "every text needs both 'en' and 'cy'"
+        case .unknownReference:
+            "check the spelling against the bank and the fixed vocabularies"
+        case .missingSchedule:
+            "add instruments/schedules/<type>.yaml for this organisation type"
         case .symlink:
             "copy the file itself into inbox/; links are not followed, so nothing outside inbox/ is read"
         }
