@@ -208,9 +208,14 @@ public struct Anonymiser: Sendable {
             copy.text = s(answer.text)
             return copy
         }
+        let notes = (record.interview?.notes ?? []).map { note in
+            var copy = note
+            copy.text = s(note.text)
+            return copy
+        }
         return AnonymisedReturn(
             source: source, organisation: record.organisation, respondent: token,
             anonymity: record.consent.anonymity, submitted: record.submitted, language: record.language,
-            answers: answers, activities: activities)
+            answers: answers, activities: activities, notes: notes)
     }
 }

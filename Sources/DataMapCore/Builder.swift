@@ -41,7 +41,7 @@ public struct BuildSummary: Sendable, Equatable {
 /// ingest → anonymise → aggregate → validate → write, for one study.
 public struct Builder: Sendable {
     /// Bump when reading or anonymising changes, so stored records are rebuilt from the inbox.
-    public static let pipelineVersion = 1
+    public static let pipelineVersion = 2
     /// A return is a few hundred kilobytes at most; far larger files are refused unread.
     public static let maximumReturnSize = 64 * 1024 * 1024
 
@@ -129,6 +129,7 @@ public struct Builder: Sendable {
             ("datamap.csv", DataMapCSV.render(dataMap)),
             ("datamap.json", DataMapJSON.render(dataMap)),
             ("answers.csv", AnswersCSV.render(dataMap)),
+            ("notes.csv", NotesCSV.render(dataMap)),
             ("rejected.csv", RejectedCSV.render(summary.rejections)),
         ]
         for (name, data) in outputs {

@@ -20,13 +20,23 @@ public struct DataMap: Sendable, Equatable {
         public var source: String
     }
 
+    public struct NoteRow: Sendable, Hashable {
+        public var organisation: Organisation
+        public var respondent: String
+        public var note: InterviewNote
+        public var source: String
+    }
+
     public private(set) var rows: [Row]
     public private(set) var answers: [AnswerRow]
+    public private(set) var notes: [NoteRow]
 
     public init(returns: [AnonymisedReturn]) {
         var rows: [Row] = []
         var answers: [AnswerRow] = []
+        var notes: [NoteRow] = []
         for record in returns {
+            notes += record.notes.map { NoteRow(organisation: record.organisation, respondent: record.respondent, note: $0, source: record.source) }
             let stem = Self.stem(record.source)
             for (index, activity) in record.activities.enumerated() {
                 rows.append(Row(id: "\(stem)-\(index + 1)", organisation: record.organisation,
@@ -39,6 +49,7 @@ public struct DataMap: Sendable, Equatable {
             }
         }
         self.rows = rows.sorted(by: Self.rowOrder)
+        self.notes = notes.sorted { ($0.source, $0.note.step) < ($1.source, $1.note.step) }
         self.answers = answers.sorted {
             ($0.organisation.type, $0.organisation.name, $0.source, $0.answer.line)
                 < ($1.organisation.type, $1.organisation.name, $1.source, $1.answer.line)

@@ -123,11 +123,14 @@ public struct Provenance: Codable, Sendable, Hashable {
     /// Path relative to the study root, e.g. `inbox/conwy.xml`.
     public var file: String
     public var line: Int
+    /// For interviews: seconds into the audio recording where this was said.
+    public var offset: Double?
 
-    public init(method: Method, file: String, line: Int) {
+    public init(method: Method, file: String, line: Int, offset: Double? = nil) {
         self.method = method
         self.file = file
         self.line = line
+        self.offset = offset
     }
 }
 
@@ -218,12 +221,36 @@ public struct Answer: Codable, Sendable, Hashable {
     public var text: String
     public var nonResponse: NonResponse?
     public var line: Int
+    /// Interview paradata: when the answer was entered, and where in the recording.
+    public var at: Date?
+    public var offset: Double?
 
-    public init(question: String, text: String, nonResponse: NonResponse? = nil, line: Int) {
+    public init(question: String, text: String, nonResponse: NonResponse? = nil, line: Int,
+                at: Date? = nil, offset: Double? = nil) {
         self.question = question
         self.text = text
         self.nonResponse = nonResponse
         self.line = line
+        self.at = at
+        self.offset = offset
+    }
+}
+
+/// How an interview return was captured: the instrument version, times, recording and notes.
+public struct InterviewInfo: Codable, Sendable, Hashable {
+    /// `<organisation type>@<version>`, the exact schedule the interview ran on.
+    public var instrument: String
+    public var started: Date
+    public var finished: Date
+    public var recording: String?
+    public var notes: [InterviewNote]
+
+    public init(instrument: String, started: Date, finished: Date, recording: String? = nil, notes: [InterviewNote] = []) {
+        self.instrument = instrument
+        self.started = started
+        self.finished = finished
+        self.recording = recording
+        self.notes = notes
     }
 }
 
@@ -237,9 +264,11 @@ public struct Return: Sendable, Hashable {
     public var language: Language
     public var answers: [Answer]
     public var activities: [ActivityRecord]
+    public var interview: InterviewInfo?
 
     public init(source: String, organisation: Organisation, respondent: Respondent, consent: Consent,
-                submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord]) {
+                submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord],
+                interview: InterviewInfo? = nil) {
         self.source = source
         self.organisation = organisation
         self.respondent = respondent
@@ -248,6 +277,7 @@ public struct Return: Sendable, Hashable {
         self.language = language
         self.answers = answers
         self.activities = activities
+        self.interview = interview
     }
 }
 
@@ -262,9 +292,12 @@ public struct AnonymisedReturn: Codable, Sendable, Hashable {
     public var language: Language
     public var answers: [Answer]
     public var activities: [ActivityRecord]
+    /// Interviewer notes, scrubbed like every other free text.
+    public var notes: [InterviewNote]
 
     public init(source: String, organisation: Organisation, respondent: String, anonymity: Anonymity,
-                submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord]) {
+                submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord],
+                notes: [InterviewNote] = []) {
         self.source = source
         self.organisation = organisation
         self.respondent = respondent
@@ -273,5 +306,6 @@ public struct AnonymisedReturn: Codable, Sendable, Hashable {
         self.language = language
         self.answers = answers
         self.activities = activities
+        self.notes = notes
     }
 }

@@ -74,7 +74,8 @@ public enum DataMapCSV {
         Column("submitted") { $0.submitted.description },
         Column("source_method") { $0.activity.provenance.method.rawValue },
         Column("source_file") { $0.activity.provenance.file },
-        Column("source_line") { String($0.activity.provenance.line) },
+        Column("source_line") { $0.activity.provenance.line > 0 ? String($0.activity.provenance.line) : "" },
+        Column("recording_offset") { $0.activity.provenance.offset.map(XMLTime.duration) ?? "" },
     ]
 
     public static func render(_ map: DataMap) -> Data { table(columns, map.rows) }
@@ -89,11 +90,29 @@ public enum AnswersCSV {
         Column("question") { $0.answer.question },
         Column("answer") { $0.answer.text },
         Column("non_response") { $0.answer.nonResponse?.rawValue ?? "" },
+        Column("answered_at") { $0.answer.at.map(XMLTime.dateTime) ?? "" },
+        Column("recording_offset") { $0.answer.offset.map(XMLTime.duration) ?? "" },
         Column("source_file") { $0.source },
         Column("source_line") { String($0.answer.line) },
     ]
 
     public static func render(_ map: DataMap) -> Data { table(columns, map.answers) }
+}
+
+/// `outbox/notes.csv`: interviewers' notes, kept apart from what respondents said.
+public enum NotesCSV {
+    static let columns: [Column<DataMap.NoteRow>] = [
+        Column("organisation") { $0.organisation.name },
+        Column("organisation_type") { $0.organisation.type.rawValue },
+        Column("respondent") { $0.respondent },
+        Column("step") { $0.note.step },
+        Column("note") { $0.note.text },
+        Column("noted_at") { $0.note.at.map(XMLTime.dateTime) ?? "" },
+        Column("recording_offset") { $0.note.offset.map(XMLTime.duration) ?? "" },
+        Column("source_file") { $0.source },
+    ]
+
+    public static func render(_ map: DataMap) -> Data { table(columns, map.notes) }
 }
 
 /// `outbox/rejected.csv`: every refused return, located, with what to do about it.

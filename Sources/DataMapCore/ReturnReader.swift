@@ -128,16 +128,34 @@ private struct Decoder {
         let answers = try (root.child("answers")?.children("answer") ?? []).map { element throws(Mismatch) in
             Answer(question: try attribute("question", of: element), text: element.text.trimmed,
                    nonResponse: element.attributes["code"].flatMap(Answer.NonResponse.init(rawValue:)),
-                   line: element.line)
+                   line: element.line, at: element.attributes["at"].flatMap(XMLTime.date),
+                   offset: element.attributes["offset"].flatMap(XMLTime.seconds))
         }
+        var interview: InterviewInfo?
+        if let element = root.child("interview") {
+            guard let started = element.attributes["started"].flatMap(XMLTime.date),
+                  let finished = element.attributes["finished"].flatMap(XMLTime.date) else {
+                throw Mismatch(line: element.line, what: "interview times must be date-times with a time zone, such as 2018-02-14T10:00:00Z")
+            }
+            interview = InterviewInfo(
+                instrument: try attribute("instrument", of: element), started: started, finished: finished,
+                recording: element.attributes["recording"],
+                notes: element.children("note").map {
+                    InterviewNote(step: $0.attributes["step"] ?? "", text: $0.text.trimmed,
+                                  at: $0.attributes["at"].flatMap(XMLTime.date),
+                                  offset: $0.attributes["offset"].flatMap(XMLTime.seconds))
+                })
+        }
+        let method: Provenance.Method = interview == nil ? .writtenReturn : .interview
         let activities = try (root.child("activities")?.children("activity") ?? []).map { element throws(Mismatch) in
-            try activity(element)
+            try activity(element, method: method)
         }
         return Return(source: source, organisation: organisation, respondent: respondent, consent: consent,
-                      submitted: submitted, language: language, answers: answers, activities: activities)
+                      submitted: submitted, language: language, answers: answers, activities: activities,
+                      interview: interview)
     }
 
-    private func activity(_ element: XMLElement) throws(Mismatch) -> ActivityRecord {
+    private func activity(_ element: XMLElement, method: Provenance.Method) throws(Mismatch) -> ActivityRecord {
         var record = ActivityRecord(
             theme: try vocabulary("theme", of: element),
             kind: try vocabulary("kind", of: element),
@@ -149,7 +167,8 @@ private struct Decoder {
             funding: optionalText("funding", in: element),
             outcomes: optionalText("outcomes", in: element),
             documents: (element.child("documents")?.children("document") ?? []).map(\.text.trimmed),
-            provenance: Provenance(method: .writtenReturn, file: source, line: element.line))
+            provenance: Provenance(method: method, file: source, line: element.line,
+                                   offset: element.attributes["offset"].flatMap(XMLTime.seconds)))
         if let extent = element.child("extent") {
             guard let scope = Extent.Scope(rawValue: extent.attributes["scope"]?.trimmed ?? "") else {
                 throw Mismatch(line: extent.line, what: "extent has no scope")

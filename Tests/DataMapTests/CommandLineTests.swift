@@ -41,7 +41,7 @@ struct BuildCommandTests {
         #expect(again.status == 0)
         #expect(again.stdout.contains("0 new, 0 changed, 13 unchanged, 0 removed"))
         #expect(try study.outputs() == first)
-        #expect(first.keys.sorted() == ["answers.csv", "datamap.csv", "datamap.json", "rejected.csv"])
+        #expect(first.keys.sorted() == ["answers.csv", "datamap.csv", "datamap.json", "notes.csv", "rejected.csv"])
     }
 
     @Test func aRebuildFromAnEmptyStoreGivesTheSameBytes() throws {
