@@ -42,6 +42,13 @@ public struct Scale: Codable, Sendable, Hashable {
     public var max: Int
     public var minLabel: Label?
     public var maxLabel: Label?
+
+    public init(min: Int, max: Int, minLabel: Label? = nil, maxLabel: Label? = nil) {
+        self.min = min
+        self.max = max
+        self.minLabel = minLabel
+        self.maxLabel = maxLabel
+    }
 }
 
 public struct Question: Codable, Sendable, Hashable {

@@ -144,9 +144,8 @@ public struct InterviewSession: Sendable {
     /// step n never changes steps 0…n.
     public func steps() -> [Step] {
         var result = StartStep.all.map { Step(key: $0.id, question: $0, role: .start, section: nil) }
-        guard answers[StartStep.consent]?.value == .text("yes") else {
-            return Array(result.prefix { $0.key != StartStep.anonymity })
-        }
+        // Without consent nothing further is asked; until it is given, the count still shows the whole schedule.
+        if consentRefused { return Array(result.prefix { $0.key != StartStep.anonymity }) }
         for (index, section) in instrument.sections.enumerated() {
             for item in section.items where isShown(item.showIf) {
                 switch item {

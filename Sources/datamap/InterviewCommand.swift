@@ -1,0 +1,446 @@
+import ArgumentParser
+import DataMapCore
+import Foundation
+
+struct Interview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a telephone interview from the schedule for an organisation type.",
+        discussion: """
+            Every answer is saved the moment it is entered. At any prompt: :back, :skip, :note TEXT, \
+            :review, :pause, :help; ? don't know, ! refused, / not applicable. \
+            Resume an unfinished interview with --resume.
+            """)
+
+    @OptionGroup var options: StudyOptions
+
+    @Option(help: "Organisation type: \(OrganisationType.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var type: String?
+
+    @Option(help: "The organisation's name.")
+    var organisation: String?
+
+    @Option(help: "Interview language: en or cy.")
+    var language: String = "en"
+
+    @Option(help: "A reference to the audio recording (a file name, say); answers get their position in it.")
+    var recording: String?
+
+    @Option(help: "How many seconds the recording had already run when this interview (or this resumption) began.")
+    var recordingOffset: Double?
+
+    @Flag(help: "List unfinished interviews and carry one on, on the instrument version it started with.")
+    var resume = false
+
+    @Argument(help: "With --resume: the interview id to carry on (optional).")
+    var interviewID: String?
+
+    func run() throws {
+        let paths = StudyPaths(root: options.study, state: options.state)
+        guard let language = Language(rawValue: language) else {
+            throw ValidationError("--language must be en or cy")
+        }
+        let output = TerminalOutput.current()
+        let term = Platform.environment("TERM") ?? ""
+        let input: any LineSource = Platform.isTerminal(0) && term != "dumb" && !term.isEmpty ? EditLineSource() : PlainLineSource()
+        do {
+            try paths.validate()
+            var runner: InterviewRunner
+            if resume {
+                guard let chosen = try chooseUnfinished(paths: paths, input: input, output: output, language: language) else { return }
+                let journal = try JournalFile.open(chosen.0)
+                var session = chosen.1
+                let resumed = JournalEvent.resumed(at: Date(), recordingOffset: recordingOffset)
+                try journal.append(resumed)
+                session.apply(resumed)
+                runner = InterviewRunner(session: session, journal: journal, input: input, output: output, paths: paths)
+                runner.position = session.resumePosition()
+                output.line(UI.resuming(session.header.organisation.name, session.instrument.version, session.language))
+            } else {
+                runner = try start(paths: paths, input: input, output: output, language: language)
+            }
+            switch try runner.run() {
+            case .finished(let file): output.line(UI.saved(file, runner.session.language))
+            case .paused(let id): output.line(UI.paused(id, runner.session.language))
+            case .consentRefused: output.line(UI.noConsent(runner.session.language))
+            }
+        } catch let error as PlatformError {
+            Console.error(error.description)
+            throw Exit.failure
+        }
+    }
+
+    private func start(paths: StudyPaths, input: any LineSource, output: TerminalOutput, language: Language) throws -> InterviewRunner {
+        let set = try InstrumentFiles.load(paths)
+        guard set.problems.isEmpty else {
+            Console.diagnostics(set.problems)
+            Console.error("the instruments have problems; fix them (datamap instruments check) before interviewing")
+            throw Exit.rejectedInput
+        }
+        var organisationType: OrganisationType?
+        if let type {
+            guard let parsed = OrganisationType(rawValue: type) else {
+                throw ValidationError("unknown --type '\(type)'; types are \(OrganisationType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            organisationType = parsed
+        }
+        while organisationType == nil {
+            output.strong(UI.chooseType(language))
+            for (index, type) in OrganisationType.allCases.enumerated() {
+                output.line("  \(index + 1). \(language == .cy ? type.labelCy : type.label)")
+            }
+            guard let line = input.read(prompt: "> ") else { throw Exit.success }
+            if let number = Int(line.trimmingCharacters(in: .whitespaces)), (1...OrganisationType.allCases.count).contains(number) {
+                organisationType = OrganisationType.allCases[number - 1]
+            } else {
+                output.warning(InputProblem.choice(OrganisationType.allCases.count).message(language))
+            }
+        }
+        var organisationName = organisation?.trimmingCharacters(in: .whitespaces) ?? ""
+        while organisationName.isEmpty {
+            output.strong(UI.organisationName(language))
+            guard let line = input.read(prompt: "> ") else { throw Exit.success }
+            organisationName = line.trimmingCharacters(in: .whitespaces)
+        }
+        guard let type = organisationType, let instrument = set.instruments[type] else { throw Exit.failure }
+        let header = InterviewHeader(
+            id: Platform.randomHex(bytes: 4), instrument: instrument,
+            organisation: Organisation(name: organisationName, type: type), language: language, startedAt: Date(),
+            recording: recording, recordingOffset: recordingOffset)
+        let journal = try JournalFile.create(paths, id: header.id)
+        try journal.append(.started(header))
+        output.line(UI.started(header.id, instrument.version, language))
+        return InterviewRunner(session: InterviewSession(header: header), journal: journal, input: input, output: output, paths: paths)
+    }
+
+    private func chooseUnfinished(paths: StudyPaths, input: any LineSource, output: TerminalOutput,
+                                  language: Language) throws -> (URL, InterviewSession)? {
+        let unfinished = JournalFile.unfinished(paths)
+        if let interviewID {
+            guard let match = unfinished.first(where: { $0.1.header.id == interviewID }) else {
+                Console.error("no unfinished interview with id \(interviewID)")
+                throw Exit.failure
+            }
+            return match
+        }
+        guard !unfinished.isEmpty else {
+            output.line(UI.nothingToResume(language))
+            return nil
+        }
+        output.strong(UI.unfinished(language))
+        for (index, (_, session)) in unfinished.enumerated() {
+            let header = session.header
+            output.line("  \(index + 1). \(header.organisation.name) (\(header.organisation.type.rawValue)), "
+                        + "\(XMLTime.dateTime(header.startedAt)), \(session.answers.count) \(UI.answersWord(language)), id \(header.id)")
+        }
+        while true {
+            guard let line = input.read(prompt: "> ") else { return nil }
+            if let number = Int(line.trimmingCharacters(in: .whitespaces)), (1...unfinished.count).contains(number) {
+                return unfinished[number - 1]
+            }
+            output.warning(InputProblem.choice(unfinished.count).message(language))
+        }
+    }
+}
+
+/// Walks the schedule at the terminal. Every answer goes to the journal before the next prompt.
+struct InterviewRunner {
+    enum Outcome {
+        case finished(String)
+        case paused(String)
+        case consentRefused
+    }
+
+    private(set) var session: InterviewSession
+    let journal: JournalFile
+    let input: any LineSource
+    let output: TerminalOutput
+    let paths: StudyPaths
+    var position = 0
+    private var shownSection: Int?? = .none
+
+    init(session: InterviewSession, journal: JournalFile, input: any LineSource, output: TerminalOutput, paths: StudyPaths) {
+        self.session = session
+        self.journal = journal
+        self.input = input
+        self.output = output
+        self.paths = paths
+    }
+
+    private var language: Language { session.language }
+
+    private mutating func record(_ event: JournalEvent) throws {
+        try journal.append(event)
+        session.apply(event)
+    }
+
+    mutating func run() throws -> Outcome {
+        output.quiet(UI.commands(language))
+        var returnTo: Int?
+        while true {
+            if session.consentRefused {
+                try? FileManager.default.removeItem(at: journal.url)
+                return .consentRefused
+            }
+            let steps = session.steps()
+            if position >= steps.count {
+                switch try review(steps) {
+                case .finish(let file): return .finished(file)
+                case .pause: return try pause()
+                case .edit(let index):
+                    returnTo = steps.count
+                    position = index
+                    continue
+                case .carryOn(let index):
+                    position = index
+                    continue
+                }
+            }
+            let step = steps[position]
+            show(step, number: position + 1, of: steps.count)
+            guard let line = readAnswer(long: step.question.type == .longText) else { return try pause() }
+            let now = Date()
+            switch InterviewInput.parse(line) {
+            case .back:
+                position = max(0, position - 1)
+                continue
+            case .help:
+                output.quiet(UI.commands(language))
+                continue
+            case .pause:
+                return try pause()
+            case .review:
+                returnTo = position
+                position = steps.count
+                continue
+            case .note(var text):
+                if text.isEmpty { text = input.read(prompt: UI.notePrompt(language))?.trimmingCharacters(in: .whitespaces) ?? "" }
+                if !text.isEmpty {
+                    try record(.noted(step: step.key, text: text, at: now, offset: session.offset(at: now)))
+                    output.quiet(UI.noteSaved(language))
+                }
+                continue
+            case .skip:
+                guard !Self.mustAnswer(step) else {
+                    output.warning(UI.cannotSkip(language))
+                    continue
+                }
+                try record(.answered(step: step.key, value: .skipped, at: now, offset: session.offset(at: now)))
+            case .nonResponse(let code):
+                guard !Self.mustAnswer(step) else {
+                    output.warning(UI.cannotSkip(language))
+                    continue
+                }
+                try record(.answered(step: step.key, value: .nonResponse(code), at: now, offset: session.offset(at: now)))
+            case .answer(let text):
+                if text.trimmingCharacters(in: .whitespaces).isEmpty, session.answers[step.key] != nil {
+                    break  // Enter keeps the answer already given.
+                }
+                switch AnswerParser.parse(text, for: step.question, language: language) {
+                case .failure(let problem):
+                    output.warning(problem.message(language))
+                    continue
+                case .success(let value):
+                    try record(.answered(step: step.key, value: value, at: now, offset: session.offset(at: now)))
+                }
+            }
+            if let target = returnTo {
+                position = min(target, session.steps().count)
+                returnTo = nil
+            } else {
+                position += 1
+            }
+        }
+    }
+
+    /// Consent and the steps that decide what follows cannot be skipped or left unknown.
+    static func mustAnswer(_ step: Step) -> Bool {
+        if step.key == StartStep.consent || step.key == StartStep.anonymity || step.key == StartStep.name { return true }
+        if case .more = step.role { return true }
+        return false
+    }
+
+    /// Long answers may run over several lines: a line ending in a backslash continues.
+    private func readAnswer(long: Bool) -> String? {
+        guard var line = input.read(prompt: "> ") else { return nil }
+        while long, line.hasSuffix("\\") {
+            line.removeLast()
+            guard let more = input.read(prompt: "… ") else { break }
+            line += "\n" + more
+        }
+        return line
+    }
+
+    private mutating func show(_ step: Step, number: Int, of total: Int) {
+        if shownSection != .some(step.section) {
+            shownSection = .some(step.section)
+            output.line()
+            if let index = step.section {
+                let section = session.instrument.sections[index]
+                output.strong("── \(UI.section(language)) \(index + 1)/\(session.instrument.sections.count): \(section.title.text(language)) ──")
+            } else {
+                output.strong("── \(UI.startSection(language)) ──")
+            }
+        }
+        output.line()
+        output.line("\(UI.question(language)) \(number)/\(total)")
+        if case .more(let group, let repetition) = step.role, repetition == 1 {
+            output.strong(group.prompt.text(language))
+        }
+        if case .field(_, let repetition, _) = step.role {
+            output.quiet("[\(repetition)]")
+        }
+        output.strong(step.question.text.text(language))
+        if let note = step.question.note {
+            output.quiet("  \(UI.interviewerNote(language)): \(note.text(language))")
+        }
+        switch step.question.type {
+        case .yesNo:
+            output.line(language == .cy ? "  (i = ie, n = na)" : "  (y = yes, n = no)")
+        case .singleChoice, .multipleChoice:
+            for (index, choice) in step.question.choices.enumerated() {
+                output.line("  \(index + 1). \(choice.label.text(language))")
+            }
+            if step.question.type == .multipleChoice { output.line(UI.several(language)) }
+        case .scale:
+            let scale = step.question.scale ?? Scale(min: 1, max: 5)
+            let low = scale.minLabel.map { " = \($0.text(language))" } ?? ""
+            let high = scale.maxLabel.map { " = \($0.text(language))" } ?? ""
+            output.line("  (\(scale.min)\(low) … \(scale.max)\(high))")
+        case .longText:
+            output.quiet(UI.longText(language))
+        default:
+            break
+        }
+        if let current = session.answers[step.key] {
+            output.quiet("  \(UI.current(language)): \(describe(current.value, step.question)) — \(UI.enterKeeps(language))")
+        }
+    }
+
+    private func describe(_ value: AnswerValue, _ question: Question) -> String {
+        switch value {
+        case .text(let text):
+            if question.type == .yesNo { return text == "yes" ? (language == .cy ? "ie" : "yes") : (language == .cy ? "na" : "no") }
+            return question.choices.first { $0.value == text }?.label.text(language) ?? text
+        case .choices(let values):
+            return values.map { value in question.choices.first { $0.value == value }?.label.text(language) ?? value }
+                .joined(separator: "; ")
+        case .nonResponse(let code): return UI.nonResponse(code, language)
+        case .skipped: return UI.skipped(language)
+        }
+    }
+
+    private enum ReviewChoice {
+        case finish(String)
+        case pause
+        case edit(Int)
+        case carryOn(Int)
+    }
+
+    private mutating func review(_ steps: [Step]) throws -> ReviewChoice {
+        output.line()
+        output.strong("── \(UI.review(language)) ──")
+        for (index, step) in steps.enumerated() {
+            let answer = session.answers[step.key].map { describe($0.value, step.question) } ?? "—"
+            output.line("  \(index + 1). \(step.question.text.text(language)): \(answer)")
+        }
+        let firstGap = steps.firstIndex { session.answers[$0.key] == nil }
+        output.line(firstGap == nil ? UI.reviewHelp(language) : UI.reviewUnfinished(language))
+        while true {
+            guard let line = input.read(prompt: "> ") else { return .pause }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if let number = Int(text), (1...steps.count).contains(number) { return .edit(number - 1) }
+            if text.isEmpty {
+                if let firstGap { return .carryOn(firstGap) }
+                return .finish(try finish())
+            }
+            if InterviewInput.parse(text) == .pause { return .pause }
+            output.warning(InputProblem.choice(steps.count).message(language))
+        }
+    }
+
+    private func finish() throws -> String {
+        let finishedAt = Date()
+        let slug = session.header.organisation.name.lowercased()
+            .map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            .split(separator: "-").joined(separator: "-")
+        let name = "interview-\(slug.prefix(40))-\(PartialDate(date: finishedAt))-\(session.header.id).xml"
+        let record = session.makeReturn(finishedAt: finishedAt, source: "inbox/" + name)
+        let data = ReturnWriter.xml(record)
+        let reader = ReturnReader(schema: try ReturnSchema.compiled())
+        if case .failure(let rejection) = reader.read(data, source: "inbox/" + name) {
+            Console.diagnostics(rejection.diagnostics)
+            throw PlatformError("the interview could not be written as a valid return; every answer is still in \(journal.url.path)")
+        }
+        let file = try Platform.publishToInbox(data, paths: paths, name: name)
+        try journal.append(.finished(at: finishedAt, file: file))
+        return file
+    }
+
+    private func pause() throws -> Outcome {
+        try journal.append(.paused(at: Date()))
+        return .paused(session.header.id)
+    }
+}
+
+/// Every word the interview shows, in English and Welsh.
+enum UI {
+    static func pick(_ language: Language, _ en: String, _ cy: String) -> String { language == .cy ? cy : en }
+
+    static func commands(_ l: Language) -> String {
+        pick(l, "Commands: :back  :skip  :note TEXT  :review  :pause  :help   Single keys: ? don't know  ! refused  / not applicable",
+             "Gorchmynion: :nol  :hepgor  :nodyn TESTUN  :adolygu  :oedi  :cymorth   Bysellau: ? ddim yn gwybod  ! gwrthod  / amherthnasol")
+    }
+    static func chooseType(_ l: Language) -> String { pick(l, "Which type of organisation?", "Pa fath o sefydliad?") }
+    static func organisationName(_ l: Language) -> String { pick(l, "The organisation's name:", "Enw'r sefydliad:") }
+    static func started(_ id: String, _ version: String, _ l: Language) -> String {
+        pick(l, "Interview \(id) started on instrument version \(version). Every answer is saved as you go.",
+             "Cyfweliad \(id) wedi dechrau ar fersiwn \(version) o'r offeryn. Caiff pob ateb ei gadw wrth fynd.")
+    }
+    static func resuming(_ organisation: String, _ version: String, _ l: Language) -> String {
+        pick(l, "Resuming the interview with \(organisation) on instrument version \(version).",
+             "Yn ailddechrau'r cyfweliad gyda \(organisation) ar fersiwn \(version) o'r offeryn.")
+    }
+    static func unfinished(_ l: Language) -> String { pick(l, "Unfinished interviews:", "Cyfweliadau heb eu gorffen:") }
+    static func nothingToResume(_ l: Language) -> String { pick(l, "There are no unfinished interviews.", "Does dim cyfweliadau heb eu gorffen.") }
+    static func answersWord(_ l: Language) -> String { pick(l, "answers", "ateb") }
+    static func section(_ l: Language) -> String { pick(l, "Section", "Adran") }
+    static func startSection(_ l: Language) -> String { pick(l, "Start: the respondent and consent", "Dechrau: yr ymatebydd a chydsyniad") }
+    static func question(_ l: Language) -> String { pick(l, "Question", "Cwestiwn") }
+    static func interviewerNote(_ l: Language) -> String { pick(l, "Interviewer note (do not read aloud)", "Nodyn i'r cyfwelydd (peidiwch â'i ddarllen yn uchel)") }
+    static func several(_ l: Language) -> String { pick(l, "  (several: numbers separated by commas)", "  (sawl un: rhifau wedi'u gwahanu â choma)") }
+    static func longText(_ l: Language) -> String { pick(l, "  (end a line with \\ to continue on the next)", "  (gorffennwch linell â \\ i barhau ar y nesaf)") }
+    static func current(_ l: Language) -> String { pick(l, "Current answer", "Ateb presennol") }
+    static func enterKeeps(_ l: Language) -> String { pick(l, "press Enter to keep it", "pwyswch Enter i'w gadw") }
+    static func notePrompt(_ l: Language) -> String { pick(l, "Note: ", "Nodyn: ") }
+    static func noteSaved(_ l: Language) -> String { pick(l, "  Note saved.", "  Nodyn wedi'i gadw.") }
+    static func cannotSkip(_ l: Language) -> String { pick(l, "This one needs an answer.", "Mae angen ateb i hwn.") }
+    static func skipped(_ l: Language) -> String { pick(l, "(skipped)", "(wedi'i hepgor)") }
+    static func nonResponse(_ code: Answer.NonResponse, _ l: Language) -> String {
+        switch code {
+        case .dontKnow: pick(l, "Don't know", "Ddim yn gwybod")
+        case .refused: pick(l, "Refused", "Gwrthod")
+        case .notApplicable: pick(l, "Not applicable", "Amherthnasol")
+        }
+    }
+    static func review(_ l: Language) -> String { pick(l, "Review", "Adolygu") }
+    static func reviewHelp(_ l: Language) -> String {
+        pick(l, "Type a number to change that answer, press Enter to finish and save, or :pause.",
+             "Teipiwch rif i newid yr ateb hwnnw, pwyswch Enter i orffen a chadw, neu :oedi.")
+    }
+    static func reviewUnfinished(_ l: Language) -> String {
+        pick(l, "Some questions are still to come. Type a number to change an answer, or press Enter to carry on.",
+             "Mae rhai cwestiynau i ddod o hyd. Teipiwch rif i newid ateb, neu pwyswch Enter i barhau.")
+    }
+    static func saved(_ file: String, _ l: Language) -> String {
+        pick(l, "Interview saved as \(file). Run 'datamap build' to add it to the data map.",
+             "Cyfweliad wedi'i gadw fel \(file). Rhedwch 'datamap build' i'w ychwanegu at y map data.")
+    }
+    static func paused(_ id: String, _ l: Language) -> String {
+        pick(l, "Paused; every answer so far is saved. Carry on with: datamap interview --resume \(id)",
+             "Wedi oedi; mae pob ateb hyd yma wedi'i gadw. Parhewch gyda: datamap interview --resume \(id)")
+    }
+    static func noConsent(_ l: Language) -> String {
+        pick(l, "No consent: the interview has stopped and nothing has been kept.",
+             "Dim cydsyniad: mae'r cyfweliad wedi dod i ben ac ni chadwyd dim.")
+    }
+}

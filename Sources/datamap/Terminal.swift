@@ -1,0 +1,154 @@
+// The interview's terminal and journal: line editing through libedit, plain lines on a dumb
+// terminal, styled or plain output, and the fsync'd append-only journal.
+import CEditLine
+import DataMapCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where typed lines come from.
+protocol LineSource {
+    /// nil at end of input (Ctrl-D), which the interview treats as a pause.
+    func read(prompt: String) -> String?
+}
+
+/// libedit's line editor: arrow keys, editing and history, with no full-screen redraw.
+final class EditLineSource: LineSource {
+    init() {
+        // Answers are never completed from file names.
+        rl_bind_key(9, rl_insert)
+        stifle_history(500)
+    }
+
+    func read(prompt: String) -> String? {
+        guard let pointer = readline(prompt) else { return nil }
+        defer { free(pointer) }
+        let line = String(cString: pointer)
+        if !line.trimmingCharacters(in: .whitespaces).isEmpty { add_history(pointer) }
+        return line
+    }
+}
+
+/// Plain lines, for dumb terminals, screen readers and pipes: nothing but the prompt and the text.
+final class PlainLineSource: LineSource {
+    func read(prompt: String) -> String? {
+        FileHandle.standardOutput.write(Data(prompt.utf8))
+        return Swift.readLine(strippingNewline: true)
+    }
+}
+
+/// Linear output: every line is printed once, in order, so a screen reader reads it as it comes.
+struct TerminalOutput {
+    let styled: Bool
+
+    /// Colour and bold only on a real, capable terminal, and never when NO_COLOR is set.
+    static func current() -> TerminalOutput {
+        let term = Platform.environment("TERM") ?? ""
+        let styled = Platform.isTerminal(1) && Platform.environment("NO_COLOR") == nil && term != "dumb" && !term.isEmpty
+        return TerminalOutput(styled: styled)
+    }
+
+    func line(_ text: String = "") { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    func strong(_ text: String) { line(styled ? "\u{1B}[1m\(text)\u{1B}[0m" : text) }
+    func quiet(_ text: String) { line(styled ? "\u{1B}[2m\(text)\u{1B}[0m" : text) }
+    func warning(_ text: String) { line(styled ? "\u{1B}[33m\(text)\u{1B}[0m" : text) }
+}
+
+/// The interview's append-only journal: one JSON event per line, each flushed to disk before
+/// the next prompt, so a crash or `kill -9` loses nothing already entered.
+final class JournalFile {
+    let url: URL
+    private let descriptor: Int32
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    private init(url: URL, descriptor: Int32) {
+        self.url = url
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    static func directory(_ paths: StudyPaths) -> URL { paths.state.appendingPathComponent("interviews") }
+
+    static func create(_ paths: StudyPaths, id: String) throws(PlatformError) -> JournalFile {
+        let directory = directory(paths)
+        try Platform.prepareStateDirectory(paths.state)
+        try Platform.prepareStateDirectory(directory)
+        let url = directory.appendingPathComponent("\(id).journal")
+        let descriptor = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, Platform.ownerOnlyFile)
+        guard descriptor >= 0 else { throw PlatformError("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        Platform.syncDirectory(directory)
+        return JournalFile(url: url, descriptor: descriptor)
+    }
+
+    static func open(_ url: URL) throws(PlatformError) -> JournalFile {
+        let descriptor = Glibc.open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { throw PlatformError("cannot open \(url.path): \(String(cString: strerror(errno)))") }
+        return JournalFile(url: url, descriptor: descriptor)
+    }
+
+    func append(_ event: JournalEvent) throws(PlatformError) {
+        guard var data = try? Self.encoder.encode(event) else { throw PlatformError("cannot encode a journal event") }
+        data.append(0x0A)
+        let failed: Bool = data.withUnsafeBytes { raw in
+            var written = 0
+            while written < raw.count {
+                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if result < 0 { if errno == EINTR { continue }; return true }
+                written += result
+            }
+            return false
+        }
+        guard !failed, fsync(descriptor) == 0 else {
+            throw PlatformError("cannot save to \(url.path): \(String(cString: strerror(errno))); the answer was not saved")
+        }
+    }
+
+    /// Every complete event; a last line cut short by a crash is left out.
+    static func events(at url: URL) -> [JournalEvent] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return data.split(separator: 0x0A).compactMap { try? decoder.decode(JournalEvent.self, from: Data($0)) }
+    }
+
+    /// Unfinished interviews, oldest first.
+    static func unfinished(_ paths: StudyPaths) -> [(URL, InterviewSession)] {
+        let directory = directory(paths)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".journal") }.compactMap { name in
+            let url = directory.appendingPathComponent(name)
+            guard let session = InterviewSession.replay(events(at: url)), session.finished == nil else { return nil }
+            return (url, session)
+        }.sorted { $0.1.header.startedAt < $1.1.header.startedAt }
+    }
+}
+
+extension Platform {
+    /// Writes a new file into `inbox/` under a name nobody else has, in one step.
+    static func publishToInbox(_ data: Data, paths: StudyPaths, name: String) throws(PlatformError) -> String {
+        let temporary = paths.inbox.appendingPathComponent(".\(name).partial-\(getpid())")
+        try writeDurably(data, to: temporary, mode: 0o600)
+        let final = paths.inbox.appendingPathComponent(name)
+        guard link(temporary.path, final.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw PlatformError("cannot write inbox/\(name): \(reason)")
+        }
+        unlink(temporary.path)
+        syncDirectory(paths.inbox)
+        return "inbox/" + name
+    }
+
+    static func randomHex(bytes: Int) -> String {
+        var random = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+    }
+}

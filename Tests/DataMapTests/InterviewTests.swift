@@ -1,0 +1,202 @@
+import DataMapCore
+import Foundation
+import Testing
+
+/// A telephone-style interview of a local authority: two pilots, one practice model and one
+/// edge-of-care service, typed line by line. `yes` is swapped for the Welsh run.
+func localAuthorityScript(yes: String = "y") -> [String] {
+    [
+        // Start: respondent and consent
+        "Eirlys Prydderch", "Head of Children's Services", "eirlys.prydderch@council.example", "01632 960123", yes, "1",
+        // Practice models
+        "Signs of Safety across the service; Eirlys introduced it.", "1,3", "4",
+        yes, "Signs of Safety", "Strengths-based assessment and planning", "1", "", "2016-04", "2", "", "", "", "n",
+        // Pilots
+        yes,
+        yes, "Crisis Response Pilot", "Rapid support at home", "1", "2017-06", "2019-05", "2 years", "two years from June 2017",
+        "11-17-year-olds", "North Wales Police; Betsi Cadwaladr University Health Board", "Intermediate Care Fund", "4",
+        "Bangor University", "Placement stability; Re-referral rate", "2019-09", "", "",
+        yes, "Family Time Project", "Weekend family time", "1", "2017-11", "", "", "started last November",
+        "", "", "", "1", "", "", "", "", "",
+        "n",
+        // Edge of care
+        "Children on child-protection plans or in pre-proceedings.", yes,
+        yes, "Edge of Care Team", "Intensive family support", "1", "2016", "", "Families in pre-proceedings", "", "Core budget",
+        "5", "", "Re-referrals", "",
+        "n",
+        // Residential care
+        "n", "Bringing children back from out-of-county placements.", "n",
+        // Foster carers
+        "A Welsh-language recruitment campaign.", "", "n",
+        // Partnership
+        "Safeguarding hub with police and health.", "?", "2016-01", "n",
+        // The Act
+        "New front door for information and advice.", "1", "n",
+    ]
+}
+
+@Suite("datamap interview in a real terminal", .serialized)
+struct InterviewTests {
+    func startInterview(_ study: TemporaryStudy, language: String = "en", environment: [String: String] = [:]) throws -> PseudoTerminal {
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"),
+                                         to: study.root.appendingPathComponent("instruments"))
+        return try PseudoTerminal(["interview", "--study", study.root.path, "--type", "local-authority",
+                                   "--organisation", "Isle of Anglesey County Council", "--language", language,
+                                   "--recording", "anglesey-2018-02-14.m4a"],
+                                  environment: environment)
+    }
+
+    func finish(_ terminal: PseudoTerminal, review: String) throws -> String {
+        try terminal.expect(review)
+        try terminal.answer("")
+        let saved = try terminal.expect(".xml")
+        #expect(terminal.waitForExit() == 0)
+        return try #require(saved.firstMatch(of: /inbox\/interview-[^ ]+\.xml/)).output.description
+    }
+
+    func read(_ study: TemporaryStudy, _ file: String) throws -> Return {
+        let data = try Data(contentsOf: study.root.appendingPathComponent(file))
+        return try ReturnReader(schema: try ReturnSchema.compiled()).read(data, source: file).get()
+    }
+
+    @Test func aScriptedInterviewBecomesTheMatchingActivityRows() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study)
+        try terminal.expect("Question 1/")
+        for line in localAuthorityScript() { try terminal.answer(line) }
+        let file = try finish(terminal, review: "── Review ──")
+        let record = try read(study, file)
+        #expect(record.organisation == Organisation(name: "Isle of Anglesey County Council", type: .localAuthority))
+        #expect(record.respondent.name == "Eirlys Prydderch")
+        #expect(record.consent == Consent(given: true, anonymity: .anonymous))
+        #expect(record.interview?.recording == "anglesey-2018-02-14.m4a")
+        #expect(record.activities.map(\.name) == ["Signs of Safety", "Crisis Response Pilot", "Family Time Project", "Edge of Care Team"])
+        #expect(record.activities.map(\.kind) == [.practiceModel, .pilot, .pilot, .service])
+        let crisis = record.activities[1]
+        #expect(crisis.timescale == Timescale(start: PartialDate(year: 2017, month: 6), end: PartialDate(year: 2019, month: 5),
+                                              duration: "P2Y", phrase: "two years from June 2017"))
+        #expect(crisis.evaluation == Evaluation(type: .external, evaluator: "Bangor University",
+                                                measures: ["Placement stability", "Re-referral rate"],
+                                                resultsDue: PartialDate(year: 2019, month: 9)))
+        #expect(crisis.partners == ["North Wales Police", "Betsi Cadwaladr University Health Board"])
+        #expect(record.activities[2].evaluation?.type == EvaluationType.none)
+        #expect(record.activities.allSatisfy { $0.provenance.offset != nil })
+        #expect(record.answers.first { $0.question == "partnership.commissioning" }?.nonResponse == .dontKnow)
+        #expect(record.answers.first { $0.question == "practice.named-models" }?.text == "signs-of-safety; family-group-conferences")
+        #expect(record.answers.allSatisfy { $0.at != nil && $0.offset != nil })
+
+        let build = try study.build()
+        #expect(build.status == 0, "\(build.stderr)")
+        let csv = try study.output("datamap.csv")
+        for row in ["pilot-projects,pilot,Crisis Response Pilot", "pilot-projects,pilot,Family Time Project",
+                    "practice-models,practice-model,Signs of Safety", "edge-of-care,service,Edge of Care Team"] {
+            #expect(csv.contains(row), "missing row \(row)")
+        }
+        #expect(csv.components(separatedBy: ",interview,").count - 1 == 4)
+        let answers = try study.output("answers.csv")
+        #expect(!csv.contains("Eirlys") && !answers.contains("Eirlys") && !answers.contains("Prydderch"))
+    }
+
+    @Test func killingTheProcessAfterTheTenthAnswerLosesNothing() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let script = localAuthorityScript()
+        let terminal = try startInterview(study)
+        let banner = try terminal.expect("started on instrument version")
+        let id = try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1
+        for line in script.prefix(10) { try terminal.answer(line) }
+        try terminal.expect("Question 11/")
+        terminal.kill()
+
+        let resumed = try PseudoTerminal(["interview", "--study", study.root.path, "--resume"])
+        try resumed.expect("Unfinished interviews:")
+        try resumed.expect("10 answers, id \(id)")
+        try resumed.answer("1")
+        try resumed.expect("Resuming the interview with Isle of Anglesey County Council")
+        try resumed.expect("Question 11/")
+        for line in script.dropFirst(10) { try resumed.answer(line) }
+        let file = try finish(resumed, review: "── Review ──")
+        let record = try read(study, file)
+        #expect(record.respondent == Respondent(name: "Eirlys Prydderch", role: "Head of Children's Services",
+                                                email: "eirlys.prydderch@council.example", phone: "01632 960123"))
+        #expect(record.answers.first { $0.question == "practice.core-model" }?.text == "Signs of Safety across the service; Eirlys introduced it.")
+        #expect(record.answers.first { $0.question == "practice.confidence" }?.text == "4")
+        #expect(record.activities.first?.name == "Signs of Safety")
+        #expect(record.activities.first?.extent == Extent(scope: .full))
+        #expect(record.activities.count == 4)
+    }
+
+    @Test func theWelshInterviewOnADumbTerminalGivesAnEquivalentReturn() throws {
+        let english = try TemporaryStudy(copySample: false)
+        let englishTerminal = try startInterview(english)
+        for line in localAuthorityScript() { try englishTerminal.answer(line) }
+        let englishRecord = try read(english, try finish(englishTerminal, review: "── Review ──"))
+
+        let welsh = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(welsh, language: "cy", environment: ["TERM": "dumb", "NO_COLOR": "1"])
+        try terminal.expect("Dechrau: yr ymatebydd a chydsyniad")
+        try terminal.expect("Cwestiwn 1/")
+        for line in localAuthorityScript(yes: "ie") { try terminal.answer(line) }
+        let welshRecord = try read(welsh, try finish(terminal, review: "── Adolygu ──"))
+        #expect(terminal.screen.contains("Nodyn i'r cyfwelydd"))
+        #expect(terminal.screen.contains("Oes prosiect peilot i'w gofnodi?"))
+        #expect(!terminal.raw.contains(0x1B), "a dumb terminal got escape sequences")
+
+        #expect(welshRecord.language == .cy)
+        #expect(englishRecord.language == .en)
+        #expect(welshRecord.organisation == englishRecord.organisation)
+        #expect(welshRecord.respondent == englishRecord.respondent)
+        #expect(welshRecord.answers.map(\.question) == englishRecord.answers.map(\.question))
+        #expect(welshRecord.answers.map(\.text) == englishRecord.answers.map(\.text))
+        func shape(_ a: ActivityRecord) -> ActivityRecord {
+            var copy = a
+            copy.provenance = Provenance(method: .interview, file: "", line: 0)
+            return copy
+        }
+        #expect(welshRecord.activities.map(shape) == englishRecord.activities.map(shape))
+    }
+
+    @Test func commandsWorkAtAnyPrompt() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study)
+        try terminal.answer("Eirlys Prydderch")
+        try terminal.answer(":back")
+        try terminal.expect("Current answer: Eirlys Prydderch")
+        try terminal.answer("")
+        try terminal.answer(":skip")
+        try terminal.answer("not an email")
+        try terminal.expect("does not look like an email address")
+        try terminal.answer("/")
+        try terminal.answer(":note Call back after 3pm")
+        try terminal.expect("Note saved.")
+        try terminal.answer("!")
+        try terminal.answer(":skip")
+        try terminal.expect("This one needs an answer.")
+        try terminal.answer("y")
+        try terminal.answer(":review")
+        try terminal.expect("── Review ──")
+        try terminal.expect("Their email address: Not applicable")
+        try terminal.expect("Their phone number: Refused")
+        try terminal.answer("")
+        try terminal.expect("May they be named")
+        try terminal.answer(":pause")
+        try terminal.expect("Paused; every answer so far is saved.")
+        #expect(terminal.waitForExit() == 0)
+        let journals = try FileManager.default.contentsOfDirectory(
+            at: study.state.appendingPathComponent("interviews"), includingPropertiesForKeys: nil)
+        #expect(journals.count == 1)
+        #expect(try permissions(journals[0]) == 0o600)
+        let text = try String(contentsOf: journals[0], encoding: .utf8)
+        #expect(text.contains("Call back after 3pm"))
+    }
+
+    @Test func refusingConsentStopsAndKeepsNothing() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study)
+        for line in ["Eirlys Prydderch", "", "", "", "n"] { try terminal.answer(line) }
+        try terminal.expect("No consent: the interview has stopped and nothing has been kept.")
+        #expect(terminal.waitForExit() == 0)
+        let journals = try FileManager.default.contentsOfDirectory(atPath: study.state.appendingPathComponent("interviews").path)
+        #expect(journals.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: study.inbox.path).isEmpty)
+    }
+}
