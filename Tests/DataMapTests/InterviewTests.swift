@@ -106,6 +106,8 @@ struct InterviewTests {
         for line in script.prefix(10) { try terminal.answer(line) }
         try terminal.expect("Question 11/")
         terminal.kill()
+        // The journal holds the instrument it started on: the files may change, or go, meanwhile.
+        try FileManager.default.removeItem(at: study.root.appendingPathComponent("instruments"))
 
         let resumed = try PseudoTerminal(["interview", "--study", study.root.path, "--resume"])
         try resumed.expect("Unfinished interviews:")
@@ -187,6 +189,36 @@ struct InterviewTests {
         #expect(try permissions(journals[0]) == 0o600)
         let text = try String(contentsOf: journals[0], encoding: .utf8)
         #expect(text.contains("Call back after 3pm"))
+    }
+
+    @Test func theTypeAndNameCanBeChosenAtTheStartAndAnswersChangedFromTheReview() throws {
+        let study = try TemporaryStudy(copySample: false)
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"),
+                                         to: study.root.appendingPathComponent("instruments"))
+        let terminal = try PseudoTerminal(["interview", "--study", study.root.path])
+        try terminal.expect("Which type of organisation?")
+        try terminal.answer("12")
+        try terminal.expect("Please give a number from 1 to 9.")
+        try terminal.answer("5")
+        try terminal.expect("The organisation's name:")
+        try terminal.answer("Heddlu Gwent")
+        try terminal.expect("Question 1/")
+        for line in ["Rhys ap Gwilym", "", "", "", "y", "2", "n", "Families known to two agencies.", "n",
+                     "Hub with social services.", "2016", "n"] {
+            try terminal.answer(line)
+        }
+        try terminal.expect("── Review ──")
+        try terminal.expect("May they be named in the report, or do they want anonymity?: May be named")
+        try terminal.answer("8")
+        try terminal.expect("Current answer: Families known to two agencies.")
+        try terminal.answer("Families known to police and social services.")
+        try terminal.expect("── Review ──")
+        let file = try finish(terminal, review: "Families known to police and social services.")
+        let record = try read(study, file)
+        #expect(record.organisation == Organisation(name: "Heddlu Gwent", type: .police))
+        #expect(record.consent.anonymity == .named)
+        #expect(record.answers.first { $0.question == "edge.definition" }?.text == "Families known to police and social services.")
+        #expect(record.interview?.instrument.hasPrefix("police@") == true)
     }
 
     @Test func refusingConsentStopsAndKeepsNothing() throws {
