@@ -216,6 +216,7 @@ public struct Anonymiser: Sendable {
         return AnonymisedReturn(
             source: source, organisation: record.organisation, respondent: token,
             anonymity: record.consent.anonymity, submitted: record.submitted, language: record.language,
-            answers: answers, activities: activities, notes: notes)
+            answers: answers, activities: activities, notes: notes,
+            method: record.interview == nil ? .writtenReturn : .interview, instrument: record.interview?.instrument)
     }
 }

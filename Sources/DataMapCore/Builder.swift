@@ -35,13 +35,15 @@ public struct BuildSummary: Sendable, Equatable {
     /// Every return currently refused, with the reasons; sorted by location.
     public var rejections: [Diagnostic] = []
     public var rejectedFiles = 0
+    /// The validator's findings on the data map, sorted by location.
+    public var findings: [Finding] = []
     public var outputs: [String] = []
 }
 
 /// ingest → anonymise → aggregate → validate → write, for one study.
 public struct Builder: Sendable {
     /// Bump when reading or anonymising changes, so stored records are rebuilt from the inbox.
-    public static let pipelineVersion = 2
+    public static let pipelineVersion = 3
     /// A return is a few hundred kilobytes at most; far larger files are refused unread.
     public static let maximumReturnSize = 64 * 1024 * 1024
 
@@ -50,16 +52,23 @@ public struct Builder: Sendable {
     let reader: ReturnReader
     let anonymiser: Anonymiser
     let keyFingerprint: String
+    let reference: StudyReference
+    let smallCells: SmallCells
 
-    public init(fileSystem: any StudyFileSystem, store: any Store, reader: ReturnReader, key: StudyKey) {
+    public init(fileSystem: any StudyFileSystem, store: any Store, reader: ReturnReader, key: StudyKey,
+                reference: StudyReference = StudyReference(), smallCells: SmallCells = SmallCells()) {
         self.fileSystem = fileSystem
         self.store = store
         self.reader = reader
         self.anonymiser = Anonymiser(key: key)
         self.keyFingerprint = key.fingerprint
+        self.reference = reference
+        self.smallCells = smallCells
     }
 
-    public func run(progress: @escaping @Sendable (BuildEvent) -> Void = { _ in }) throws(BuildError) -> BuildSummary {
+    /// - Parameter writeOutputs: false for `datamap validate`, which only reports.
+    public func run(writeOutputs: Bool = true,
+                    progress: @escaping @Sendable (BuildEvent) -> Void = { _ in }) throws(BuildError) -> BuildSummary {
         var summary = BuildSummary()
         progress(.stageStarted(.ingest))
         let entries: [InboxEntry]
@@ -124,15 +133,30 @@ public struct Builder: Sendable {
         summary.returns = returns.count
         summary.activities = dataMap.rows.count
 
+        progress(.stageStarted(.validate))
+        summary.findings = Validator.run(ValidationContext(map: dataMap, reference: reference))
+        guard writeOutputs else { return summary }
+
         progress(.stageStarted(.write))
-        let outputs: [(String, Data)] = [
+        let report = Report(map: dataMap, reference: reference, findings: summary.findings, cells: smallCells)
+        var outputs: [(String, Data)] = [
             ("datamap.csv", DataMapCSV.render(dataMap)),
             ("datamap.json", DataMapJSON.render(dataMap)),
             ("answers.csv", AnswersCSV.render(dataMap)),
             ("notes.csv", NotesCSV.render(dataMap)),
             ("rejected.csv", RejectedCSV.render(summary.rejections)),
         ]
-        for (name, data) in outputs {
+        for table in report.tables {
+            outputs.append(("\(table.name).csv", table.csv))
+            outputs.append(("\(table.name).json", table.json))
+        }
+        do { outputs.append(("datamap.xlsx", try Workbook.xlsx(report.sheets))) } catch {
+            throw .output(name: "datamap.xlsx", reason: String(describing: error))
+        }
+        outputs.append(("report.html", HTMLReport.render(report)))
+        outputs.append(("summary.md", MarkdownSummary.render(report)))
+        for (index, (name, data)) in outputs.enumerated() {
+            progress(.advanced(.write, done: index + 1, total: outputs.count))
             do { try fileSystem.writeOutput(name, contents: data) } catch {
                 throw .output(name: name, reason: String(describing: error))
             }

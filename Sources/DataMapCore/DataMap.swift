@@ -27,6 +27,19 @@ public struct DataMap: Sendable, Equatable {
         public var source: String
     }
 
+    /// One per return: who took part, how, and what they answered.
+    public struct ParticipantRow: Sendable, Hashable {
+        public var organisation: Organisation
+        public var respondent: String
+        public var method: String
+        public var source: String
+        public var submitted: PartialDate
+        public var answers: [Answer]
+        public var instrument: String?
+        public var hasActivities: Bool
+    }
+
+    public private(set) var participants: [ParticipantRow]
     public private(set) var rows: [Row]
     public private(set) var answers: [AnswerRow]
     public private(set) var notes: [NoteRow]
@@ -35,7 +48,12 @@ public struct DataMap: Sendable, Equatable {
         var rows: [Row] = []
         var answers: [AnswerRow] = []
         var notes: [NoteRow] = []
+        var participants: [ParticipantRow] = []
         for record in returns {
+            participants.append(ParticipantRow(organisation: record.organisation, respondent: record.respondent,
+                                               method: record.method.rawValue, source: record.source, submitted: record.submitted,
+                                               answers: record.answers, instrument: record.instrument,
+                                               hasActivities: !record.activities.isEmpty))
             notes += record.notes.map { NoteRow(organisation: record.organisation, respondent: record.respondent, note: $0, source: record.source) }
             let stem = Self.stem(record.source)
             for (index, activity) in record.activities.enumerated() {
@@ -49,6 +67,7 @@ public struct DataMap: Sendable, Equatable {
             }
         }
         self.rows = rows.sorted(by: Self.rowOrder)
+        self.participants = participants.sorted { $0.source < $1.source }
         self.notes = notes.sorted { ($0.source, $0.note.step) < ($1.source, $1.note.step) }
         self.answers = answers.sorted {
             ($0.organisation.type, $0.organisation.name, $0.source, $0.answer.line)

@@ -39,6 +39,16 @@ public struct PartialDate: Codable, Sendable, Hashable, Comparable, CustomString
         return text
     }
 
+    /// True only when every day this date could mean comes before every day `other` could:
+    /// 2018 is not before 2018-04, but 2017-12 is.
+    public func definitelyBefore(_ other: PartialDate) -> Bool {
+        if year != other.year { return year < other.year }
+        guard let month, let otherMonth = other.month else { return false }
+        if month != otherMonth { return month < otherMonth }
+        guard let day, let otherDay = other.day else { return false }
+        return day < otherDay
+    }
+
     /// Orders by the earliest moment each date could mean.
     public static func < (lhs: PartialDate, rhs: PartialDate) -> Bool {
         (lhs.year, lhs.month ?? 0, lhs.day ?? 0) < (rhs.year, rhs.month ?? 0, rhs.day ?? 0)
@@ -123,13 +133,16 @@ public struct Provenance: Codable, Sendable, Hashable {
     /// Path relative to the study root, e.g. `inbox/conwy.xml`.
     public var file: String
     public var line: Int
+    /// The last line of the source span, when it runs over several lines.
+    public var endLine: Int?
     /// For interviews: seconds into the audio recording where this was said.
     public var offset: Double?
 
-    public init(method: Method, file: String, line: Int, offset: Double? = nil) {
+    public init(method: Method, file: String, line: Int, endLine: Int? = nil, offset: Double? = nil) {
         self.method = method
         self.file = file
         self.line = line
+        self.endLine = endLine
         self.offset = offset
     }
 }
@@ -294,10 +307,15 @@ public struct AnonymisedReturn: Codable, Sendable, Hashable {
     public var activities: [ActivityRecord]
     /// Interviewer notes, scrubbed like every other free text.
     public var notes: [InterviewNote]
+    public var method: Provenance.Method
+    /// The interview's instrument (`<type>@<version>`), for checking required answers.
+    public var instrument: String?
 
     public init(source: String, organisation: Organisation, respondent: String, anonymity: Anonymity,
                 submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord],
-                notes: [InterviewNote] = []) {
+                notes: [InterviewNote] = [], method: Provenance.Method = .writtenReturn, instrument: String? = nil) {
+        self.method = method
+        self.instrument = instrument
         self.source = source
         self.organisation = organisation
         self.respondent = respondent

@@ -54,8 +54,24 @@ public struct ReturnReader: Sendable {
                     code: .encoding, location: SourceLocation(file: source, line: 1, column: 1),
                     message: "the XML declaration names encoding '\(encoding)', but returns must be UTF-8")]))
             }
-            return Decoder(source: source).decode(document.root)
+            return Decoder(source: source, closingLines: Self.closingLines(of: "activity", in: data)).decode(document.root)
         }
+    }
+
+    /// The line of each `</activity>` in document order, so a record's span ends where its element does.
+    static func closingLines(of name: String, in data: Data) -> [Int] {
+        let text = String(decoding: data, as: UTF8.self)
+        var lines: [Int] = []
+        var line = 1
+        var index = text.startIndex
+        let pattern = try? Regex("^</([A-Za-z_][A-Za-z0-9_.-]*:)?\(name)\\s*>")
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "\n" { line += 1 }
+            if character == "<", let pattern, text[index...].prefixMatch(of: pattern) != nil { lines.append(line) }
+            index = text.index(after: index)
+        }
+        return lines
     }
 
     static func diagnostic(_ problem: XMLProblem, source: String) -> Diagnostic {
@@ -80,6 +96,7 @@ public struct ReturnReader: Sendable {
 /// as a schema problem rather than trusted.
 private struct Decoder {
     let source: String
+    let closingLines: [Int]
 
     struct Mismatch: Error {
         let line: Int
@@ -147,15 +164,18 @@ private struct Decoder {
                 })
         }
         let method: Provenance.Method = interview == nil ? .writtenReturn : .interview
-        let activities = try (root.child("activities")?.children("activity") ?? []).map { element throws(Mismatch) in
-            try activity(element, method: method)
+        let elements = root.child("activities")?.children("activity") ?? []
+        // Self-closing activities cannot exist (a name is required), so closing tags pair one to one.
+        let ends = closingLines.count == elements.count ? closingLines : elements.map(\.lastLine)
+        let activities = try zip(elements, ends).map { element, end throws(Mismatch) in
+            try activity(element, method: method, endLine: end)
         }
         return Return(source: source, organisation: organisation, respondent: respondent, consent: consent,
                       submitted: submitted, language: language, answers: answers, activities: activities,
                       interview: interview)
     }
 
-    private func activity(_ element: XMLElement, method: Provenance.Method) throws(Mismatch) -> ActivityRecord {
+    private func activity(_ element: XMLElement, method: Provenance.Method, endLine: Int) throws(Mismatch) -> ActivityRecord {
         var record = ActivityRecord(
             theme: try vocabulary("theme", of: element),
             kind: try vocabulary("kind", of: element),
@@ -167,7 +187,7 @@ private struct Decoder {
             funding: optionalText("funding", in: element),
             outcomes: optionalText("outcomes", in: element),
             documents: (element.child("documents")?.children("document") ?? []).map(\.text.trimmed),
-            provenance: Provenance(method: method, file: source, line: element.line,
+            provenance: Provenance(method: method, file: source, line: element.line, endLine: endLine,
                                    offset: element.attributes["offset"].flatMap(XMLTime.seconds)))
         if let extent = element.child("extent") {
             guard let scope = Extent.Scope(rawValue: extent.attributes["scope"]?.trimmed ?? "") else {

@@ -21,6 +21,11 @@ public struct XMLElement: Sendable, Equatable {
         self.line = line
     }
 
+    /// The last line this element's content reaches, as far as its descendants' start tags show.
+    public var lastLine: Int {
+        children.reduce(line) { max($0, $1.lastLine) }
+    }
+
     /// The first child element with this local name.
     public func child(_ name: String) -> XMLElement? {
         children.first { $0.name == name }

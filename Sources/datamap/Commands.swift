@@ -26,7 +26,7 @@ struct Datamap: ParsableCommand {
             Exit codes: 0 success; 1 failure; 64 usage error; 65 finished, but some returns were \
             refused (see outbox/rejected.csv); 75 another build is running on this study.
             """,
-        subcommands: [Build.self, Interview.self, Check.self, Schema.self, Instruments.self]
+        subcommands: [Build.self, Validate.self, Interview.self, Check.self, Schema.self, Instruments.self]
     )
 }
 
@@ -64,7 +64,69 @@ struct Build: ParsableCommand {
     @Flag(help: "If another build is running on this study, wait for it instead of stopping.")
     var wait = false
 
+    @Option(help: "Counts below this are shown as \"<N\" in the report, so small groups cannot identify anyone.")
+    var smallCell: Int = 3
+
+    func validate() throws {
+        guard smallCell >= 1 else { throw ValidationError("--small-cell must be 1 or more") }
+    }
+
     func run() throws {
+        let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCells: SmallCells(threshold: smallCell))
+        Console.diagnostics(summary.rejections)
+        Console.out("""
+            datamap: \(summary.returns) returns, \(summary.activities) activities; \
+            \(summary.added) new, \(summary.replaced) changed, \(summary.unchanged) unchanged, \
+            \(summary.removed) removed; \(summary.rejectedFiles) refused
+            """)
+        Console.out("  \(FindingCounts(summary.findings)); details in outbox/findings.csv and outbox/report.html")
+        Console.out("  wrote \(summary.outputs.count) files to outbox/")
+        if summary.rejectedFiles > 0 {
+            Console.out("  \(summary.rejectedFiles) file(s) refused and left untouched: see outbox/rejected.csv")
+            throw Exit.rejectedInput
+        }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the data map against the validation rules and print the findings.",
+        discussion: "Exit code 65 when any finding is an error (or a return is refused); warnings and notes exit 0.")
+
+    @OptionGroup var options: StudyOptions
+
+    @Flag(help: "Wait for a running build instead of stopping.")
+    var wait = false
+
+    @Flag(help: "List the rules with their descriptions and stop.")
+    var listRules = false
+
+    func run() throws {
+        if listRules {
+            for rule in Validator.rules { Console.out("\(rule.id) (\(rule.severity.rawValue)): \(rule.summary)") }
+            return
+        }
+        let summary = try runPipeline(options: options, wait: wait, writeOutputs: false, smallCells: SmallCells())
+        Console.diagnostics(summary.rejections)
+        for finding in summary.findings {
+            FileHandle.standardError.write(Data((finding.rendered + "\n").utf8))
+        }
+        Console.out("datamap: \(summary.activities) activities checked; \(FindingCounts(summary.findings))")
+        if summary.rejectedFiles > 0 || summary.findings.contains(where: { $0.severity == .error }) { throw Exit.rejectedInput }
+    }
+}
+
+struct FindingCounts: CustomStringConvertible {
+    let findings: [Finding]
+    init(_ findings: [Finding]) { self.findings = findings }
+    var description: String {
+        let count = { (severity: Diagnostic.Severity) in findings.filter { $0.severity == severity }.count }
+        return "\(findings.count) findings: \(count(.error)) errors, \(count(.warning)) warnings, \(count(.note)) notes"
+    }
+}
+
+/// Lock, key, store, reference data, then the pipeline; every failure becomes a message and exit 1.
+func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCells: SmallCells) throws -> BuildSummary {
         let paths = StudyPaths(root: options.study, state: options.state)
         let summary: BuildSummary
         do {
@@ -85,25 +147,37 @@ struct Build: ParsableCommand {
             try Platform.ensureOwnerOnlyFile(paths.store)
             let store = try SQLiteStore(path: paths.store.path)
             let reader = ReturnReader(schema: try ReturnSchema.compiled())
-            let builder = Builder(fileSystem: DiskStudy(paths: paths), store: store, reader: reader, key: key)
-            summary = try builder.run(progress: Progress.reporter())
+            let reference = try ReferenceFiles.load(paths)
+            let builder = Builder(fileSystem: DiskStudy(paths: paths), store: store, reader: reader, key: key,
+                                  reference: reference, smallCells: smallCells)
+            summary = try builder.run(writeOutputs: writeOutputs, progress: Progress.reporter())
         } catch let exit as ExitCode {
             throw exit
         } catch {
             Console.error(String(describing: error))
             throw Exit.failure
         }
-        Console.diagnostics(summary.rejections)
-        Console.out("""
-            datamap: \(summary.returns) returns, \(summary.activities) activities; \
-            \(summary.added) new, \(summary.replaced) changed, \(summary.unchanged) unchanged, \
-            \(summary.removed) removed; \(summary.rejectedFiles) refused
-            """)
-        for output in summary.outputs { Console.out("  wrote \(output)") }
-        if summary.rejectedFiles > 0 {
-            Console.out("  \(summary.rejectedFiles) file(s) refused and left untouched: see outbox/rejected.csv")
-            throw Exit.rejectedInput
+        return summary
+}
+
+/// The taxonomy, gazetteer and instruments from `instruments/`; a missing file means an empty one.
+enum ReferenceFiles {
+    static func load(_ paths: StudyPaths) throws(PlatformError) -> StudyReference {
+        let directory = paths.root.appendingPathComponent("instruments")
+        func text(_ name: String) -> String? {
+            FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map { String(decoding: $0, as: UTF8.self) }
         }
+        var reference = StudyReference()
+        do {
+            if let yaml = text("taxonomy.yaml") { reference.taxonomy = try Taxonomy.load(yaml: yaml) }
+        } catch { throw PlatformError("instruments/taxonomy.yaml cannot be read: \(error)") }
+        do {
+            if let yaml = text("organisations.yaml") { reference.gazetteer = try Gazetteer.load(yaml: yaml) }
+        } catch { throw PlatformError("instruments/organisations.yaml cannot be read: \(error)") }
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("bank.yaml").path) {
+            reference.instruments = try InstrumentFiles.load(paths).instruments
+        }
+        return reference
     }
 }
 
@@ -153,18 +227,25 @@ struct Schema: ParsableCommand {
     }
 }
 
-/// A one-line progress count on a terminal; silence when output is a file or a pipe.
+/// A progress bar with a count and the stage on a terminal; silence when output is a file or a pipe.
 enum Progress {
     static func reporter() -> @Sendable (BuildEvent) -> Void {
         guard Platform.isTerminal(2), Platform.environment("TERM") != "dumb" else { return { _ in } }
         return { event in
             switch event {
             case .advanced(let stage, let done, let total):
-                let end = done == total ? "\n" : ""
-                FileHandle.standardError.write(Data("\r\(stage.rawValue) \(done)/\(total)\(end)".utf8))
+                FileHandle.standardError.write(Data((line(stage, done, total) + (done == total ? "\n" : "")).utf8))
             case .stageStarted:
                 break
             }
         }
+    }
+
+    /// `\r[##########..........]  12/24  ingest`
+    static func line(_ stage: BuildStage, _ done: Int, _ total: Int) -> String {
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        return "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            + "\(done)/\(total)  \(stage.rawValue)"
     }
 }

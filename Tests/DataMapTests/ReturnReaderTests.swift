@@ -77,7 +77,7 @@ struct ReturnReaderTests {
                                               measures: ["Placement stability", "Re-referrals"],
                                               resultsDue: PartialDate(year: 2019, month: 9)))
         #expect(item.documents == ["Conwy: Crisis Intervention"])
-        #expect(item.provenance == Provenance(method: .writtenReturn, file: "inbox/test.xml", line: 9))
+        #expect(item.provenance == Provenance(method: .writtenReturn, file: "inbox/test.xml", line: 9, endLine: 20))
     }
 
     @Test func welshTextRoundTripsByteForByte() throws {

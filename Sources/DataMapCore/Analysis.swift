@@ -1,0 +1,205 @@
+import Foundation
+
+/// What a study's report is built from: every table, computed once from the anonymised data map.
+public struct Analysis: Sendable {
+    /// "Signs of Safety: Cardiff (full); Swansea (full); Carmarthenshire (part — assessment only)".
+    public struct Approach: Sendable, Hashable, Codable {
+        public struct Participant: Sendable, Hashable, Codable {
+            public var organisation: String
+            public var type: OrganisationType
+            public var extent: String
+            public var nameAsGiven: String
+            public var recordID: String
+        }
+        public var name: String
+        public var kind: String
+        public var participants: [Participant]
+    }
+
+    /// One organisation × theme cell of the Framework matrix.
+    public struct MatrixCell: Sendable, Hashable, Codable {
+        public var organisation: String
+        public var theme: Theme
+        public var summary: String
+        public var recordIDs: [String]
+    }
+
+    public struct Count: Sendable, Hashable, Codable {
+        public var type: OrganisationType
+        public var theme: Theme
+        public var activities: Int
+        public var organisations: Int
+    }
+
+    public struct Coverage: Sendable, Hashable, Codable {
+        public var type: OrganisationType
+        public var organisations: Int
+        public var withPilot: Int
+        public var withoutPilot: [String]
+    }
+
+    public struct EvaluationShare: Sendable, Hashable, Codable {
+        public var type: OrganisationType
+        public var pilots: Int
+        public var evaluated: Int
+    }
+
+    public struct Partnership: Sendable, Hashable, Codable {
+        public var first: String
+        public var second: String
+        public var activities: [String]
+        public var recordIDs: [String]
+    }
+
+    public struct Participant: Sendable, Hashable, Codable {
+        public var organisation: String
+        public var type: OrganisationType
+        public var region: String?
+        public var respondents: [String]
+        public var methods: [String]
+        public var activities: Int
+        public var pilots: Int
+        public var sources: [String]
+    }
+
+    public var approaches: [Approach] = []
+    public var matrix: [MatrixCell] = []
+    public var counts: [Count] = []
+    public var coverage: [Coverage] = []
+    public var evaluation: [EvaluationShare] = []
+    public var partnerships: [Partnership] = []
+    public var participants: [Participant] = []
+
+    /// A pilot counts as evaluated when someone evaluates it, in-house or outside, or monitors it.
+    public static func isEvaluated(_ activity: ActivityRecord) -> Bool {
+        guard let type = activity.evaluation?.type else { return false }
+        return type != .none && type != .planned
+    }
+
+    public init(_ map: DataMap, reference: StudyReference) {
+        let rows = map.rows
+        // (a) approaches, merged by canonical name
+        var approaches: [String: Approach] = [:]
+        for row in rows {
+            let activity = row.activity
+            let entry = reference.taxonomy.match(activity.name)
+            let isApproach = [.practiceModel, .approach].contains(activity.kind)
+            guard entry != nil || isApproach else { continue }
+            let name = entry?.name ?? activity.name
+            let kind = entry?.kind ?? activity.kind.rawValue
+            var approach = approaches[canonicalKey(name)] ?? Approach(name: name, kind: kind, participants: [])
+            approach.participants.append(Approach.Participant(
+                organisation: row.organisation.name, type: row.organisation.type,
+                extent: activity.extent?.summary ?? "", nameAsGiven: activity.name, recordID: row.id))
+            approaches[canonicalKey(name)] = approach
+        }
+        self.approaches = approaches.values.map { approach in
+            var sorted = approach
+            sorted.participants.sort { ($0.organisation, $0.recordID) < ($1.organisation, $1.recordID) }
+            return sorted
+        }.sorted { ($0.participants.count, $1.name) > ($1.participants.count, $0.name) }
+
+        // (b) the Framework matrix and (c) counts
+        var cells: [String: MatrixCell] = [:]
+        var countActivities: [String: Int] = [:]
+        var countOrganisations: [String: Set<String>] = [:]
+        for row in rows {
+            let key = "\(row.organisation.name)\u{0}\(row.activity.theme.rawValue)"
+            var cell = cells[key] ?? MatrixCell(organisation: row.organisation.name, theme: row.activity.theme, summary: "", recordIDs: [])
+            let item = row.activity.status == .current ? row.activity.name : "\(row.activity.name) (\(row.activity.status.rawValue))"
+            cell.summary += (cell.summary.isEmpty ? "" : "; ") + item
+            cell.recordIDs.append(row.id)
+            cells[key] = cell
+            let countKey = "\(row.organisation.type.rawValue)\u{0}\(row.activity.theme.rawValue)"
+            countActivities[countKey, default: 0] += 1
+            countOrganisations[countKey, default: []].insert(row.organisation.name)
+        }
+        matrix = cells.values.sorted { ($0.organisation, $0.theme) < ($1.organisation, $1.theme) }
+        for type in OrganisationType.allCases {
+            for theme in Theme.allCases {
+                let key = "\(type.rawValue)\u{0}\(theme.rawValue)"
+                if let activities = countActivities[key] {
+                    counts.append(Count(type: type, theme: theme, activities: activities, organisations: countOrganisations[key]?.count ?? 0))
+                }
+            }
+        }
+
+        // (d) coverage and (e) evaluation by sector, over the organisations that took part
+        var organisationsByType: [OrganisationType: Set<String>] = [:]
+        var piloting: Set<String> = []
+        var pilots: [OrganisationType: (Int, Int)] = [:]
+        for row in rows {
+            organisationsByType[row.organisation.type, default: []].insert(row.organisation.name)
+            if row.activity.kind == .pilot {
+                piloting.insert(row.organisation.name)
+                let evaluated = Self.isEvaluated(row.activity) ? 1 : 0
+                let current = pilots[row.organisation.type] ?? (0, 0)
+                pilots[row.organisation.type] = (current.0 + 1, current.1 + evaluated)
+            }
+        }
+        for record in map.participants { organisationsByType[record.organisation.type, default: []].insert(record.organisation.name) }
+        for type in OrganisationType.allCases {
+            guard let names = organisationsByType[type] else { continue }
+            coverage.append(Coverage(type: type, organisations: names.count, withPilot: names.filter(piloting.contains).count,
+                                     withoutPilot: names.filter { !piloting.contains($0) }.sorted()))
+            if let (total, evaluated) = pilots[type] {
+                evaluation.append(EvaluationShare(type: type, pilots: total, evaluated: evaluated))
+            }
+        }
+
+        // (f) partnership pairs, with partner names merged through the gazetteer
+        var pairs: [String: Partnership] = [:]
+        for row in rows {
+            let own = reference.gazetteer.canonicalName(row.organisation.name)
+            for partner in Set(row.activity.partners.map(reference.gazetteer.canonicalName)) where partner != own {
+                let (first, second) = own < partner ? (own, partner) : (partner, own)
+                let key = "\(first)\u{0}\(second)"
+                var pair = pairs[key] ?? Partnership(first: first, second: second, activities: [], recordIDs: [])
+                if !pair.activities.contains(row.activity.name) { pair.activities.append(row.activity.name) }
+                pair.recordIDs.append(row.id)
+                pairs[key] = pair
+            }
+        }
+        partnerships = pairs.values.sorted { ($0.recordIDs.count, $1.first, $1.second) > ($1.recordIDs.count, $0.first, $0.second) }
+
+        // Participants: every organisation that sent a return or gave an interview.
+        var participants: [String: Participant] = [:]
+        for record in map.participants {
+            let key = record.organisation.name
+            var participant = participants[key] ?? Participant(
+                organisation: key, type: record.organisation.type, region: record.organisation.region,
+                respondents: [], methods: [], activities: 0, pilots: 0, sources: [])
+            if !participant.respondents.contains(record.respondent) { participant.respondents.append(record.respondent) }
+            if !participant.methods.contains(record.method) { participant.methods.append(record.method) }
+            participant.sources.append(record.source)
+            participants[key] = participant
+        }
+        for row in rows {
+            participants[row.organisation.name]?.activities += 1
+            if row.activity.kind == .pilot { participants[row.organisation.name]?.pilots += 1 }
+        }
+        self.participants = participants.values.sorted { ($0.type, $0.organisation) < ($1.type, $1.organisation) }
+    }
+}
+
+/// Counts that small could point at one person: they are shown as "<N".
+public struct SmallCells: Sendable {
+    public var threshold: Int
+
+    public init(threshold: Int = 3) {
+        self.threshold = threshold
+    }
+
+    public func show(_ count: Int) -> String {
+        count > 0 && count < threshold ? "<\(threshold)" : String(count)
+    }
+
+    /// A share is hidden too when either count behind it is small.
+    public func share(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "–" }
+        if (part > 0 && part < threshold) || whole < threshold || (whole - part > 0 && whole - part < threshold) {
+            return "\(show(part)) of \(show(whole))"
+        }
+        return "\(part) of \(whole) (\(Int((Double(part) / Double(whole) * 100).rounded()))%)"
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+/// `outbox/report.html`: one self-contained page, no scripts and no network, so it can be
+/// mailed or archived and opens the same anywhere.
+public enum HTMLReport {
+    /// One colour per organisation type, readable on white and distinct in greyscale order.
+    static let palette = ["#1b6ca8", "#e07a1f", "#2e9e5b", "#c23b3b", "#7b4fb3", "#8c6239", "#d45fa0", "#6b6b6b", "#b5a81f"]
+
+    public static func render(_ report: Report) -> Data {
+        var html = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Data map report</title>
+            <style>
+            body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1d1d1d}
+            h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+            table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.6rem 0}
+            th,td{border:1px solid #d0d0d0;padding:.3rem .45rem;text-align:left;vertical-align:top}
+            th{background:#f0f3f6}tr:nth-child(even) td{background:#fafafa}
+            .flag{color:#a12626;font-weight:600}.note{color:#555;font-size:.85rem}
+            svg{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444}
+            </style></head><body>
+            <h1>Data map report</h1>
+
+            """
+        let map = report.map
+        let pilots = map.rows.filter { $0.activity.kind == .pilot }
+        let flagged = report.pilotFlags
+        html += "<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
+            + "\(map.rows.count) activities, of which \(pilots.count) pilots; \(flagged.count) pilots flagged. "
+            + "Counts below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”.</p>\n"
+
+        html += "<h2>Activities by theme and organisation type</h2>\n"
+        html += "<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation.</figcaption></figure>\n"
+        html += "<h2>Pilots by flag</h2>\n"
+        html += "<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale, an evaluation or outcome measures.</figcaption></figure>\n"
+
+        html += "<h2>Flagged pilots: better called new initiatives</h2>\n"
+        let flaggedRows = pilots.filter { flagged[$0.id] != nil }
+        if flaggedRows.isEmpty {
+            html += "<p>No pilot was flagged.</p>\n"
+        } else {
+            html += "<table><thead><tr><th>Organisation</th><th>Pilot</th><th>Why</th><th>Source</th></tr></thead><tbody>\n"
+            for row in flaggedRows {
+                let reasons = (flagged[row.id] ?? []).map { "<span class=\"flag\">\(escape($0.message))</span>: \(escape($0.reason ?? ""))" }
+                let provenance = row.activity.provenance
+                html += "<tr><td>\(escape(row.organisation.name))</td><td>\(escape(row.activity.name))</td><td>\(reasons.joined(separator: "<br>"))</td>"
+                    + "<td>\(escape(provenance.file)):\(provenance.line)\(provenance.endLine.map { "–\($0)" } ?? "")</td></tr>\n"
+            }
+            html += "</tbody></table>\n"
+        }
+
+        html += "<h2>Approaches</h2>\n<ul>\n"
+        for approach in report.analysis.approaches {
+            let list = approach.participants.map { $0.extent.isEmpty ? escape($0.organisation) : "\(escape($0.organisation)) (\(escape($0.extent)))" }
+            html += "<li><strong>\(escape(approach.name))</strong>: \(list.joined(separator: "; "))</li>\n"
+        }
+        html += "</ul>\n"
+        for table in [report.coverage, report.evaluation, report.counts, report.partnerships, report.participants, report.matrix,
+                      report.pilots, report.findingsTable] {
+            html += "<h2>\(escape(table.title))</h2>\n" + render(table)
+        }
+        html += "<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</body></html>\n"
+        return Data(html.utf8)
+    }
+
+    static func render(_ table: ReportTable) -> String {
+        guard !table.rows.isEmpty else { return "<p>None.</p>\n" }
+        var html = "<table><thead><tr>" + table.columns.map { "<th>\(escape($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined()
+            + "</tr></thead><tbody>\n"
+        for row in table.rows {
+            html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n"
+        }
+        return html + "</tbody></table>\n"
+    }
+
+    /// Horizontal stacked bars: one bar per theme, one segment per organisation type.
+    static func themeChart(_ report: Report) -> String {
+        let counts = report.analysis.counts
+        let types = OrganisationType.allCases.filter { type in counts.contains { $0.type == type } }
+        let totals = Theme.allCases.map { theme in counts.filter { $0.theme == theme }.reduce(0) { $0 + $1.activities } }
+        let maximum = max(totals.max() ?? 1, 1)
+        let labelWidth = 330.0, barWidth = 560.0, rowHeight = 30.0
+        let height = Double(Theme.allCases.count) * rowHeight + 30 + Double((types.count + 2) / 3) * 22
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"\(Int(height))\" viewBox=\"0 0 960 \(Int(height))\" role=\"img\" aria-label=\"Activities by theme and organisation type\">"
+        for (row, theme) in Theme.allCases.enumerated() {
+            let y = Double(row) * rowHeight + 10
+            svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(theme.label))</text>"
+            var x = labelWidth
+            for (typeIndex, type) in OrganisationType.allCases.enumerated() {
+                guard let count = counts.first(where: { $0.type == type && $0.theme == theme })?.activities else { continue }
+                let width = barWidth * Double(count) / Double(maximum)
+                svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(palette[typeIndex])\">"
+                    + "<title>\(escape(type.label)): \(report.cells.show(count))</title></rect>"
+                x += width
+            }
+            svg += "<text x=\"\(format(x + 6))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(totals[row]))</text>"
+        }
+        let legendTop = Double(Theme.allCases.count) * rowHeight + 24
+        for (index, type) in types.enumerated() {
+            let x = 20.0 + Double(index % 3) * 310, y = legendTop + Double(index / 3) * 22
+            let colour = palette[OrganisationType.allCases.firstIndex(of: type) ?? 0]
+            svg += "<rect x=\"\(Int(x))\" y=\"\(Int(y))\" width=\"14\" height=\"14\" fill=\"\(colour)\"/>"
+                + "<text x=\"\(Int(x + 20))\" y=\"\(Int(y + 12))\" font-size=\"12\">\(escape(type.label))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// One bar per flag combination.
+    static func flagChart(_ report: Report) -> String {
+        let flags = report.pilotFlags
+        var buckets: [(String, Int, String)] = [
+            ("Proper pilot: timescale and evaluation", 0, "#2e9e5b"),
+            ("No defined timescale only", 0, "#e07a1f"),
+            ("No evaluation or measures only", 0, "#d4a017"),
+            ("Neither timescale nor evaluation", 0, "#c23b3b"),
+        ]
+        for row in report.map.rows where row.activity.kind == .pilot {
+            let rules = Set((flags[row.id] ?? []).map(\.rule))
+            let index = switch (rules.contains("pilot-missing-timescale"), rules.contains("pilot-missing-evaluation")) {
+            case (false, false): 0
+            case (true, false): 1
+            case (false, true): 2
+            case (true, true): 3
+            }
+            buckets[index].1 += 1
+        }
+        let maximum = max(buckets.map(\.1).max() ?? 1, 1)
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"150\" viewBox=\"0 0 960 150\" role=\"img\" aria-label=\"Pilots by flag\">"
+        for (index, bucket) in buckets.enumerated() {
+            let y = Double(index) * 34 + 8
+            let width = 560.0 * Double(bucket.1) / Double(maximum)
+            svg += "<text x=\"322\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(bucket.0))</text>"
+                + "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(bucket.2)\"/>"
+                + "<text x=\"\(format(336 + width))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(bucket.1))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// `outbox/summary.md`: the headline findings in words, ready to paste into a report.
+public enum MarkdownSummary {
+    public static func render(_ report: Report) -> Data {
+        let cells = report.cells
+        var text = "# Data map summary\n\n"
+        let pilots = report.map.rows.filter { $0.activity.kind == .pilot }
+        let flagged = report.pilotFlags
+        text += "- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n"
+        text += "- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n"
+        text += "- \(flagged.count) of those pilots lack a defined timescale, an evaluation or outcome measures: better called new initiatives.\n\n"
+        text += "## Approaches\n\n"
+        for approach in report.analysis.approaches {
+            let list = approach.participants.map { $0.extent.isEmpty ? $0.organisation : "\($0.organisation) (\($0.extent))" }
+            text += "- **\(approach.name)**: \(list.joined(separator: "; "))\n"
+        }
+        text += "\n## Pilot coverage\n\n"
+        for coverage in report.analysis.coverage {
+            var line = "- \(coverage.type.label): \(cells.share(coverage.withPilot, of: coverage.organisations)) reported at least one pilot"
+            if !coverage.withoutPilot.isEmpty { line += "; not: \(coverage.withoutPilot.joined(separator: ", "))" }
+            text += line + ".\n"
+        }
+        text += "\n## Pilot evaluation by sector\n\n"
+        for share in report.analysis.evaluation {
+            text += "- \(share.type.label): \(cells.share(share.evaluated, of: share.pilots)) pilots have a defined evaluation.\n"
+        }
+        text += "\n## Flagged pilots\n\n"
+        for row in pilots where flagged[row.id] != nil {
+            let reasons = (flagged[row.id] ?? []).map { $0.rule == "pilot-missing-timescale" ? "no timescale" : "no evaluation or measures" }
+            text += "- \(row.organisation.name): \(row.activity.name) (\(reasons.joined(separator: ", "))) — \(row.activity.provenance.file):\(row.activity.provenance.line)\n"
+        }
+        if flagged.isEmpty { text += "None.\n" }
+        return Data(text.utf8)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// One table of the report. Every output format (CSV, JSON, XLSX, HTML) renders the same
+/// tables, so they cannot disagree.
+public struct ReportTable: Sendable, Equatable {
+    /// File stem and sheet key, e.g. `approaches`.
+    public var name: String
+    /// Sheet and heading title.
+    public var title: String
+    public var columns: [String]
+    public var rows: [[String]]
+
+    public var csv: Data { CSV.render(header: columns, rows: rows) }
+
+    /// An array of objects keyed by column, keys in column order.
+    public var json: Data {
+        var text = "[\n"
+        for (index, row) in rows.enumerated() {
+            let fields = zip(columns, row).map { "    \(Self.quote($0)): \(Self.quote($1))" }.joined(separator: ",\n")
+            text += "  {\n\(fields)\n  }" + (index == rows.count - 1 ? "\n" : ",\n")
+        }
+        return Data((text + "]\n").utf8)
+    }
+
+    static func quote(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// The report's tables, built from the analysis and the findings.
+public struct Report: Sendable {
+    public var map: DataMap
+    public var analysis: Analysis
+    public var findings: [Finding]
+    public var cells: SmallCells
+
+    public init(map: DataMap, reference: StudyReference, findings: [Finding], cells: SmallCells) {
+        self.map = map
+        self.analysis = Analysis(map, reference: reference)
+        self.findings = findings
+        self.cells = cells
+    }
+
+    /// Flags per pilot record, from the two pilot rules.
+    public var pilotFlags: [String: [Finding]] {
+        var flags: [String: [Finding]] = [:]
+        for finding in findings where finding.rule.hasPrefix("pilot-") {
+            if let id = finding.recordID { flags[id, default: []].append(finding) }
+        }
+        return flags
+    }
+
+    public var activities: ReportTable {
+        ReportTable(name: "activities", title: "Activities", columns: DataMapCSV.columns.map(\.header),
+                    rows: map.rows.map { row in DataMapCSV.columns.map { $0.value(row) } })
+    }
+
+    public var approaches: ReportTable {
+        ReportTable(name: "approaches", title: "Approaches", columns: ["approach", "kind", "organisations", "participants", "record_ids"],
+                    rows: analysis.approaches.map { approach in
+                        [approach.name, approach.kind, cells.show(Set(approach.participants.map(\.organisation)).count),
+                         approach.participants.map { $0.extent.isEmpty ? $0.organisation : "\($0.organisation) (\($0.extent))" }
+                            .joined(separator: "; "),
+                         approach.participants.map(\.recordID).joined(separator: " ")]
+                    })
+    }
+
+    public var pilots: ReportTable {
+        let flags = pilotFlags
+        return ReportTable(
+            name: "pilots", title: "Pilots and flags",
+            columns: ["record_id", "organisation", "organisation_type", "pilot", "status", "timescale_defined", "evaluation",
+                      "outcome_measures", "flags", "suggested_classification", "source"],
+            rows: map.rows.filter { $0.activity.kind == .pilot }.map { row in
+                let found = flags[row.id] ?? []
+                let provenance = row.activity.provenance
+                let span = provenance.endLine.map { "\(provenance.file):\(provenance.line)-\($0)" } ?? "\(provenance.file):\(provenance.line)"
+                return [row.id, row.organisation.name, row.organisation.type.rawValue, row.activity.name, row.activity.status.rawValue,
+                        (row.activity.timescale?.isDefined ?? false) ? "yes" : "no",
+                        row.activity.evaluation?.type.rawValue ?? "", row.activity.evaluation?.measures.joined(separator: "; ") ?? "",
+                        found.map { $0.rule == "pilot-missing-timescale" ? "no timescale" : "no evaluation or measures" }.joined(separator: "; "),
+                        found.isEmpty ? "pilot" : "new initiative", span]
+            })
+    }
+
+    public var participants: ReportTable {
+        ReportTable(name: "participants", title: "Participants",
+                    columns: ["organisation", "organisation_type", "region", "method", "respondents", "activities", "pilots", "sources"],
+                    rows: analysis.participants.map {
+                        [$0.organisation, $0.type.rawValue, $0.region ?? "", $0.methods.joined(separator: "; "),
+                         $0.respondents.joined(separator: "; "), String($0.activities), String($0.pilots), $0.sources.joined(separator: "; ")]
+                    })
+    }
+
+    public var matrix: ReportTable {
+        var byOrganisation: [String: [Theme: Analysis.MatrixCell]] = [:]
+        for cell in analysis.matrix { byOrganisation[cell.organisation, default: [:]][cell.theme] = cell }
+        return ReportTable(name: "matrix", title: "Matrix", columns: ["organisation", "organisation_type"] + Theme.allCases.map(\.rawValue),
+                           rows: analysis.participants.map { participant in
+                               [participant.organisation, participant.type.rawValue] + Theme.allCases.map { theme in
+                                   guard let cell = byOrganisation[participant.organisation]?[theme] else { return "" }
+                                   return "\(cell.summary) [\(cell.recordIDs.joined(separator: " "))]"
+                               }
+                           })
+    }
+
+    public var counts: ReportTable {
+        ReportTable(name: "counts", title: "Counts by type and theme", columns: ["organisation_type", "theme", "activities", "organisations"],
+                    rows: analysis.counts.map { [$0.type.rawValue, $0.theme.rawValue, cells.show($0.activities), cells.show($0.organisations)] })
+    }
+
+    public var coverage: ReportTable {
+        ReportTable(name: "coverage", title: "Pilot coverage",
+                    columns: ["organisation_type", "organisations", "with_a_pilot", "share", "without_a_pilot"],
+                    rows: analysis.coverage.map {
+                        [$0.type.rawValue, cells.show($0.organisations), cells.show($0.withPilot), cells.share($0.withPilot, of: $0.organisations),
+                         $0.withoutPilot.joined(separator: "; ")]
+                    })
+    }
+
+    public var evaluation: ReportTable {
+        ReportTable(name: "evaluation", title: "Pilot evaluation by sector",
+                    columns: ["organisation_type", "pilots", "evaluated", "share"],
+                    rows: analysis.evaluation.map {
+                        [$0.type.rawValue, cells.show($0.pilots), cells.show($0.evaluated), cells.share($0.evaluated, of: $0.pilots)]
+                    })
+    }
+
+    public var partnerships: ReportTable {
+        ReportTable(name: "partnerships", title: "Partnership pairs", columns: ["organisation", "partner", "activities", "record_ids"],
+                    rows: analysis.partnerships.map {
+                        [$0.first, $0.second, $0.activities.joined(separator: "; "), $0.recordIDs.joined(separator: " ")]
+                    })
+    }
+
+    public var findingsTable: ReportTable {
+        ReportTable(name: "findings", title: "Findings",
+                    columns: ["file", "line", "end_line", "severity", "rule", "organisation", "record_id", "message", "reason", "suggestion"],
+                    rows: findings.map {
+                        [$0.location.file, String($0.location.line), $0.endLine.map(String.init) ?? "", $0.severity.rawValue, $0.rule,
+                         $0.organisation, $0.recordID ?? "", $0.message, $0.reason ?? "", $0.suggestion ?? ""]
+                    })
+    }
+
+    /// The tables that get their own CSV and JSON files (activities are `datamap.csv`).
+    public var tables: [ReportTable] { [approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable] }
+
+    /// The workbook's sheets, in order.
+    public var sheets: [ReportTable] { [activities, approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable] }
+}
