@@ -190,14 +190,16 @@ public struct SmallCells: Sendable {
         self.threshold = threshold
     }
 
+    public func isSmall(_ count: Int) -> Bool { count > 0 && count < threshold }
+
     public func show(_ count: Int) -> String {
-        count > 0 && count < threshold ? "<\(threshold)" : String(count)
+        isSmall(count) ? "<\(threshold)" : String(count)
     }
 
     /// A share is hidden too when either count behind it is small.
     public func share(_ part: Int, of whole: Int) -> String {
         guard whole > 0 else { return "–" }
-        if (part > 0 && part < threshold) || whole < threshold || (whole - part > 0 && whole - part < threshold) {
+        if isSmall(part) || isSmall(whole) {
             return "\(show(part)) of \(show(whole))"
         }
         return "\(part) of \(whole) (\(Int((Double(part) / Double(whole) * 100).rounded()))%)"

@@ -29,7 +29,7 @@ public enum HTMLReport {
         let flagged = report.pilotFlags
         html += "<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
             + "\(map.rows.count) activities, of which \(pilots.count) pilots; \(flagged.count) pilots flagged. "
-            + "Counts below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”.</p>\n"
+            + "Counts below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”, and hatched bars are drawn at that length.</p>\n"
 
         html += "<h2>Activities by theme and organisation type</h2>\n"
         html += "<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation.</figcaption></figure>\n"
@@ -80,19 +80,24 @@ public enum HTMLReport {
         let counts = report.analysis.counts
         let types = OrganisationType.allCases.filter { type in counts.contains { $0.type == type } }
         let totals = Theme.allCases.map { theme in counts.filter { $0.theme == theme }.reduce(0) { $0 + $1.activities } }
-        let maximum = max(totals.max() ?? 1, 1)
+        let drawn = { (count: Int) in report.cells.isSmall(count) ? report.cells.threshold : count }
+        let maximum = max(Theme.allCases.map { theme in counts.filter { $0.theme == theme }.reduce(0) { $0 + drawn($1.activities) } }.max() ?? 1, 1)
         let labelWidth = 330.0, barWidth = 560.0, rowHeight = 30.0
         let height = Double(Theme.allCases.count) * rowHeight + 30 + Double((types.count + 2) / 3) * 22
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"\(Int(height))\" viewBox=\"0 0 960 \(Int(height))\" role=\"img\" aria-label=\"Activities by theme and organisation type\">"
+            + smallCellPattern
         for (row, theme) in Theme.allCases.enumerated() {
             let y = Double(row) * rowHeight + 10
             svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(theme.label))</text>"
             var x = labelWidth
             for (typeIndex, type) in OrganisationType.allCases.enumerated() {
                 guard let count = counts.first(where: { $0.type == type && $0.theme == theme })?.activities else { continue }
-                let width = barWidth * Double(count) / Double(maximum)
+                let width = barWidth * Double(drawn(count)) / Double(maximum)
                 svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(palette[typeIndex])\">"
                     + "<title>\(escape(type.label)): \(report.cells.show(count))</title></rect>"
+                if report.cells.isSmall(count) {
+                    svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small)\"/>"
+                }
                 x += width
             }
             svg += "<text x=\"\(format(x + 6))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(totals[row]))</text>"
@@ -126,17 +131,25 @@ public enum HTMLReport {
             }
             buckets[index].1 += 1
         }
-        let maximum = max(buckets.map(\.1).max() ?? 1, 1)
+        let drawn = { (count: Int) in report.cells.isSmall(count) ? report.cells.threshold : count }
+        let maximum = max(buckets.map { drawn($0.1) }.max() ?? 1, 1)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"150\" viewBox=\"0 0 960 150\" role=\"img\" aria-label=\"Pilots by flag\">"
+            + smallCellPattern
         for (index, bucket) in buckets.enumerated() {
             let y = Double(index) * 34 + 8
-            let width = 560.0 * Double(bucket.1) / Double(maximum)
+            let width = 560.0 * Double(drawn(bucket.1)) / Double(maximum)
             svg += "<text x=\"322\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(bucket.0))</text>"
                 + "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(bucket.2)\"/>"
+                + (report.cells.isSmall(bucket.1) ? "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small)\"/>" : "")
                 + "<text x=\"\(format(336 + width))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(bucket.1))</text>"
         }
         return svg + "</svg>"
     }
+
+    /// Hatching over a bar whose count is below the small-cell threshold: it is drawn at the
+    /// threshold's length, so the chart no more reveals the true count than the table does.
+    static let smallCellPattern = "<defs><pattern id=\"small\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+        + "<rect width=\"3\" height=\"6\" fill=\"#ffffff\" fill-opacity=\"0.55\"/></pattern></defs>"
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 

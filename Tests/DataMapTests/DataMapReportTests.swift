@@ -1,0 +1,242 @@
+@testable import DataMapCore
+import Foundation
+import Testing
+
+@Suite("Validator rules run their own examples")
+struct ValidatorRuleTests {
+    @Test(arguments: Validator.rules.map(\.id))
+    func everyExampleFiresOrStaysQuietAsDocumented(id: String) throws {
+        let rule = try #require(Validator.rules.first { $0.id == id })
+        #expect(rule.examples.contains { $0.fires } && rule.examples.contains { !$0.fires }, "\(id) needs both kinds of example")
+        for (index, example) in rule.examples.enumerated() {
+            let findings = rule.run(example.context)
+            #expect(!findings.isEmpty == example.fires, "\(id) example \(index + 1): expected fires=\(example.fires), got \(findings.map(\.rendered))")
+            #expect(findings.allSatisfy { $0.rule == id })
+        }
+    }
+
+    @Test func pilotFindingsGiveReasonSpanAndReclassification() throws {
+        let rule = try #require(Validator.rules.first { $0.id == "pilot-missing-timescale" })
+        let finding = try #require(rule.run(rule.examples[0].context).first)
+        #expect(finding.rendered == """
+            inbox/example.xml:12:1: warning: pilot 'Example activity' has no defined timescale [pilot-missing-timescale]
+                reason: only a start date (2017-11) was given: no end date or duration
+                source: inbox/example.xml, lines 12–20
+                suggestion: without a defined period and evaluation this is better called a new initiative than a pilot: \
+            reclassify it, or record its end date or duration
+            """)
+    }
+
+    @Test func datesAreComparedOnlyAsFarAsTheyAreKnown() {
+        #expect(PartialDate(year: 2017, month: 12).definitelyBefore(PartialDate(year: 2018)))
+        #expect(!PartialDate(year: 2018).definitelyBefore(PartialDate(year: 2018, month: 4)))
+        #expect(!PartialDate(year: 2018, month: 4).definitelyBefore(PartialDate(year: 2018)))
+        #expect(PartialDate(year: 2018, month: 4, day: 1).definitelyBefore(PartialDate(year: 2018, month: 4, day: 2)))
+    }
+}
+
+@Suite("Aggregation")
+struct AggregationTests {
+    func row(_ org: String, _ type: OrganisationType, _ kind: ActivityKind, _ name: String, theme: Theme = .pilotProjects,
+             extent: Extent? = nil, evaluation: Evaluation? = nil, partners: [String] = []) -> AnonymisedReturn {
+        AnonymisedReturn(source: "inbox/\(canonicalKey(org)).xml", organisation: Organisation(name: org, type: type), respondent: "P-1",
+                         anonymity: .anonymous, submitted: PartialDate(year: 2018), language: .en, answers: [],
+                         activities: [ActivityRecord(theme: theme, kind: kind, name: name, status: .current, extent: extent,
+                                                     partners: partners, evaluation: evaluation,
+                                                     provenance: Provenance(method: .writtenReturn, file: "inbox/x.xml", line: 1))])
+    }
+
+    let reference = StudyReference(
+        taxonomy: Taxonomy(entries: [Taxonomy.Entry(name: "Signs of Safety", kind: "practice-model", aliases: ["SoS", "Signs of Safety approach"])]),
+        gazetteer: Gazetteer(entries: [Gazetteer.Entry(name: "South Wales Police", type: "police", aliases: ["SWP"])]))
+
+    @Test func approachesMergeAliasesAndKeepExtentNotes() {
+        let map = DataMap(returns: [
+            row("Cardiff Council", .localAuthority, .practiceModel, "Signs of Safety", extent: Extent(scope: .part, note: "assessment only")),
+            row("Swansea Council", .localAuthority, .approach, "SoS", extent: Extent(scope: .full)),
+            row("Conwy Council", .localAuthority, .practiceModel, "the Signs of Safety approach"),
+            row("Gwynedd Council", .localAuthority, .practiceModel, "Model Risg Gwynedd"),
+        ])
+        let analysis = Analysis(map, reference: reference)
+        let sos = analysis.approaches.first { $0.name == "Signs of Safety" }
+        #expect(sos?.participants.map(\.organisation) == ["Cardiff Council", "Conwy Council", "Swansea Council"])
+        #expect(sos?.participants.map(\.extent) == ["part — assessment only", "", "full"])
+        #expect(analysis.approaches.map(\.name) == ["Signs of Safety", "Model Risg Gwynedd"])
+    }
+
+    @Test func coverageEvaluationAndPartnerships() {
+        let map = DataMap(returns: [
+            row("Cardiff Council", .localAuthority, .pilot, "A", evaluation: Evaluation(type: .external), partners: ["SWP"]),
+            row("Swansea Council", .localAuthority, .pilot, "B", evaluation: Evaluation(type: .none), partners: ["South Wales Police"]),
+            row("Conwy Council", .localAuthority, .service, "C"),
+            row("Barnardo's Cymru", .thirdSector, .pilot, "D", evaluation: Evaluation(type: .validatedTool, measures: ["SDQ"])),
+        ])
+        let analysis = Analysis(map, reference: reference)
+        #expect(analysis.coverage.first { $0.type == .localAuthority } ==
+                Analysis.Coverage(type: .localAuthority, organisations: 3, withPilot: 2, withoutPilot: ["Conwy Council"]))
+        #expect(analysis.evaluation.map { [$0.type.rawValue, String($0.pilots), String($0.evaluated)] } ==
+                [["local-authority", "2", "1"], ["third-sector", "1", "1"]])
+        #expect(analysis.partnerships.map { "\($0.first)|\($0.second)|\($0.recordIDs.count)" } ==
+                ["Cardiff Council|South Wales Police|1", "South Wales Police|Swansea Council|1"])
+        #expect(analysis.counts.first { $0.type == .localAuthority && $0.theme == .pilotProjects }?.activities == 3)
+        #expect(analysis.matrix.first { $0.organisation == "Cardiff Council" }?.recordIDs.count == 1)
+    }
+
+    @Test(arguments: [(0, "0"), (1, "<3"), (2, "<3"), (3, "3"), (40, "40")])
+    func smallCountsAreHidden(count: Int, shown: String) {
+        #expect(SmallCells(threshold: 3).show(count) == shown)
+    }
+
+    @Test func sharesHideSmallPartsAndWholes() {
+        let cells = SmallCells(threshold: 3)
+        #expect(cells.share(8, of: 9) == "8 of 9 (89%)")
+        #expect(cells.share(2, of: 2) == "<3 of <3")
+        #expect(cells.share(1, of: 9) == "<3 of 9")
+        #expect(cells.share(5, of: 10) == "5 of 10 (50%)")
+        #expect(SmallCells(threshold: 5).show(4) == "<5")
+    }
+}
+
+@Suite("The published data map, end to end", .serialized)
+struct PublishedReportTests {
+    @Test func theApproachesTableListsExactlyTheParticipantsInTheReturns() throws {
+        let study = try TemporaryStudy()
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        #expect(try study.build().status == 0)
+        let approaches = try String(contentsOf: study.outbox.appendingPathComponent("approaches.csv"), encoding: .utf8)
+        // Independently of datamap: which returns name Signs of Safety?
+        var expected: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: study.inbox.path).sorted() {
+            let text = try String(contentsOf: study.inbox.appendingPathComponent(name), encoding: .utf8)
+            if text.contains("<name>Signs of Safety</name>"),
+               let organisation = text.firstMatch(of: /<organisation[^>]*>\s*<name>([^<]+)<\/name>/)?.output.1 {
+                expected.append(String(organisation))
+            }
+        }
+        let line = try #require(approaches.components(separatedBy: "\r\n").first { $0.hasPrefix("Signs of Safety,") })
+        let listed = line.components(separatedBy: ",")
+        #expect(expected.count == 3)
+        for organisation in expected { #expect(line.contains(organisation)) }
+        #expect(line.contains("Cardiff Council (part — only for assessment processes)"))
+        #expect(listed[2] == String(expected.count))
+        let fdac = try #require(approaches.components(separatedBy: "\r\n").first { $0.hasPrefix("Family Drug and Alcohol Court,") })
+        #expect(fdac.contains("Cardiff Council") && fdac.contains("Children's Social Care Research and Development Centre"))
+    }
+
+    @Test func validatePrintsFindingsLikeACompilerAndFailsOnErrors() throws {
+        let study = try TemporaryStudy()
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        let clean = try datamap(["validate", "--study", study.root.path])
+        #expect(clean.status == 0)
+        #expect(clean.stderr.contains("inbox/la-conwy.xml:61:1: warning: pilot 'Family Time Project' has no defined timescale [pilot-missing-timescale]"))
+        #expect(clean.stderr.contains("suggestion: without a defined period and evaluation this is better called a new initiative"))
+        #expect(clean.stderr.contains("[conflicting-facts]"))
+        #expect(!FileManager.default.fileExists(atPath: study.outbox.path), "validate writes nothing")
+        let activity = """
+            <activity theme="pilot-projects" kind="pilot" status="current">
+                  <name>Backwards pilot</name>
+                  <timescale><start>2019-04</start><end>2018-03</end></timescale>
+                </activity>
+            """
+        try study.write("backwards.xml", sampleReturn(activity: activity))
+        let failing = try datamap(["validate", "--study", study.root.path])
+        #expect(failing.status == 65)
+        #expect(failing.stderr.contains("inbox/backwards.xml:9:1: error: 'Backwards pilot' ends (2018-03) before it starts (2019-04) [end-before-start]"))
+        let listed = try datamap(["validate", "--list-rules"])
+        for rule in Validator.rules { #expect(listed.stdout.contains(rule.id)) }
+    }
+
+    @Test func theWorkbookOpensWithItsSheetsAndTheSameRows() throws {
+        let python = Repo.root.appendingPathComponent(".build/test-python/bin/python")
+        try #require(FileManager.default.isExecutableFile(atPath: python.path), "scripts/test installs openpyxl in .build/test-python")
+        let study = try TemporaryStudy()
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        #expect(try study.build().status == 0)
+        let script = """
+            import csv, io, sys, openpyxl
+            book = openpyxl.load_workbook(sys.argv[1])
+            print("|".join(book.sheetnames))
+            sheet = book["Activities"]
+            rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            with open(sys.argv[2], newline="", encoding="utf-8") as f:
+                expected = [r for r in csv.reader(f)]
+            expected = [[c[1:] if c[:1] == "'" and c[1:2] in "=+-@" else c for c in r] for r in expected]
+            print("same" if rows == expected else "different: %r vs %r" % (rows[:2], expected[:2]))
+            print(book["Pilots and flags"].cell(row=1, column=1).font.b)
+            """
+        let result = try run(python, ["-c", script, study.outbox.appendingPathComponent("datamap.xlsx").path,
+                                      study.outbox.appendingPathComponent("datamap.csv").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Activities|Approaches|Pilots and flags|Participants|Matrix|Counts by type and theme|Pilot coverage|Pilot evaluation by sector|Partnership pairs|Findings")
+        #expect(lines.dropFirst().first == "same")
+        #expect(lines.last == "True")
+    }
+
+    @Test func theReportRendersInARealBrowserWithItsChartsVisible() throws {
+        let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
+        try #require(FileManager.default.isExecutableFile(atPath: chromium.path), "scripts/test installs chromium")
+        let study = try TemporaryStudy()
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        #expect(try study.build().status == 0)
+        let html = try study.output("report.html")
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "the page must be self-contained")
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        let png = study.root.appendingPathComponent("report.png")
+        let render = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,900",
+                                        "--screenshot=\(png.path)", study.outbox.appendingPathComponent("report.html").absoluteString])
+        #expect(FileManager.default.fileExists(atPath: png.path), "\(render.stderr)")
+        // Count pixels in the local-authority blue and the proper-pilot green, decoding the PNG with Python's zlib.
+        let script = """
+            import sys, zlib, struct
+            data = open(sys.argv[1], "rb").read()
+            pos, chunks, width, height = 8, b"", 0, 0
+            while pos < len(data):
+                length, kind = struct.unpack(">I4s", data[pos:pos + 8]); body = data[pos + 8:pos + 8 + length]
+                if kind == b"IHDR": width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+                if kind == b"IDAT": chunks += body
+                pos += 12 + length
+            raw = zlib.decompress(chunks); bpp = 4 if colour == 6 else 3; stride = width * bpp
+            rows, prev, i = [], bytearray(stride), 0
+            for _ in range(height):
+                f = raw[i]; line = bytearray(raw[i + 1:i + 1 + stride]); i += 1 + stride
+                for x in range(stride):
+                    a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+                    if f == 1: line[x] = (line[x] + a) & 255
+                    elif f == 2: line[x] = (line[x] + b) & 255
+                    elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+                    elif f == 4:
+                        p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                        line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+                rows.append(line); prev = line
+            def count(rgb):
+                return sum(1 for line in rows for x in range(0, stride, bpp) if tuple(line[x:x + 3]) == rgb)
+            print(count((0x1b, 0x6c, 0xa8)), count((0xc2, 0x3b, 0x3b)))
+            """
+        let pixels = try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, png.path])
+        let counts = pixels.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        #expect(counts.count == 2, "\(pixels.stderr)")
+        #expect(counts.allSatisfy { $0 > 500 }, "chart colours barely visible: \(counts)")
+    }
+
+    @Test func aTerminalGetsAProgressBarAndAPipeGetsNone() throws {
+        let study = try TemporaryStudy()
+        let piped = try study.build()
+        #expect(!piped.stderr.contains("[#") && !piped.stdout.contains("[#"))
+        try FileManager.default.removeItem(at: study.state)
+        let terminal = try PseudoTerminal(["build", "--study", study.root.path])
+        try terminal.expect("] 13/13  ingest")
+        try terminal.expect("[##############################]")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func theSmallCellThresholdIsConfigurable() throws {
+        let study = try TemporaryStudy()
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        #expect(try study.build(["--small-cell", "5"]).status == 0)
+        let coverage = try study.output("coverage.csv")
+        #expect(coverage.contains("local-authority,<5,<5"))
+        #expect(try study.output("report.html").contains("Counts below 5 are shown as “&lt;5”"))
+        #expect(try study.build(["--small-cell", "0"]).status == 64)
+    }
+}
