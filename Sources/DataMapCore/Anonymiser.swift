@@ -176,47 +176,99 @@ public struct IdentityScrubber: Sendable {
 /// The anonymise stage: a `Return` in, an `AnonymisedReturn` out, with no identity left in it.
 public struct Anonymiser: Sendable {
     let pseudonymiser: Pseudonymiser
+    let text: TextAnonymiser
+    let names: NameList
+    let reference: StudyReference
 
-    public init(key: StudyKey) {
+    public init(key: StudyKey, names: NameList = NameList(), reference: StudyReference = StudyReference(),
+                options: AnonymisationOptions = AnonymisationOptions()) {
         pseudonymiser = Pseudonymiser(key: key)
+        text = TextAnonymiser(key: key, options: options)
+        self.names = names
+        self.reference = reference
     }
 
     public func anonymise(_ record: Return) -> AnonymisedReturn {
         let token = pseudonymiser.pseudonym(for: record.respondent)
-        let scrubber = IdentityScrubber(respondent: record.respondent, pseudonym: token)
-        let s = scrubber.scrub
-        let source = scrubber.scrubPath(record.source)
-        let activities = record.activities.map { activity in
+        let pathScrubber = IdentityScrubber(respondent: record.respondent, pseudonym: token)
+        let source = pathScrubber.scrubPath(record.source)
+
+        // Pass 1: every full name anywhere in the return, so a first name alone in another
+        // field still maps to the same person.
+        var fields: [(String, String)] = record.answers.map { ("answer:\($0.question)", $0.text) }
+        for (index, activity) in record.activities.enumerated() {
+            for (name, value) in Self.texts(of: activity) { fields.append(("activity[\(index + 1)].\(name)", value)) }
+        }
+        for note in record.interview?.notes ?? [] { fields.append(("note:\(note.step)", note.text)) }
+        var context = RecognitionContext(knownPeople: [record.respondent.name], names: names,
+                                         gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
+        let everything = fields.map(\.1).joined(separator: "\n\n")
+        let ns = everything as NSString
+        for span in Recognisers.people(in: everything, ns: ns, context: context) {
+            let name = ns.substring(with: span.range)
+            if IdentityScrubber.nameWords(name).count >= 2 { context.knownPeople.append(name) }
+        }
+
+        // Pass 2: scrub each field, counting what was found and what needs a human look.
+        var risk = RiskRecord()
+        func s(_ field: String, _ value: String) -> String {
+            let result = text.scrub(value, context: context)
+            for span in result.spans { risk.counts[span.type.rawValue, default: 0] += 1 }
+            risk.review += result.review.map { ReviewSpan(field: field, start: $0.start, end: $0.end, kind: $0.kind) }
+            return result.text
+        }
+        let activities = record.activities.enumerated().map { index, activity in
             var copy = activity
-            copy.name = s(activity.name)
-            copy.description = activity.description.map(s)
-            copy.extent?.note = activity.extent?.note.map(s)
-            copy.timescale?.phrase = activity.timescale?.phrase.map(s)
-            copy.targetGroup = activity.targetGroup.map(s)
-            copy.partners = activity.partners.map(s)
-            copy.funding = activity.funding.map(s)
-            copy.evaluation?.evaluator = activity.evaluation?.evaluator.map(s)
-            copy.evaluation?.measures = activity.evaluation?.measures.map(s) ?? []
-            copy.evaluation?.note = activity.evaluation?.note.map(s)
-            copy.outcomes = activity.outcomes.map(s)
-            copy.documents = activity.documents.map(s)
+            let f = { (name: String, value: String) in s("activity[\(index + 1)].\(name)", value) }
+            copy.name = f("name", activity.name)
+            copy.description = activity.description.map { f("description", $0) }
+            copy.extent?.note = activity.extent?.note.map { f("extent", $0) }
+            copy.timescale?.phrase = activity.timescale?.phrase.map { f("timescale", $0) }
+            copy.targetGroup = activity.targetGroup.map { f("target-group", $0) }
+            copy.partners = activity.partners.map { f("partners", $0) }
+            copy.funding = activity.funding.map { f("funding", $0) }
+            copy.evaluation?.evaluator = activity.evaluation?.evaluator.map { f("evaluator", $0) }
+            copy.evaluation?.measures = activity.evaluation?.measures.map { f("measures", $0) } ?? []
+            copy.evaluation?.note = activity.evaluation?.note.map { f("evaluation-note", $0) }
+            copy.outcomes = activity.outcomes.map { f("outcomes", $0) }
+            copy.documents = activity.documents.map { f("documents", $0) }
             copy.provenance.file = source
             return copy
         }
         let answers = record.answers.map { answer in
             var copy = answer
-            copy.text = s(answer.text)
+            copy.text = s("answer:\(answer.question)", answer.text)
             return copy
         }
         let notes = (record.interview?.notes ?? []).map { note in
             var copy = note
-            copy.text = s(note.text)
+            copy.text = s("note:\(note.step)", note.text)
             return copy
         }
-        return AnonymisedReturn(
+        var result = AnonymisedReturn(
             source: source, organisation: record.organisation, respondent: token,
             anonymity: record.consent.anonymity, submitted: record.submitted, language: record.language,
             answers: answers, activities: activities, notes: notes,
             method: record.interview == nil ? .writtenReturn : .interview, instrument: record.interview?.instrument)
+        risk.counts["respondent", default: 0] += 1
+        result.risk = risk
+        return result
     }
+
+    static func texts(of activity: ActivityRecord) -> [(String, String)] {
+        var values: [(String, String)] = [("name", activity.name)]
+        if let value = activity.description { values.append(("description", value)) }
+        if let value = activity.outcomes { values.append(("outcomes", value)) }
+        if let value = activity.evaluation?.note { values.append(("evaluation-note", value)) }
+        if let value = activity.timescale?.phrase { values.append(("timescale", value)) }
+        return values
+    }
+}
+
+/// What the anonymiser found in one return: counts by type, and spans for a human to review.
+public struct RiskRecord: Codable, Sendable, Hashable {
+    public var counts: [String: Int] = [:]
+    public var review: [ReviewSpan] = []
+
+    public init() {}
 }

@@ -43,7 +43,7 @@ public struct BuildSummary: Sendable, Equatable {
 /// ingest → anonymise → aggregate → validate → write, for one study.
 public struct Builder: Sendable {
     /// Bump when reading or anonymising changes, so stored records are rebuilt from the inbox.
-    public static let pipelineVersion = 3
+    public static let pipelineVersion = 4
     /// A return is a few hundred kilobytes at most; far larger files are refused unread.
     public static let maximumReturnSize = 64 * 1024 * 1024
 
@@ -54,14 +54,20 @@ public struct Builder: Sendable {
     let keyFingerprint: String
     let reference: StudyReference
     let smallCells: SmallCells
+    let organisationMask: OrganisationMask?
 
     public init(fileSystem: any StudyFileSystem, store: any Store, reader: ReturnReader, key: StudyKey,
-                reference: StudyReference = StudyReference(), smallCells: SmallCells = SmallCells()) {
+                reference: StudyReference = StudyReference(), smallCells: SmallCells = SmallCells(),
+                names: NameList = NameList(), options: AnonymisationOptions = AnonymisationOptions(),
+                maskOrganisations: Bool = false) {
+        self.organisationMask = maskOrganisations ? OrganisationMask(key: key, gazetteer: reference.gazetteer) : nil
         self.fileSystem = fileSystem
         self.store = store
         self.reader = reader
-        self.anonymiser = Anonymiser(key: key)
-        self.keyFingerprint = key.fingerprint
+        self.anonymiser = Anonymiser(key: key, names: names, reference: reference, options: options)
+        // Stored records depend on the key and on everything the anonymiser reads, so a change
+        // to any of them rebuilds the store from the inbox.
+        self.keyFingerprint = key.fingerprint + "-" + Self.configurationDigest(names: names, reference: reference, options: options)
         self.reference = reference
         self.smallCells = smallCells
     }
@@ -129,6 +135,8 @@ public struct Builder: Sendable {
             }
         }
         summary.rejections.sort { $0.location < $1.location }
+        let risk = ResidualRisk(returns: returns)
+        if let organisationMask { returns = organisationMask.apply(returns) }
         let dataMap = DataMap(returns: returns)
         summary.returns = returns.count
         summary.activities = dataMap.rows.count
@@ -145,6 +153,9 @@ public struct Builder: Sendable {
             ("answers.csv", AnswersCSV.render(dataMap)),
             ("notes.csv", NotesCSV.render(dataMap)),
             ("rejected.csv", RejectedCSV.render(summary.rejections)),
+            ("residual-risk.csv", risk.countsTable.csv),
+            ("review.csv", risk.reviewTable.csv),
+            ("residual-risk.json", risk.json),
         ]
         for table in report.tables {
             outputs.append(("\(table.name).csv", table.csv))
@@ -230,6 +241,18 @@ public struct Builder: Sendable {
             Diagnostic(code: .duplicate, location: SourceLocation(file: path, line: 1, column: 1),
                        message: "this file has the same content as \(original)"),
         ]))
+    }
+
+    static func configurationDigest(names: NameList, reference: StudyReference, options: AnonymisationOptions) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var material = Data()
+        material += Data(names.givenNames.sorted().joined(separator: "\n").utf8)
+        material += Data(names.surnames.sorted().joined(separator: "\n").utf8)
+        material += (try? encoder.encode(reference.gazetteer.entries)) ?? Data()
+        material += (try? encoder.encode(reference.taxonomy.entries)) ?? Data()
+        material += Data("roles:\(options.generaliseRoles)".utf8)
+        return SHA256.hash(data: material).prefix(6).map { String(format: "%02x", $0) }.joined()
     }
 
     static func fileExtension(_ path: String) -> String {

@@ -310,6 +310,8 @@ public struct AnonymisedReturn: Codable, Sendable, Hashable {
     public var method: Provenance.Method
     /// The interview's instrument (`<type>@<version>`), for checking required answers.
     public var instrument: String?
+    /// What anonymisation found, for the residual-risk report.
+    public var risk = RiskRecord()
 
     public init(source: String, organisation: Organisation, respondent: String, anonymity: Anonymity,
                 submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord],

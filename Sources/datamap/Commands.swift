@@ -26,7 +26,7 @@ struct Datamap: ParsableCommand {
             Exit codes: 0 success; 1 failure; 64 usage error; 65 finished, but some returns were \
             refused (see outbox/rejected.csv); 75 another build is running on this study.
             """,
-        subcommands: [Build.self, Validate.self, Interview.self, Check.self, Schema.self, Instruments.self]
+        subcommands: [Build.self, Validate.self, Interview.self, Anonymise.self, Check.self, Schema.self, Instruments.self]
     )
 }
 
@@ -67,12 +67,15 @@ struct Build: ParsableCommand {
     @Option(help: "Counts below this are shown as \"<N\" in the report, so small groups cannot identify anyone.")
     var smallCell: Int = 3
 
+    @OptionGroup var anonymisation: AnonymisationFlags
+
     func validate() throws {
         guard smallCell >= 1 else { throw ValidationError("--small-cell must be 1 or more") }
     }
 
     func run() throws {
-        let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCells: SmallCells(threshold: smallCell))
+        let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCells: SmallCells(threshold: smallCell),
+                                      anonymisation: anonymisation)
         Console.diagnostics(summary.rejections)
         Console.out("""
             datamap: \(summary.returns) returns, \(summary.activities) activities; \
@@ -106,7 +109,8 @@ struct Validate: ParsableCommand {
             for rule in Validator.rules { Console.out("\(rule.id) (\(rule.severity.rawValue)): \(rule.summary)") }
             return
         }
-        let summary = try runPipeline(options: options, wait: wait, writeOutputs: false, smallCells: SmallCells())
+        let summary = try runPipeline(options: options, wait: wait, writeOutputs: false, smallCells: SmallCells(),
+                                      anonymisation: try AnonymisationFlags.parse([]))
         Console.diagnostics(summary.rejections)
         for finding in summary.findings {
             FileHandle.standardError.write(Data((finding.rendered + "\n").utf8))
@@ -126,7 +130,16 @@ struct FindingCounts: CustomStringConvertible {
 }
 
 /// Lock, key, store, reference data, then the pipeline; every failure becomes a message and exit 1.
-func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCells: SmallCells) throws -> BuildSummary {
+struct AnonymisationFlags: ParsableArguments {
+    @Flag(help: "Replace organisation names with labels stable within each type, such as \"Local authority C\".")
+    var maskOrganisations = false
+
+    @Flag(help: "Replace identifying job titles with grades, such as \"a senior manager\".")
+    var generaliseRoles = false
+}
+
+func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCells: SmallCells,
+                 anonymisation: AnonymisationFlags) throws -> BuildSummary {
         let paths = StudyPaths(root: options.study, state: options.state)
         let summary: BuildSummary
         do {
@@ -149,7 +162,9 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
             let reader = ReturnReader(schema: try ReturnSchema.compiled())
             let reference = try ReferenceFiles.load(paths)
             let builder = Builder(fileSystem: DiskStudy(paths: paths), store: store, reader: reader, key: key,
-                                  reference: reference, smallCells: smallCells)
+                                  reference: reference, smallCells: smallCells, names: ReferenceFiles.names(paths),
+                                  options: AnonymisationOptions(generaliseRoles: anonymisation.generaliseRoles),
+                                  maskOrganisations: anonymisation.maskOrganisations)
             summary = try builder.run(writeOutputs: writeOutputs, progress: Progress.reporter())
         } catch let exit as ExitCode {
             throw exit
@@ -178,6 +193,16 @@ enum ReferenceFiles {
             reference.instruments = try InstrumentFiles.load(paths).instruments
         }
         return reference
+    }
+
+    /// `instruments/names/first-names.txt` and `surnames.txt`, shipped as data.
+    static func names(_ paths: StudyPaths) -> NameList {
+        let directory = paths.root.appendingPathComponent("instruments/names")
+        func list(_ name: String) -> Set<String> {
+            FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
+                .map { NameList.parse(String(decoding: $0, as: UTF8.self)) } ?? []
+        }
+        return NameList(givenNames: list("first-names.txt"), surnames: list("surnames.txt"))
     }
 }
 

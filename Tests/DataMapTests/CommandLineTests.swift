@@ -41,7 +41,8 @@ struct BuildCommandTests {
         #expect(again.status == 0)
         #expect(again.stdout.contains("0 new, 0 changed, 13 unchanged, 0 removed"))
         #expect(try study.outputs() == first)
-        var expected = ["answers.csv", "datamap.csv", "datamap.json", "datamap.xlsx", "notes.csv", "rejected.csv", "report.html", "summary.md"]
+        var expected = ["answers.csv", "datamap.csv", "datamap.json", "datamap.xlsx", "notes.csv", "rejected.csv", "report.html", "summary.md",
+                        "residual-risk.csv", "residual-risk.json", "review.csv"]
         for table in ["approaches", "counts", "coverage", "evaluation", "findings", "matrix", "participants", "partnerships", "pilots"] {
             expected += ["\(table).csv", "\(table).json"]
         }

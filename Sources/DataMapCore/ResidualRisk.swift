@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+
+/// The residual-risk report: what the anonymiser replaced, by type and source, and the places a
+/// person should still look at. It never holds the identifying text itself.
+public struct ResidualRisk: Sendable {
+    public struct Count: Codable, Sendable, Hashable {
+        public var source: String
+        public var type: String
+        public var count: Int
+    }
+
+    public struct Review: Codable, Sendable, Hashable {
+        public var source: String
+        public var field: String
+        public var start: Int
+        public var end: Int
+        public var kind: String
+    }
+
+    public var counts: [Count] = []
+    public var review: [Review] = []
+
+    public init(returns: [AnonymisedReturn]) {
+        for record in returns.sorted(by: { $0.source < $1.source }) {
+            for (type, count) in record.risk.counts.sorted(by: { $0.key < $1.key }) {
+                counts.append(Count(source: record.source, type: type, count: count))
+            }
+            review += record.risk.review.map {
+                Review(source: record.source, field: $0.field, start: $0.start, end: $0.end, kind: $0.kind)
+            }
+        }
+    }
+
+    public var countsTable: ReportTable {
+        var totals: [String: Int] = [:]
+        for count in counts { totals[count.type, default: 0] += count.count }
+        let rows = counts.map { [$0.source, $0.type, String($0.count)] } + totals.sorted { $0.key < $1.key }.map { ["(all)", $0.key, String($0.value)] }
+        return ReportTable(name: "residual-risk", title: "Residual risk", columns: ["source", "entity_type", "replaced"], rows: rows)
+    }
+
+    public var reviewTable: ReportTable {
+        ReportTable(name: "review", title: "For human review", columns: ["source", "field", "start", "end", "kind"],
+                    rows: review.map { [$0.source, $0.field, String($0.start), String($0.end), $0.kind] })
+    }
+
+    public var json: Data {
+        struct Document: Encodable { let replaced: [Count]; let review: [Review] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return ((try? encoder.encode(Document(replaced: counts, review: review))) ?? Data("{}".utf8)) + Data("\n".utf8)
+    }
+}
+
+/// `--mask-organisations`: every organisation becomes a label such as "Local authority C",
+/// lettered within its type in an order set by the study key, so labels are stable across runs.
+public struct OrganisationMask: Sendable {
+    let key: StudyKey
+    let gazetteer: Gazetteer
+
+    public init(key: StudyKey, gazetteer: Gazetteer) {
+        self.key = key
+        self.gazetteer = gazetteer
+    }
+
+    public func labels(for organisations: [Organisation]) -> [String: String] {
+        var byType: [String: Set<String>] = [:]
+        for organisation in organisations { byType[organisation.type.rawValue, default: []].insert(organisation.name) }
+        for entry in gazetteer.entries { byType[entry.type, default: []].insert(entry.name) }
+        var labels: [String: String] = [:]
+        for (type, names) in byType {
+            let label = OrganisationType(rawValue: type)?.label.split(separator: " ").prefix(2).joined(separator: " ") ?? "Organisation"
+            let ordered = names.sorted { order($0) < order($1) }
+            for (index, name) in ordered.enumerated() {
+                labels[name] = "\(Self.shortLabel(type: type, fallback: label)) \(Self.letters(index))"
+            }
+        }
+        return labels
+    }
+
+    private func order(_ name: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(("organisation:" + canonicalKey(name)).utf8), using: key.key)
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func shortLabel(type: String, fallback: String) -> String {
+        switch OrganisationType(rawValue: type) {
+        case .localAuthority: "Local authority"
+        case .thirdSector: "Third sector organisation"
+        case .privateProvider: "Private provider"
+        case .healthBoard: "Health board"
+        case .police: "Police force"
+        case .cafcassCymru: "National body"
+        case .childrensCommissioner: "National body"
+        case .socialCareWales: "National body"
+        case .researchBody: "Research body"
+        case nil: "Organisation"
+        }
+    }
+
+    /// A … Z, AA, AB …
+    static func letters(_ index: Int) -> String {
+        index < 26 ? String(UnicodeScalar(UInt8(65 + index))) : letters(index / 26 - 1) + letters(index % 26)
+    }
+
+    public func apply(_ returns: [AnonymisedReturn]) -> [AnonymisedReturn] {
+        let labels = labels(for: returns.map(\.organisation))
+        // Every way each organisation is written, longest first, so "Cardiff Council" goes before "Cardiff".
+        var forms: [(String, String)] = []
+        for (name, label) in labels {
+            let entry = gazetteer.match(name)
+            for form in Set([name] + (entry?.aliases ?? []) + [entry?.name, entry?.cy].compactMap { $0 }) where form.count >= 3 {
+                forms.append((form, label))
+            }
+        }
+        forms.sort { $0.0.count > $1.0.count }
+        func mask(_ text: String) -> String {
+            var result = text
+            for (form, label) in forms where result.contains(form) {
+                result = result.replacingOccurrences(of: "\\b" + NSRegularExpression.escapedPattern(for: form) + "\\b",
+                                                     with: NSRegularExpression.escapedTemplate(for: label), options: .regularExpression)
+            }
+            return result
+        }
+        return returns.map { record in
+            var copy = record
+            copy.organisation.name = labels[record.organisation.name] ?? mask(record.organisation.name)
+            copy.organisation.region = nil
+            copy.answers = record.answers.map { var a = $0; a.text = mask(a.text); return a }
+            copy.notes = record.notes.map { var n = $0; n.text = mask(n.text); return n }
+            copy.activities = record.activities.map { activity in
+                var a = activity
+                a.name = mask(a.name)
+                a.description = a.description.map(mask)
+                a.partners = a.partners.map { labels[gazetteer.canonicalName($0)] ?? mask($0) }
+                a.funding = a.funding.map(mask)
+                a.targetGroup = a.targetGroup.map(mask)
+                a.outcomes = a.outcomes.map(mask)
+                a.documents = a.documents.map(mask)
+                a.evaluation?.evaluator = activity.evaluation?.evaluator.map(mask)
+                a.evaluation?.note = activity.evaluation?.note.map(mask)
+                a.extent?.note = activity.extent?.note.map(mask)
+                a.timescale?.phrase = activity.timescale?.phrase.map(mask)
+                return a
+            }
+            return copy
+        }
+    }
+}

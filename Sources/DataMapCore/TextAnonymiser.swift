@@ -1,0 +1,131 @@
+import Foundation
+
+/// How far anonymisation goes beyond its defaults.
+public struct AnonymisationOptions: Sendable, Hashable {
+    /// Replace job titles with grades ("a senior manager"), not only the ones tied to an organisation.
+    public var generaliseRoles: Bool
+
+    public init(generaliseRoles: Bool = false) {
+        self.generaliseRoles = generaliseRoles
+    }
+}
+
+/// A place a reviewer should look at: located, typed, but without the text itself.
+public struct ReviewSpan: Codable, Sendable, Hashable {
+    public var field: String
+    public var start: Int
+    public var end: Int
+    public var kind: String
+}
+
+/// What one text's anonymisation found.
+public struct Scrubbed: Sendable {
+    public var text: String
+    /// Offsets in the original text, in code points.
+    public var spans: [EntitySpan]
+    public var review: [(start: Int, end: Int, kind: String)]
+}
+
+/// Replaces every identifier in free text: people with their keyed pseudonym, everything else
+/// with a typed placeholder.
+public struct TextAnonymiser: Sendable {
+    let pseudonymiser: Pseudonymiser
+    let options: AnonymisationOptions
+
+    public init(key: StudyKey, options: AnonymisationOptions = AnonymisationOptions()) {
+        pseudonymiser = Pseudonymiser(key: key)
+        self.options = options
+    }
+
+    public func pseudonym(forIdentity identity: String) -> String { pseudonymiser.pseudonym(forIdentity: identity) }
+
+    public func scrub(_ text: String, context: RecognitionContext) -> Scrubbed {
+        guard !text.isEmpty else { return Scrubbed(text: text, spans: [], review: []) }
+        let ns = text as NSString
+        var spans = Recognisers.find(in: text, context: context)
+        if options.generaliseRoles { spans = Recognisers.resolve(spans + Self.jobTitles(in: text)) }
+        let output = NSMutableString(string: text)
+        for span in spans.reversed() {
+            output.replaceCharacters(in: span.range, with: replacement(for: span, original: ns.substring(with: span.range)))
+        }
+        let offsets = CodePointOffsets(text)
+        return Scrubbed(
+            text: output as String,
+            spans: spans.map { EntitySpan(start: offsets[$0.range.location], end: offsets[$0.range.location + $0.range.length], type: $0.type) },
+            review: Self.review(text, ns: ns, found: spans, context: context).map {
+                (offsets[$0.range.location], offsets[$0.range.location + $0.range.length], $0.kind)
+            })
+    }
+
+    func replacement(for span: RawSpan, original: String) -> String {
+        switch span.type {
+        case .person:
+            return pseudonymiser.pseudonym(forIdentity: span.identity ?? Pseudonymiser.normalisedName(original))
+        case .role:
+            return options.generaliseRoles ? Self.grade(original) : EntityType.role.placeholder
+        default:
+            return span.type.placeholder
+        }
+    }
+
+    static let titlePattern = try! NSRegularExpression(
+        pattern: #"\b(?:the\s+)?(?:(?:Corporate|Assistant|Deputy|Interim)\s+)?(?:Director(?:\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3})?|Head\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3}|Chief\s+Executive|Chief\s+Constable|Service\s+Manager|Team\s+Manager|Team\s+Leader|Principal\s+Officer|Practice\s+Lead|Safeguarding\s+Lead)\b"#)
+
+    static func jobTitles(in text: String) -> [RawSpan] {
+        titlePattern.matches(in: text, range: NSRange(location: 0, length: (text as NSString).length))
+            .map { RawSpan(range: $0.range, type: .role) }
+    }
+
+    /// A job title as a grade that no longer points at one post.
+    static func grade(_ title: String) -> String {
+        let lower = title.lowercased()
+        if lower.contains("director") || lower.contains("head of") || lower.contains("chief") { return "a senior manager" }
+        if lower.contains("manager") || lower.contains("leader") || lower.contains("lead") { return "a manager" }
+        return "an officer"
+    }
+
+    static let reviewPattern = try! NSRegularExpression(pattern: #"\b[A-Z][\p{Ll}'’]+(?:\s+[A-Z][\p{Ll}'’]+)+|\b\d{9,}\b"#)
+
+    /// Capitalised word runs and long numbers that no recogniser claimed and that are not a known
+    /// organisation or programme: a person should look, because they might identify someone.
+    static func review(_ text: String, ns: NSString, found: [RawSpan], context: RecognitionContext) -> [(range: NSRange, kind: String)] {
+        reviewPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { match in
+            let range = match.range
+            guard !found.contains(where: { NSIntersectionRange($0.range, range).length > 0 }) else { return nil }
+            let value = ns.substring(with: range)
+            if value.first?.isNumber == true { return (range, "possible-number") }
+            let words = value.split(separator: " ").map(String.init)
+            guard !Recognisers.isSentenceStart(range.location, ns) || words.count > 2 else { return nil }
+            guard !words.allSatisfy({ Recognisers.notNames.contains($0) }), !Recognisers.isOrganisationOrProgramme(value, context),
+                  context.taxonomy.match(value) == nil else { return nil }
+            if words.contains(where: { Recognisers.notNames.contains($0) || context.gazetteer.match($0) != nil }) { return nil }
+            return (range, "possible-name")
+        }
+    }
+}
+
+/// UTF-16 offsets (NSString) to code-point offsets, for spans other tools can read.
+struct CodePointOffsets {
+    private var table: [Int]
+
+    init(_ text: String) {
+        table = []
+        table.reserveCapacity(text.utf16.count + 1)
+        var points = 0
+        for scalar in text.unicodeScalars {
+            table.append(points)
+            if scalar.utf16.count == 2 { table.append(points) }
+            points += 1
+        }
+        table.append(points)
+    }
+
+    subscript(utf16Offset: Int) -> Int { table[min(max(utf16Offset, 0), table.count - 1)] }
+}
+
+extension Pseudonymiser {
+    /// The pseudonym of an already-normalised identity, such as a name found in prose.
+    public func pseudonym(forIdentity identity: String) -> String {
+        pseudonym(for: Respondent(name: identity))
+    }
+}

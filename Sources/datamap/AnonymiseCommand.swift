@@ -1,0 +1,73 @@
+import ArgumentParser
+import DataMapCore
+import Foundation
+
+struct Anonymise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scrub free text: people become pseudonyms, other identifiers typed placeholders.",
+        discussion: """
+            Reads the files given, or standard input, and writes the scrubbed text to standard output. \
+            Pseudonyms use the study's key, so they match the data map's. With --spans it writes, \
+            instead, JSON of what it found: code-point offsets and types, for comparing recognisers.
+            """)
+
+    @OptionGroup var options: StudyOptions
+
+    @Flag(help: "Write the spans found, as JSON, instead of the scrubbed text.")
+    var spans = false
+
+    @Flag(help: "Replace identifying job titles with grades, such as \"a senior manager\".")
+    var generaliseRoles = false
+
+    @Option(help: "A person known to be named in the text (repeatable), such as the respondent.")
+    var person: [String] = []
+
+    @Argument(help: "Text files; standard input when none.")
+    var files: [String] = []
+
+    func run() throws {
+        let paths = StudyPaths(root: options.study, state: options.state)
+        let key: StudyKey
+        let reference: StudyReference
+        do {
+            try Platform.prepareStateDirectory(paths.state)
+            key = try Platform.loadOrCreateKey(paths.key)
+            reference = try ReferenceFiles.load(paths)
+        } catch {
+            Console.error(String(describing: error))
+            throw Exit.failure
+        }
+        let anonymiser = TextAnonymiser(key: key, options: AnonymisationOptions(generaliseRoles: generaliseRoles))
+        let context = RecognitionContext(knownPeople: person, names: ReferenceFiles.names(paths),
+                                         gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
+        var inputs: [(String, Data)] = []
+        if files.isEmpty {
+            inputs.append(("-", FileHandle.standardInput.readDataToEndOfFile()))
+        } else {
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    Console.error("\(file): cannot be read; check the path and its permissions")
+                    throw Exit.failure
+                }
+                inputs.append((file, data))
+            }
+        }
+        var documents: [[String: Any]] = []
+        for (name, data) in inputs {
+            guard let text = String(data: data, encoding: .utf8) else {
+                Console.error("\(name): not UTF-8 text; save it as UTF-8 and try again")
+                throw Exit.rejectedInput
+            }
+            let result = anonymiser.scrub(text, context: context)
+            if spans {
+                documents.append(["file": name, "spans": result.spans.map { ["start": $0.start, "end": $0.end, "type": $0.type.rawValue] }])
+            } else {
+                FileHandle.standardOutput.write(Data(result.text.utf8))
+            }
+        }
+        if spans {
+            let json = try JSONSerialization.data(withJSONObject: documents, options: [.sortedKeys])
+            FileHandle.standardOutput.write(json + Data("\n".utf8))
+        }
+    }
+}
