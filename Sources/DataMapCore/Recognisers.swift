@@ -100,7 +100,7 @@ public enum Recognisers {
     static let postcode = regex(#"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|[A-PR-UWYZ]\d[A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2}\b"#)
     static let date = regex(#"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr)\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b"#, .caseInsensitive)
     static let birthCue = regex(#"(?:\bborn\b|\bd\.?o\.?b\.?|\bdate of birth\b|\bbirthday\b|\bganwyd\b|\bdyddiad geni\b)[\s:,-]*(?:on\s+)?$"#, .caseInsensitive)
-    static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:[A-Z][\p{L}'’-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{L}'’-]+(?:\s+[A-Z][\p{L}'’-]+)?)?"#)
+    static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:[A-Z][\p{L}'’-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?(?![\p{L}\d]))?"#)
 
     /// A capitalised name word: Siân, O'Connell, Mensah-Bonsu, McDonald.
     static let word = #"[A-Z][\p{Ll}\p{Lu}'’]*(?:-[A-Z][\p{Ll}\p{Lu}'’]+)?"#
