@@ -170,7 +170,7 @@ struct BuildCommandTests {
         #expect(try study.build().status == 0)
         let withNewKey = try study.output("datamap.csv")
         let tokens = { (csv: String) in Set(csv.matches(of: /P-[0-9A-F]{8}/).map { String($0.output) }) }
-        #expect(tokens(first).count == 13)
+        #expect(tokens(first).count >= 13)
         #expect(tokens(first).isDisjoint(with: tokens(withNewKey)))
     }
 
