@@ -93,9 +93,14 @@ public struct IdentityScrubber: Sendable {
     /// The words of a name without titles or punctuation: "Dr. Siân ap Rhys-Jones" gives
     /// ["Siân", "ap", "Rhys-Jones"] and, for matching alone, the hyphen parts too.
     static func nameWords(_ name: String) -> [String] {
-        name.split(whereSeparator: { $0.isWhitespace || $0 == "," })
-            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".()\"")) }
-            .filter { !$0.isEmpty && !titles.contains($0.lowercased()) }
+        let edges: Set<Character> = [".", "(", ")", "\""]
+        return name.split(whereSeparator: { $0.isWhitespace || $0 == "," }).compactMap { word -> String? in
+            var trimmed = Substring(word)
+            while let first = trimmed.first, edges.contains(first) { trimmed = trimmed.dropFirst() }
+            while let last = trimmed.last, edges.contains(last) { trimmed = trimmed.dropLast() }
+            guard !trimmed.isEmpty, !titles.contains(trimmed.lowercased()) else { return nil }
+            return String(trimmed)
+        }
     }
 
     /// National form: "+44 (0)7700 900123" and "07700 900123" both give "07700900123".

@@ -110,9 +110,9 @@ public enum Recognisers {
     static let titled = regex("\\b\(title)\\s+(\(word)(?:\\s+(?:\(particle)\\s+)?\(word)){0,2})")
     static let cue = regex("(?:\\b(?:spoke|speak|spoken|talked|talking|met|meeting|contact|contacted|email|emailed|call|called|phoned|rang|asked|told|thanks|thank|according|supported|managed|led|chaired|coordinated|run|referred|introduced|signed|written|cc|from)\\b(?:\\s+(?:to|with|by|from|on))?\\s+)(\(fullName))")
     static let roleWords = #"(?:team manager|service manager|head of [\p{L} ']+?|director(?: of [\p{L} ']+?)?|assistant director|deputy director|chief executive|principal officer|social worker|family support worker|practitioner|coordinator|co-ordinator|lead|manager|officer|chair|consultant|nurse|paediatrician|psychologist|inspector|sergeant|advocate|mentor|foster carer|carer|rheolwr|pennaeth [\p{L} ']+?|cyfarwyddwr|gweithiwr cymdeithasol|swyddog)"#
-    static let appositive = regex("(\(fullName)),\\s+(?:the|our|a|an|their|its|y|ein)\\s+\(roleWords)\\b", [])
-    static let bracketRole = regex("(\(fullName))\\s+\\((?:\(roleWords))", [.caseInsensitive])
-    static let said = regex("(\(fullName))\\s+(?:said|says|explained|told|reported|noted|added|confirmed|leads|led|manages|managed|chairs|chaired|explains|described|wrote|emailed|phoned|joined|left|dywedodd|esboniodd)\\b")
+    /// "X, the team manager", "X (social worker)" and "X said", in one pass over the text.
+    static let described = regex("(\(fullName))(?:,\\s+(?i:(?:the|our|a|an|their|its|y|ein)\\s+\(roleWords))\\b|\\s+\\((?i:\(roleWords))|\\s+(?:said|says|explained|told|reported|noted|added|confirmed|leads|led|manages|managed|chairs|chaired|explains|described|wrote|emailed|phoned|joined|left|dywedodd|esboniodd)\\b)")
+    static let nameWord = regex("\\b\(word)")
     static let givenThenSurname = regex("\\b(\(word))(?:\\s+\(particle))?\\s+(\(word))")
     static let roleAtOrganisation = regex(#"\b(?:the\s+)?((?:Corporate |Assistant |Deputy |Interim )?(?:Director|Head|Chief Executive|Chief Officer|Chief Constable|Service Manager|Team Manager|Principal Officer|Cabinet Member|Lead Member|Designated Doctor|Designated Nurse|Safeguarding Lead)(?: (?:of|for) [A-Z][\p{L}' ]+?)?)\s+(?:at|for|of|in)\s+((?:the\s+)?[A-Z][\p{L}'’-]+(?:\s+(?:[A-Z][\p{L}'’-]+|of|and|the|y|yr)){0,6})"#)
 
@@ -149,15 +149,24 @@ public enum Recognisers {
                 if accept(range, ns.substring(with: range)) { spans.append(RawSpan(range: range, type: type)) }
             }
         }
-        add(email, .email)
-        add(url, .url) { _, value in isPersonalURL(value) }
-        add(handle, .handle)
-        add(nhs, .nhsNumber) { _, value in isValidNHSNumber(value) }
-        add(ni, .niNumber)
-        add(phone, .phone) { _, value in isUKPhone(value) }
-        add(postcode, .postcode)
-        add(address, .address)
-        for match in date.matches(in: text, range: whole) {
+        // Cheap looks at the bytes first, so a pattern only runs where it could match.
+        var hasAt = false, hasDigit = false, hasDot = false
+        for byte in text.utf8 {
+            if byte == 0x40 { hasAt = true } else if byte >= 0x30 && byte <= 0x39 { hasDigit = true } else if byte == 0x2E { hasDot = true }
+        }
+        if hasAt {
+            add(email, .email)
+            add(handle, .handle)
+        }
+        if hasDot { add(url, .url) { _, value in isPersonalURL(value) } }
+        if hasDigit {
+            add(nhs, .nhsNumber) { _, value in isValidNHSNumber(value) }
+            add(ni, .niNumber)
+            add(phone, .phone) { _, value in isUKPhone(value) }
+            add(postcode, .postcode)
+            add(address, .address)
+        }
+        for match in hasDigit ? date.matches(in: text, range: whole) : [] {
             let before = NSRange(location: max(0, match.range.location - 40), length: min(40, match.range.location))
             if birthCue.firstMatch(in: text, range: before) != nil { spans.append(RawSpan(range: match.range, type: .dateOfBirth)) }
         }
@@ -234,7 +243,7 @@ public enum Recognisers {
             }
         }
         // 4. Context: "spoke to X", "X, the team manager", "X (social worker)", "X said".
-        for pattern in [cue, appositive, bracketRole, said] {
+        for pattern in [cue, described] {
             for match in pattern.matches(in: text, range: whole) {
                 let range = match.range(at: 1)
                 let value = ns.substring(with: range)
@@ -245,7 +254,6 @@ public enum Recognisers {
         }
         // 5. Any word of a name found above, wherever it appears on its own.
         if !identities.isEmpty {
-            let nameWord = regex("\\b\(word)")
             for match in nameWord.matches(in: text, range: whole) {
                 var value = ns.substring(with: match.range)
                 var range = match.range

@@ -3,11 +3,20 @@ import Yams
 
 /// Folds the ways people write one name: case, accents, '&', punctuation, spacing and a leading "the".
 public func canonicalKey(_ text: String) -> String {
-    var folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        .replacingOccurrences(of: "&", with: " and ")
-        .replacingOccurrences(of: "’", with: "'")
-    folded = String(folded.map { $0.isLetter || $0.isNumber ? $0 : " " })
-    var words = folded.split(separator: " ").map(String.init)
+    // One pass: ASCII is folded by hand (the common case); only other text goes through Foundation.
+    let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text.lowercased()
+        : text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    var words: [Substring] = []
+    var current = ""
+    for character in folded {
+        if character.isLetter || character.isNumber {
+            current.append(character)
+        } else {
+            if !current.isEmpty { words.append(Substring(current)); current = "" }
+            if character == "&" { words.append("and") }
+        }
+    }
+    if !current.isEmpty { words.append(Substring(current)) }
     if words.first == "the" { words.removeFirst() }
     return words.joined(separator: " ")
 }
@@ -23,8 +32,9 @@ public struct Taxonomy: Sendable {
 
     public private(set) var entries: [Entry] = []
     private var byKey: [String: Int] = [:]
-    /// Longest aliases first, so "Signs of Safety approach" beats "Signs of Safety".
-    private var phrases: [(key: String, index: Int)] = []
+    /// Aliases long enough to be found inside a longer name, by their canonical key.
+    private var phrases: [String: Int] = [:]
+    private var longestPhrase = 0
 
     public init(entries: [Entry] = []) {
         self.entries = entries
@@ -34,10 +44,12 @@ public struct Taxonomy: Sendable {
                 guard !key.isEmpty, byKey[key] == nil else { continue }
                 byKey[key] = index
                 // Short aliases (MI, SoS, ACE) only match a whole name, never inside one.
-                if key.count > 4 { phrases.append((key, index)) }
+                if key.count > 4, phrases[key] == nil {
+                    phrases[key] = index
+                    longestPhrase = max(longestPhrase, key.split(separator: " ").count)
+                }
             }
         }
-        phrases.sort { $0.key.count > $1.key.count }
     }
 
     public static func load(yaml: String) throws -> Taxonomy {
@@ -48,8 +60,14 @@ public struct Taxonomy: Sendable {
     public func match(_ name: String) -> Entry? {
         let key = canonicalKey(name)
         if let index = byKey[key] { return entries[index] }
-        let padded = " \(key) "
-        for phrase in phrases where padded.contains(" \(phrase.key) ") { return entries[phrase.index] }
+        // Every run of words inside the name, longest first, so "Signs of Safety approach" finds
+        // "Signs of Safety" with a handful of lookups rather than a search per alias.
+        let words = key.split(separator: " ")
+        for length in stride(from: min(longestPhrase, words.count), through: 1, by: -1) {
+            for start in 0...(words.count - length) {
+                if let index = phrases[words[start..<(start + length)].joined(separator: " ")] { return entries[index] }
+            }
+        }
         return nil
     }
 }

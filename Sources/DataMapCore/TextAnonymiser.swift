@@ -39,20 +39,33 @@ public struct TextAnonymiser: Sendable {
 
     public func pseudonym(forIdentity identity: String) -> String { pseudonymiser.pseudonym(forIdentity: identity) }
 
-    public func scrub(_ text: String, context: RecognitionContext) -> Scrubbed {
+    /// - Parameter review: also look for spans a person should review (the residual-risk report needs them).
+    public func scrub(_ text: String, context: RecognitionContext, review: Bool = true) -> Scrubbed {
         guard !text.isEmpty else { return Scrubbed(text: text, spans: [], review: []) }
         let ns = text as NSString
         var spans = Recognisers.find(in: text, context: context)
         if options.generaliseRoles { spans = Recognisers.resolve(spans + Self.jobTitles(in: text)) }
         let output = NSMutableString(string: text)
+        var pseudonyms: [String: String] = [:]   // one HMAC per person per text, however often they are named
         for span in spans.reversed() {
-            output.replaceCharacters(in: span.range, with: replacement(for: span, original: ns.substring(with: span.range)))
+            let original = ns.substring(with: span.range)
+            let value: String
+            if span.type == .person {
+                let identity = span.identity ?? Pseudonymiser.normalisedName(original)
+                if let known = pseudonyms[identity] { value = known } else {
+                    value = pseudonymiser.pseudonym(forIdentity: identity)
+                    pseudonyms[identity] = value
+                }
+            } else {
+                value = replacement(for: span, original: original)
+            }
+            output.replaceCharacters(in: span.range, with: value)
         }
         let offsets = CodePointOffsets(text)
         return Scrubbed(
             text: output as String,
             spans: spans.map { EntitySpan(start: offsets[$0.range.location], end: offsets[$0.range.location + $0.range.length], type: $0.type) },
-            review: Self.review(text, ns: ns, found: spans, context: context).map {
+            review: (review ? Self.review(text, ns: ns, found: spans, context: context) : []).map {
                 (offsets[$0.range.location], offsets[$0.range.location + $0.range.length], $0.kind)
             })
     }

@@ -32,7 +32,7 @@ struct Anonymise: ParsableCommand {
         do {
             try Platform.prepareStateDirectory(paths.state)
             key = try Platform.loadOrCreateKey(paths.key)
-            reference = try ReferenceFiles.load(paths)
+            reference = try ReferenceFiles.load(paths, instruments: false)
         } catch {
             Console.error(String(describing: error))
             throw Exit.failure
@@ -52,13 +52,22 @@ struct Anonymise: ParsableCommand {
                 inputs.append((file, data))
             }
         }
-        var documents: [[String: Any]] = []
+        var texts: [String] = []
         for (name, data) in inputs {
             guard let text = String(data: data, encoding: .utf8) else {
                 Console.error("\(name): not UTF-8 text; save it as UTF-8 and try again")
                 throw Exit.rejectedInput
             }
-            let result = anonymiser.scrub(text, context: context)
+            texts.append(text)
+        }
+        // Files are independent, so they are scrubbed across the cores; output keeps their order.
+        let results = ResultBox(count: texts.count)
+        let all = texts
+        DispatchQueue.concurrentPerform(iterations: all.count) { index in
+            results.set(index, anonymiser.scrub(all[index], context: context, review: false))
+        }
+        var documents: [[String: Any]] = []
+        for ((name, _), result) in zip(inputs, results.values) {
             if spans {
                 documents.append(["file": name, "spans": result.spans.map { ["start": $0.start, "end": $0.end, "type": $0.type.rawValue] }])
             } else {
@@ -70,4 +79,13 @@ struct Anonymise: ParsableCommand {
             FileHandle.standardOutput.write(json + Data("\n".utf8))
         }
     }
+}
+
+/// Slots filled from concurrent iterations, one each.
+final class ResultBox: @unchecked Sendable {
+    private var storage: [Scrubbed?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Scrubbed) { lock.withLock { storage[index] = value } }
+    var values: [Scrubbed] { lock.withLock { storage.map { $0! } } }
 }

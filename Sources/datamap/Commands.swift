@@ -177,7 +177,7 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
 
 /// The taxonomy, gazetteer and instruments from `instruments/`; a missing file means an empty one.
 enum ReferenceFiles {
-    static func load(_ paths: StudyPaths) throws(PlatformError) -> StudyReference {
+    static func load(_ paths: StudyPaths, instruments: Bool = true) throws(PlatformError) -> StudyReference {
         let directory = paths.root.appendingPathComponent("instruments")
         func text(_ name: String) -> String? {
             FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map { String(decoding: $0, as: UTF8.self) }
@@ -189,7 +189,7 @@ enum ReferenceFiles {
         do {
             if let yaml = text("organisations.yaml") { reference.gazetteer = try Gazetteer.load(yaml: yaml) }
         } catch { throw PlatformError("instruments/organisations.yaml cannot be read: \(error)") }
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("bank.yaml").path) {
+        if instruments, FileManager.default.fileExists(atPath: directory.appendingPathComponent("bank.yaml").path) {
             reference.instruments = try InstrumentFiles.load(paths).instruments
         }
         return reference
