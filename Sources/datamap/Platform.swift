@@ -108,18 +108,23 @@ enum Platform {
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard descriptor >= 0 else { throw PlatformError("cannot write \(url.path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        var written = 0
-        let failed: Bool = data.withUnsafeBytes { raw in
-            while written < raw.count {
-                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
-                if result < 0 { if errno == EINTR { continue }; return true }
-                written += result
-            }
-            return false
-        }
-        guard !failed, fsync(descriptor) == 0 else {
+        guard writeAndSync(data, to: descriptor) else {
             throw PlatformError("cannot write \(url.path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Writes every byte (retrying interrupted writes), then fsyncs; false with errno set on failure.
+    static func writeAndSync(_ data: Data, to descriptor: Int32) -> Bool {
+        let written: Bool = data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let result = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if result < 0 { if errno == EINTR { continue }; return false }
+                offset += result
+            }
+            return true
+        }
+        return written && fsync(descriptor) == 0
     }
 
     static func syncDirectory(_ url: URL) {

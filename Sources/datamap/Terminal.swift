@@ -97,16 +97,7 @@ final class JournalFile {
     func append(_ event: JournalEvent) throws(PlatformError) {
         guard var data = try? Self.encoder.encode(event) else { throw PlatformError("cannot encode a journal event") }
         data.append(0x0A)
-        let failed: Bool = data.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
-                if result < 0 { if errno == EINTR { continue }; return true }
-                written += result
-            }
-            return false
-        }
-        guard !failed, fsync(descriptor) == 0 else {
+        guard Platform.writeAndSync(data, to: descriptor) else {
             throw PlatformError("cannot save to \(url.path): \(String(cString: strerror(errno))); the answer was not saved")
         }
     }
