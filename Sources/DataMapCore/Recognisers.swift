@@ -100,7 +100,7 @@ public enum Recognisers {
     static let postcode = regex(#"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|[A-PR-UWYZ]\d[A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2}\b"#)
     static let date = regex(#"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr)\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b"#, .caseInsensitive)
     static let birthCue = regex(#"(?:\bborn\b|\bd\.?o\.?b\.?|\bdate of birth\b|\bbirthday\b|\bganwyd\b|\bdyddiad geni\b)[\s:,-]*(?:on\s+)?$"#, .caseInsensitive)
-    static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:[A-Z][\p{L}'’-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?(?![\p{L}\d]))?"#)
+    static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:(?:[A-Z][\p{L}'’-]+|y|yr)\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?(?![\p{L}\d]))?"#)
 
     /// A capitalised name word: Siân, O'Connell, Mensah-Bonsu, McDonald.
     static let word = #"[A-Z][\p{Ll}\p{Lu}'’]*(?:-[A-Z][\p{Ll}\p{Lu}'’]+)?"#
@@ -111,7 +111,7 @@ public enum Recognisers {
     static let cue = regex("(?:\\b(?:spoke|speak|spoken|talked|talking|met|meeting|contact|contacted|email|emailed|call|called|phoned|rang|asked|told|thanks|thank|according|supported|managed|led|chaired|coordinated|run|referred|introduced|signed|written|cc|from)\\b(?:\\s+(?:to|with|by|from|on))?\\s+)(\(fullName))")
     static let roleWords = #"(?:team manager|service manager|head of [\p{L} ']+?|director(?: of [\p{L} ']+?)?|assistant director|deputy director|chief executive|principal officer|social worker|family support worker|practitioner|coordinator|co-ordinator|lead|manager|officer|chair|consultant|nurse|paediatrician|psychologist|inspector|sergeant|advocate|mentor|foster carer|carer|rheolwr|pennaeth [\p{L} ']+?|cyfarwyddwr|gweithiwr cymdeithasol|swyddog)"#
     /// "X, the team manager", "X (social worker)" and "X said", in one pass over the text.
-    static let described = regex("(\(fullName))(?:,\\s+(?i:(?:the|our|a|an|their|its|y|ein)\\s+\(roleWords))\\b|\\s+\\((?i:\(roleWords))|\\s+(?:said|says|explained|told|reported|noted|added|confirmed|leads|led|manages|managed|chairs|chaired|explains|described|wrote|emailed|phoned|joined|left|dywedodd|esboniodd)\\b)")
+    static let described = regex("(\(fullName))(?:,\\s+(?i:(?:the|our|a|an|their|its|y|ein)\\s+\(roleWords))\\b|\\s+\\((?i:\(roleWords))|\\s+(?:said|says|explained|told|reported|noted|added|confirmed|leads|led|manages|managed|chairs|chaired|explains|described|wrote|emailed|phoned|joined|left|agreed|asked|suggested|felt|visited|attended|recommended|raised|arranged|offered|helped|dywedodd|esboniodd|cytunodd)\\b|['’]s\\s+(?:team|caseload|role|view|manager|colleague|report|work)\\b)")
     static let nameWord = regex("\\b\(word)")
     static let givenThenSurname = regex("\\b(\(word))(?:\\s+\(particle))?\\s+(\(word))")
     static let roleAtOrganisation = regex(#"\b(?:the\s+)?((?:Corporate |Assistant |Deputy |Interim )?(?:Director|Head|Chief Executive|Chief Officer|Chief Constable|Service Manager|Team Manager|Principal Officer|Cabinet Member|Lead Member|Designated Doctor|Designated Nurse|Safeguarding Lead)(?: (?:of|for) [A-Z][\p{L}' ]+?)?)\s+(?:at|for|of|in)\s+((?:the\s+)?[A-Z][\p{L}'’-]+(?:\s+(?:[A-Z][\p{L}'’-]+|of|and|the|y|yr)){0,6})"#)
@@ -247,8 +247,13 @@ public enum Recognisers {
             for match in pattern.matches(in: text, range: whole) {
                 let range = match.range(at: 1)
                 let value = ns.substring(with: range)
-                let first = IdentityScrubber.nameWords(value).first ?? ""
+                let words = IdentityScrubber.nameWords(value)
+                let first = words.first ?? ""
                 guard !notNames.contains(first), !isOrganisationOrProgramme(value, context) else { continue }
+                // "Practitioners reported": one capitalised word opening a sentence is a name only
+                // when the name lists know it.
+                if pattern === described, words.count == 1, isSentenceStart(range.location, ns),
+                   !context.names.givenNames.contains(first), !context.names.surnames.contains(first) { continue }
                 register(range)
             }
         }
