@@ -100,7 +100,7 @@ public enum Recognisers {
     static let postcode = regex(#"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|[A-PR-UWYZ]\d[A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2}\b"#)
     static let date = regex(#"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr)\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b"#, .caseInsensitive)
     static let birthCue = regex(#"(?:\bborn\b|\bd\.?o\.?b\.?|\bdate of birth\b|\bbirthday\b|\bganwyd\b|\bdyddiad geni\b)[\s:,-]*(?:on\s+)?$"#, .caseInsensitive)
-    static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:(?:[A-Z][\p{L}'’-]+|y|yr)\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lôn|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?(?![\p{L}\d]))?"#)
+    static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:(?:[A-Z][\p{L}'’-]+|y|yr)\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lon|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?(?![\p{L}\d]))?"#)
 
     /// A capitalised name word: Siân, O'Connell, Mensah-Bonsu, McDonald.
     static let word = #"[A-Z][\p{Ll}\p{Lu}'’]*(?:-[A-Z][\p{Ll}\p{Lu}'’]+)?"#
@@ -138,8 +138,11 @@ public enum Recognisers {
     // MARK: Finding
 
     /// Every identifier in `text`, resolved so no two overlap.
-    static func find(in text: String, context: RecognitionContext) -> [RawSpan] {
-        let ns = text as NSString
+    static func find(in original: String, context: RecognitionContext) -> [RawSpan] {
+        let ns = utf16String(original)
+        // Patterns run over an ASCII shadow of the text with the same UTF-16 offsets, which ICU
+        // reads far faster than a bridged Unicode string; values are taken from the original.
+        let text = asciiShadow(original)
         let whole = NSRange(location: 0, length: ns.length)
         var spans: [RawSpan] = []
         func add(_ pattern: NSRegularExpression, _ type: EntityType, group: Int = 0, accept: (NSRange, String) -> Bool = { _, _ in true }) {
@@ -180,9 +183,42 @@ public enum Recognisers {
         return resolve(spans)
     }
 
+    private static let folds: [UInt16: UInt8] = {
+        var table: [UInt16: UInt8] = [:]
+        let pairs = ["àáâãäåā": "a", "ÀÁÂÃÄÅĀ": "A", "çć": "c", "ÇĆ": "C", "èéêëē": "e", "ÈÉÊËĒ": "E", "ìíîïī": "i", "ÌÍÎÏĪ": "I",
+                     "ñń": "n", "ÑŃ": "N", "òóôõöøō": "o", "ÒÓÔÕÖØŌ": "O", "ùúûüū": "u", "ÙÚÛÜŪ": "U", "ýÿŷ": "y", "ÝŸŶ": "Y",
+                     "ŵ": "w", "Ŵ": "W", "ł": "l", "Ł": "L", "śš": "s", "ŚŠ": "S", "źżž": "z", "ŹŻŽ": "Z", "ß": "s",
+                     "’‘′": "'", "“”„": "\"", "–—‐": "-", "\u{00A0}": " "]
+        for (letters, replacement) in pairs {
+            for unit in letters.utf16 { table[unit] = replacement.utf8.first! }
+        }
+        return table
+    }()
+
+    static func utf16String(_ text: String) -> UTF16Text { UTF16Text(text) }
+
+    /// One ASCII character per UTF-16 unit: accents dropped, other letters kept as letters of the
+    /// same case, anything else '?'. Offsets match the original exactly.
+    static func asciiShadow(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf16.count)
+        for unit in text.utf16 {
+            if unit < 0x80 { bytes.append(UInt8(unit)); continue }
+            if let folded = folds[unit] { bytes.append(folded); continue }
+            if let scalar = Unicode.Scalar(unit) {
+                let properties = scalar.properties
+                if properties.isUppercase { bytes.append(0x41); continue }
+                if properties.isAlphabetic || properties.generalCategory == .nonspacingMark { bytes.append(0x61); continue }
+            }
+            bytes.append(0x3F)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Names: the return's own people, titled names, names from the list, names in context, and
     /// then any part of a name found anywhere in the text wherever it appears alone.
-    static func people(in text: String, ns: NSString, context: RecognitionContext) -> [RawSpan] {
+    static func people(in text: String, ns: UTF16Text, context: RecognitionContext) -> [RawSpan] {
         let whole = NSRange(location: 0, length: ns.length)
         var found: [RawSpan] = []
         var identities: [String: String] = [:]   // a name word → the full name it belongs to
@@ -225,7 +261,7 @@ public enum Recognisers {
             let phrase = words.joined(separator: " ")
             var search = whole
             while true {
-                let range = ns.range(of: phrase, options: [.caseInsensitive, .diacriticInsensitive], range: search)
+                let range = ns.range(of: phrase, range: search)
                 guard range.location != NSNotFound else { break }
                 found.append(RawSpan(range: range, type: .person, identity: identity))
                 search = NSRange(location: range.location + range.length, length: whole.length - range.location - range.length)
@@ -277,7 +313,7 @@ public enum Recognisers {
         return found
     }
 
-    static func isSentenceStart(_ location: Int, _ ns: NSString) -> Bool {
+    static func isSentenceStart(_ location: Int, _ ns: UTF16Text) -> Bool {
         var index = location - 1
         while index >= 0, let scalar = UnicodeScalar(ns.character(at: index)), scalar == " " { index -= 1 }
         guard index >= 0, let scalar = UnicodeScalar(ns.character(at: index)) else { return true }
@@ -330,5 +366,31 @@ public enum Recognisers {
         guard national.hasPrefix("0"), (10...11).contains(national.count) else { return false }
         let second = national.dropFirst().first
         return second.map { "1235789".contains($0) } ?? false
+    }
+}
+
+/// A text held as UTF-16 units, so that the UTF-16 ranges regular expressions report can be cut
+/// out directly; a bridged Swift string would translate every offset.
+struct UTF16Text {
+    let units: [UInt16]
+    /// The ASCII shadow, for case-insensitive searching at the same offsets.
+    let shadow: NSString
+
+    init(_ text: String) {
+        units = Array(text.utf16)
+        shadow = Recognisers.asciiShadow(text) as NSString
+    }
+
+    var length: Int { units.count }
+
+    func substring(with range: NSRange) -> String {
+        String(decoding: units[range.location..<(range.location + range.length)], as: UTF16.self)
+    }
+
+    func character(at index: Int) -> UInt16 { units[index] }
+
+    /// Case- and accent-insensitive search, done on the shadow.
+    func range(of phrase: String, range: NSRange) -> NSRange {
+        shadow.range(of: Recognisers.asciiShadow(phrase), options: .caseInsensitive, range: range)
     }
 }

@@ -42,28 +42,32 @@ public struct TextAnonymiser: Sendable {
     /// - Parameter review: also look for spans a person should review (the residual-risk report needs them).
     public func scrub(_ text: String, context: RecognitionContext, review: Bool = true) -> Scrubbed {
         guard !text.isEmpty else { return Scrubbed(text: text, spans: [], review: []) }
-        let ns = text as NSString
+        let ns = Recognisers.utf16String(text)
         var spans = Recognisers.find(in: text, context: context)
         if options.generaliseRoles { spans = Recognisers.resolve(spans + Self.jobTitles(in: text)) }
-        let output = NSMutableString(string: text)
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
         var pseudonyms: [String: String] = [:]   // one HMAC per person per text, however often they are named
-        for span in spans.reversed() {
+        var cursor = 0
+        for span in spans {
+            output += String(decoding: ns.units[cursor..<span.range.location], as: UTF16.self)
             let original = ns.substring(with: span.range)
-            let value: String
             if span.type == .person {
                 let identity = span.identity ?? Pseudonymiser.normalisedName(original)
-                if let known = pseudonyms[identity] { value = known } else {
-                    value = pseudonymiser.pseudonym(forIdentity: identity)
+                if let known = pseudonyms[identity] { output += known } else {
+                    let value = pseudonymiser.pseudonym(forIdentity: identity)
                     pseudonyms[identity] = value
+                    output += value
                 }
             } else {
-                value = replacement(for: span, original: original)
+                output += replacement(for: span, original: original)
             }
-            output.replaceCharacters(in: span.range, with: value)
+            cursor = span.range.location + span.range.length
         }
+        output += String(decoding: ns.units[cursor...], as: UTF16.self)
         let offsets = CodePointOffsets(text)
         return Scrubbed(
-            text: output as String,
+            text: output,
             spans: spans.map { EntitySpan(start: offsets[$0.range.location], end: offsets[$0.range.location + $0.range.length], type: $0.type) },
             review: (review ? Self.review(text, ns: ns, found: spans, context: context) : []).map {
                 (offsets[$0.range.location], offsets[$0.range.location + $0.range.length], $0.kind)
@@ -85,7 +89,7 @@ public struct TextAnonymiser: Sendable {
         pattern: #"\b(?:the\s+)?(?:(?:Corporate|Assistant|Deputy|Interim)\s+)?(?:Director(?:\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3})?|Head\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3}|Chief\s+Executive|Chief\s+Constable|Service\s+Manager|Team\s+Manager|Team\s+Leader|Principal\s+Officer|Practice\s+Lead|Safeguarding\s+Lead)\b"#)
 
     static func jobTitles(in text: String) -> [RawSpan] {
-        titlePattern.matches(in: text, range: NSRange(location: 0, length: (text as NSString).length))
+        titlePattern.matches(in: Recognisers.asciiShadow(text), range: NSRange(location: 0, length: (text as NSString).length))
             .map { RawSpan(range: $0.range, type: .role) }
     }
 
@@ -101,8 +105,8 @@ public struct TextAnonymiser: Sendable {
 
     /// Capitalised word runs and long numbers that no recogniser claimed and that are not a known
     /// organisation or programme: a person should look, because they might identify someone.
-    static func review(_ text: String, ns: NSString, found: [RawSpan], context: RecognitionContext) -> [(range: NSRange, kind: String)] {
-        reviewPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { match in
+    static func review(_ text: String, ns: UTF16Text, found: [RawSpan], context: RecognitionContext) -> [(range: NSRange, kind: String)] {
+        reviewPattern.matches(in: ns.shadow as String, range: NSRange(location: 0, length: ns.length)).compactMap { match in
             let range = match.range
             guard !found.contains(where: { NSIntersectionRange($0.range, range).length > 0 }) else { return nil }
             let value = ns.substring(with: range)
