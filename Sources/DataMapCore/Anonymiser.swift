@@ -48,7 +48,7 @@ public struct Pseudonymiser: Sendable {
         } else if let email = respondent.email?.trimmed.lowercased(), !email.isEmpty {
             identity = "email:" + email
         } else {
-            identity = "phone:" + IdentityScrubber.phoneDigits(respondent.phone ?? "")
+            identity = "phone:" + NameParts.phoneDigits(respondent.phone ?? "")
         }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(identity.utf8), using: key.key)
         return "P-" + mac.prefix(4).map { String(format: "%02X", $0) }.joined()
@@ -56,21 +56,13 @@ public struct Pseudonymiser: Sendable {
 
     /// Folds case, accents, titles and spacing, so "Dr Siân ap Rhys" and "sian ap rhys" match.
     static func normalisedName(_ name: String) -> String {
-        IdentityScrubber.nameWords(name).map { $0.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        NameParts.nameWords(name).map { $0.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
             .joined(separator: " ")
     }
 }
 
-/// Removes a return's own known identifiers (its respondent's name, email and phone) from
-/// every free-text field, and any email address at all. Recognising people who are only
-/// mentioned in prose is the job of the full recogniser set, a later stage.
-public struct IdentityScrubber: Sendable {
-    private let pseudonym: String
-    private let fullName: String
-    private let nameWords: [String]
-    private let email: String?
-    private let phoneDigits: String?
-
+/// How names and numbers are taken apart, shared by the pseudonymiser and the recognisers.
+public enum NameParts {
     /// Honorifics and ranks written before a name; they are not part of the identity.
     static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr",
                                       "councillor", "rev", "revd", "sir", "dame", "chief", "inspector",
@@ -79,19 +71,8 @@ public struct IdentityScrubber: Sendable {
     /// Welsh patronymic and common surname particles: part of a name, never a name alone.
     static let particles: Set<String> = ["ap", "ab", "ferch", "verch", "de", "van", "von", "der", "la", "le", "da", "di", "bin", "bint"]
 
-    public init(respondent: Respondent, pseudonym: String) {
-        self.pseudonym = pseudonym
-        fullName = Self.nameWords(respondent.name).joined(separator: " ")
-        nameWords = Self.nameWords(respondent.name).filter {
-            $0.count >= 2 && !Self.particles.contains($0.lowercased())
-        }
-        email = respondent.email?.trimmed.nilIfEmpty
-        let digits = Self.phoneDigits(respondent.phone ?? "")
-        phoneDigits = digits.count >= 7 ? digits : nil
-    }
-
     /// The words of a name without titles or punctuation: "Dr. Siân ap Rhys-Jones" gives
-    /// ["Siân", "ap", "Rhys-Jones"] and, for matching alone, the hyphen parts too.
+    /// ["Siân", "ap", "Rhys-Jones"].
     static func nameWords(_ name: String) -> [String] {
         let edges: Set<Character> = [".", "(", ")", "\""]
         return name.split(whereSeparator: { $0.isWhitespace || $0 == "," }).compactMap { word -> String? in
@@ -110,48 +91,33 @@ public struct IdentityScrubber: Sendable {
         else if digits.hasPrefix("44") && phone.contains("+") { digits = "0" + digits.dropFirst(2) }
         return digits
     }
+}
 
-    public func scrub(_ text: String) -> String {
-        var result = text
-        result = replace(Self.emailPattern, in: result) { _ in "[EMAIL]" }
-        if let email { result = result.replacingOccurrences(of: email, with: "[EMAIL]", options: .caseInsensitive) }
-        if let phoneDigits {
-            result = replace(Self.phonePattern, in: result) { candidate in
-                Self.phoneDigits(candidate) == phoneDigits ? "[PHONE]" : nil
-            }
-        }
-        if !fullName.isEmpty {
-            result = result.replacingOccurrences(of: fullName, with: pseudonym,
-                                                 options: [.caseInsensitive, .diacriticInsensitive])
-        }
-        for word in nameWords.sorted(by: { $0.count > $1.count }) {
-            result = replaceWord(word, in: result, caseSensitive: true)
-            for part in word.split(separator: "-") where part.count >= 3 && part != Substring(word) {
-                result = replaceWord(String(part), in: result, caseSensitive: true)
-            }
-        }
-        return result
+/// File names are chosen by people, sometimes after people ("jane-jones-return.xml"), and they
+/// travel into provenance; the respondent's name parts become the pseudonym, in any case.
+public struct SourcePathScrubber: Sendable {
+    private let pseudonym: String
+    private let parts: [String]
+
+    public init(respondent: Respondent, pseudonym: String) {
+        self.pseudonym = pseudonym
+        parts = NameParts.nameWords(respondent.name)
+            .filter { !NameParts.particles.contains($0.lowercased()) }
+            .flatMap { $0.split(separator: "-").map(String.init) }
+            .filter { $0.count >= 3 }
+            .sorted { $0.count > $1.count }
     }
 
-    /// For file names, where names are often lower-case: "jane-jones-return.xml".
-    public func scrubPath(_ path: String) -> String {
-        var result = scrub(path)
-        for word in nameWords where word.count >= 3 {
-            for part in word.split(separator: "-") where part.count >= 3 {
-                result = replaceWord(String(part), in: result, caseSensitive: false)
-            }
-        }
-        return result
+    public func scrub(_ path: String) -> String {
+        parts.reduce(path) { replaceWord($1, in: $0) }
     }
 
-    /// Whole-word replacement; capitalised matching keeps "will" and "rose" safe in prose.
-    private func replaceWord(_ word: String, in text: String, caseSensitive: Bool) -> String {
-        var options: String.CompareOptions = [.diacriticInsensitive]
-        if !caseSensitive { options.insert(.caseInsensitive) }
+    /// Whole-word, case- and accent-insensitive replacement.
+    private func replaceWord(_ word: String, in text: String) -> String {
         var result = ""
         var rest = text[...]
-        while let range = rest.range(of: word, options: options) {
-            let before = range.lowerBound == rest.startIndex ? (result.last) : rest[rest.index(before: range.lowerBound)]
+        while let range = rest.range(of: word, options: [.caseInsensitive, .diacriticInsensitive]) {
+            let before = range.lowerBound == rest.startIndex ? result.last : rest[rest.index(before: range.lowerBound)]
             let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
             let bounded = !(before?.isLetter ?? false) && !(after?.isLetter ?? false)
             result += rest[..<range.lowerBound]
@@ -160,22 +126,6 @@ public struct IdentityScrubber: Sendable {
         }
         return result + rest
     }
-
-    private func replace(_ pattern: NSRegularExpression, in text: String, with replacement: (String) -> String?) -> String {
-        let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
-        guard !matches.isEmpty else { return text }
-        var result = text
-        for match in matches.reversed() {
-            guard let range = Range(match.range, in: result) else { continue }
-            if let new = replacement(String(result[range])) { result.replaceSubrange(range, with: new) }
-        }
-        return result
-    }
-
-    static let emailPattern = try! NSRegularExpression(
-        pattern: #"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
-    static let phonePattern = try! NSRegularExpression(
-        pattern: #"\+?\(?\d[\d\s()-]{5,}\d"#)
 }
 
 /// The anonymise stage: a `Return` in, an `AnonymisedReturn` out, with no identity left in it.
@@ -195,8 +145,7 @@ public struct Anonymiser: Sendable {
 
     public func anonymise(_ record: Return) -> AnonymisedReturn {
         let token = pseudonymiser.pseudonym(for: record.respondent)
-        let pathScrubber = IdentityScrubber(respondent: record.respondent, pseudonym: token)
-        let source = pathScrubber.scrubPath(record.source)
+        let source = SourcePathScrubber(respondent: record.respondent, pseudonym: token).scrub(record.source)
 
         // Pass 1: every full name anywhere in the return, so a first name alone in another
         // field still maps to the same person.
@@ -211,7 +160,7 @@ public struct Anonymiser: Sendable {
         let ns = Recognisers.utf16String(everything)
         for span in Recognisers.people(in: Recognisers.asciiShadow(everything), ns: ns, context: context) {
             let name = ns.substring(with: span.range)
-            if IdentityScrubber.nameWords(name).count >= 2 { context.knownPeople.append(name) }
+            if NameParts.nameWords(name).count >= 2 { context.knownPeople.append(name) }
         }
 
         // Pass 2: scrub each field, counting what was found and what needs a human look.

@@ -221,7 +221,7 @@ public enum Recognisers {
     static func people(in text: String, ns: UTF16Text, context: RecognitionContext) -> [RawSpan] {
         let whole = NSRange(location: 0, length: ns.length)
         var found: [RawSpan] = []
-        var identities: [String: String] = [:]   // a name word → the full name it belongs to
+        var identities: [String: String] = [:]   // a name word, accents folded → the full name it belongs to
 
         func register(_ range: NSRange, prefer identity: String? = nil) {
             var range = range
@@ -231,7 +231,7 @@ public enum Recognisers {
                 range.length -= (suffix as NSString).length
                 value = String(value.dropLast(suffix.count))
             }
-            var words = IdentityScrubber.nameWords(value)
+            var words = NameParts.nameWords(value)
             while let last = words.last, notNames.contains(last) || isOrganisationOrProgramme(last, context) {
                 words.removeLast()
                 range.length = (ns.substring(with: range) as NSString).range(of: last, options: .backwards).location
@@ -244,19 +244,19 @@ public enum Recognisers {
             guard !isOrganisationOrProgramme(full, context) else { return }
             let identity = identity ?? Pseudonymiser.normalisedName(full)
             found.append(RawSpan(range: range, type: .person, identity: identity))
-            for word in words where word.count >= 2 && !IdentityScrubber.particles.contains(word.lowercased()) {
-                identities[word] = identities[word] ?? identity
+            for word in words where word.count >= 2 && !NameParts.particles.contains(word.lowercased()) {
+                identities[asciiShadow(word)] = identities[asciiShadow(word)] ?? identity
             }
         }
 
         // 1. The people the return itself names (respondents), in any order of their words.
         for person in context.knownPeople {
-            let words = IdentityScrubber.nameWords(person)
+            let words = NameParts.nameWords(person)
             let identity = Pseudonymiser.normalisedName(person)
             guard !identity.isEmpty else { continue }
-            for word in words where word.count >= 2 && !IdentityScrubber.particles.contains(word.lowercased()) {
-                identities[word] = identity
-                for part in word.split(separator: "-") where part.count >= 3 { identities[String(part)] = identity }
+            for word in words where word.count >= 2 && !NameParts.particles.contains(word.lowercased()) {
+                identities[asciiShadow(word)] = identity
+                for part in word.split(separator: "-") where part.count >= 3 { identities[asciiShadow(String(part))] = identity }
             }
             let phrase = words.joined(separator: " ")
             var search = whole
@@ -283,7 +283,7 @@ public enum Recognisers {
             for match in pattern.matches(in: text, range: whole) {
                 let range = match.range(at: 1)
                 let value = ns.substring(with: range)
-                let words = IdentityScrubber.nameWords(value)
+                let words = NameParts.nameWords(value)
                 let first = words.first ?? ""
                 guard !notNames.contains(first), !isOrganisationOrProgramme(value, context) else { continue }
                 // "Practitioners reported": one capitalised word opening a sentence is a name only
@@ -302,13 +302,16 @@ public enum Recognisers {
                     value = String(value.dropLast(2))
                     range.length -= 2
                 }
-                if let identity = identities[value] { found.append(RawSpan(range: range, type: .person, identity: identity)) }
+                if let identity = identities[asciiShadow(value)] { found.append(RawSpan(range: range, type: .person, identity: identity)) }
             }
         }
         // A lone word of a fuller name belongs to that person, however it was first found.
         for index in found.indices where found[index].type == .person {
             let value = ns.substring(with: found[index].range)
-            if !value.contains(" "), let identity = identities[value] { found[index].identity = identity }
+            // "Ms Pritchard" and "Pritchard" are the person whose full name holds "Pritchard".
+            let words = NameParts.nameWords(value).filter { !NameParts.particles.contains($0.lowercased()) }
+            let known = Set(words.compactMap { identities[asciiShadow($0)] })
+            if known.count == 1, words.allSatisfy({ identities[asciiShadow($0)] != nil }) { found[index].identity = known.first }
         }
         return found
     }
@@ -362,7 +365,7 @@ public enum Recognisers {
 
     /// UK numbers: 10 or 11 digits in national form, starting 01, 02, 03, 05, 07, 08 or 09.
     static func isUKPhone(_ text: String) -> Bool {
-        let national = IdentityScrubber.phoneDigits(text)
+        let national = NameParts.phoneDigits(text)
         guard national.hasPrefix("0"), (10...11).contains(national.count) else { return false }
         let second = national.dropFirst().first
         return second.map { "1235789".contains($0) } ?? false

@@ -27,53 +27,54 @@ struct AnonymiserTests {
         #expect(a == p.pseudonym(for: Respondent(name: "", email: "a.person@example.org ")))
     }
 
-    func scrubber(_ respondent: Respondent) -> IdentityScrubber {
-        IdentityScrubber(respondent: respondent, pseudonym: "P-TOKEN")
+    /// The text anonymiser with one person known to the return, and the token it gives them.
+    func scrub(_ text: String, knowing person: String) -> (String, String) {
+        let context = RecognitionContext(knownPeople: [person])
+        let token = Pseudonymiser(key: key).pseudonym(for: Respondent(name: person))
+        return (TextAnonymiser(key: key).scrub(text, context: context).text, token)
     }
 
     @Test(arguments: [
-        ("Siân ap Rhys leads the team.", "P-TOKEN leads the team."),
-        ("Ask Siân; she knows.", "Ask P-TOKEN; she knows."),
-        ("Sian's team trained everyone.", "P-TOKEN's team trained everyone."),
-        ("Rhys will report; we rhyme.", "P-TOKEN will report; we rhyme."),
-        ("The ap in Siân ap Rhys stays only inside the name.", "The ap in P-TOKEN stays only inside the name."),
+        ("Siân ap Rhys leads the team.", "# leads the team."),
+        ("Ask Siân; she knows.", "Ask #; she knows."),
+        ("Sian's team trained everyone.", "#'s team trained everyone."),
+        ("Rhys will report; we rhyme.", "# will report; we rhyme."),
+        ("The ap in Siân ap Rhys stays only inside the name.", "The ap in # stays only inside the name."),
         ("Llansiân and Rhysfield are places.", "Llansiân and Rhysfield are places."),
     ])
-    func namesAreReplacedAsWholeWords(input: String, expected: String) {
-        #expect(scrubber(Respondent(name: "Dr Siân ap Rhys")).scrub(input) == expected)
+    func theReturnsOwnPeopleAreReplacedAsWholeWords(input: String, expected: String) {
+        let (text, token) = scrub(input, knowing: "Dr Siân ap Rhys")
+        #expect(text == expected.replacingOccurrences(of: "#", with: token))
     }
 
     @Test func hyphenatedSurnamesAreCaughtWholeAndInParts() {
-        let s = scrubber(Respondent(name: "Gareth Pritchard-Evans"))
-        #expect(s.scrub("Pritchard-Evans said so, and Ms Pritchard agreed with Evans.") ==
-                "P-TOKEN said so, and Ms P-TOKEN agreed with P-TOKEN.")
+        let (text, token) = scrub("Pritchard-Evans said so, and Ms Pritchard agreed with Evans.", knowing: "Gareth Pritchard-Evans")
+        #expect(text == "\(token) said so, and \(token) agreed with \(token).")
     }
 
     @Test func commonWordsInLowerCaseSurvive() {
-        let s = scrubber(Respondent(name: "Will Rose"))
-        #expect(s.scrub("We will see how it goes; demand rose.") == "We will see how it goes; demand rose.")
-        #expect(s.scrub("Will Rose chairs it.") == "P-TOKEN chairs it.")
+        let (quiet, _) = scrub("We will see how it goes; demand rose.", knowing: "Will Rose")
+        #expect(quiet == "We will see how it goes; demand rose.")
+        let (named, token) = scrub("Will Rose chairs it.", knowing: "Will Rose")
+        #expect(named == "\(token) chairs it.")
     }
 
     @Test(arguments: ["01632 960123", "01632960123", "(01632) 960 123", "+44 1632 960123", "+44 (0)1632 960123"])
-    func theRespondentsPhoneIsFoundInAnySpacing(written: String) {
-        let s = scrubber(Respondent(name: "A B", phone: "01632 960 123"))
-        #expect(s.scrub("Call \(written) today.") == "Call [PHONE] today.")
+    func phonesAreFoundInAnySpacing(written: String) {
+        #expect(scrub("Call \(written) today.", knowing: "A B").0 == "Call [PHONE] today.")
     }
 
-    @Test func otherNumbersAndDatesSurvive() {
-        let s = scrubber(Respondent(name: "A B", phone: "01632 960 123"))
-        #expect(s.scrub("From 2017-04-01, 120 families, 01632 960999.") == "From 2017-04-01, 120 families, 01632 960999.")
+    @Test func projectDatesAndCountsSurvive() {
+        #expect(scrub("From 2017-04-01, 120 families, 01632 960999.", knowing: "A B").0 == "From 2017-04-01, 120 families, [PHONE].")
     }
 
     @Test func everyEmailAddressIsReplaced() {
-        let s = scrubber(Respondent(name: "A B", email: "ab@example.org"))
-        #expect(s.scrub("Write to AB@Example.org or team.lead@council.example.") == "Write to [EMAIL] or [EMAIL].")
+        #expect(scrub("Write to AB@Example.org or team.lead@council.example.", knowing: "A B").0 == "Write to [EMAIL] or [EMAIL].")
     }
 
     @Test func fileNamesLoseTheRespondentsName() {
-        let s = scrubber(Respondent(name: "Gareth Pritchard-Evans"))
-        #expect(s.scrubPath("inbox/gareth-pritchard-evans-conwy.xml") == "inbox/P-TOKEN-P-TOKEN-P-TOKEN-conwy.xml")
+        let s = SourcePathScrubber(respondent: Respondent(name: "Gareth Pritchard-Evans"), pseudonym: "P-TOKEN")
+        #expect(s.scrub("inbox/gareth-pritchard-evans-conwy.xml") == "inbox/P-TOKEN-P-TOKEN-P-TOKEN-conwy.xml")
     }
 
     @Test func anonymiseLeavesNoIdentityInAnyField() throws {
