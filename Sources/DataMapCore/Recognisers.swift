@@ -153,15 +153,19 @@ public enum Recognisers {
             }
         }
         // Cheap looks at the bytes first, so a pattern only runs where it could match.
-        var hasAt = false, hasDigit = false, hasDot = false
+        var hasAt = false, hasDigit = false, hasLink = false
+        var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
         for byte in text.utf8 {
-            if byte == 0x40 { hasAt = true } else if byte >= 0x30 && byte <= 0x39 { hasDigit = true } else if byte == 0x2E { hasDot = true }
+            if byte == 0x40 { hasAt = true } else if byte >= 0x30 && byte <= 0x39 { hasDigit = true }
+            // A URL needs a slash, or "www.".
+            else if byte == 0x2F || (byte == 0x2E && previous == (0x77, 0x77, 0x77)) { hasLink = true }
+            previous = (previous.1, previous.2, byte)
         }
         if hasAt {
             add(email, .email)
             add(handle, .handle)
         }
-        if hasDot { add(url, .url) { _, value in isPersonalURL(value) } }
+        if hasLink { add(url, .url) { _, value in isPersonalURL(value) } }
         if hasDigit {
             add(nhs, .nhsNumber) { _, value in isValidNHSNumber(value) }
             add(ni, .niNumber)
