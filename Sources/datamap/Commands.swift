@@ -158,10 +158,12 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
             defer { withExtendedLifetime(lock) {} }
             let key = try Platform.loadOrCreateKey(paths.key)
             try Platform.ensureOwnerOnlyFile(paths.store)
+            let study = DiskStudy(paths: paths)
+            study.removeAbandonedPartials()
             let store = try SQLiteStore(path: paths.store.path)
             let reader = ReturnReader(schema: try ReturnSchema.compiled())
             let reference = try ReferenceFiles.load(paths)
-            let builder = Builder(fileSystem: DiskStudy(paths: paths), store: store, reader: reader, key: key,
+            let builder = Builder(fileSystem: study, store: store, reader: reader, key: key,
                                   reference: reference, smallCells: smallCells, names: ReferenceFiles.names(paths),
                                   options: AnonymisationOptions(generaliseRoles: anonymisation.generaliseRoles),
                                   maskOrganisations: anonymisation.maskOrganisations)

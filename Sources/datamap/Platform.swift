@@ -199,6 +199,15 @@ struct DiskStudy: StudyFileSystem {
         return try handle.readToEnd() ?? Data()
     }
 
+    /// A build killed mid-write leaves its hidden temporary file behind; the next build, holding
+    /// the lock, clears them so `outbox/` only ever holds complete files.
+    func removeAbandonedPartials() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: paths.outbox.path)) ?? []
+        for name in names where name.hasPrefix(".") && name.contains(".partial-") {
+            unlink(paths.outbox.appendingPathComponent(name).path)
+        }
+    }
+
     /// Temporary file in `outbox/`, fsync, rename over the old file, fsync the folder.
     func writeOutput(_ name: String, contents: Data) throws {
         let outbox = paths.outbox
