@@ -74,31 +74,28 @@ public struct TextAnonymiser: Sendable {
             })
     }
 
+    /// Everything but people, who get their pseudonym in `scrub`.
     func replacement(for span: RawSpan, original: String) -> String {
-        switch span.type {
-        case .person:
-            return pseudonymiser.pseudonym(forIdentity: span.identity ?? Pseudonymiser.normalisedName(original))
-        case .role:
-            return options.generaliseRoles ? Self.grade(original) : EntityType.role.placeholder
-        default:
-            return span.type.placeholder
-        }
+        span.type == .role && options.generaliseRoles ? Self.grade(original) : span.type.placeholder
     }
 
     static let titlePattern = try! NSRegularExpression(
-        pattern: #"\b(?:the\s+)?(?:(?:Corporate|Assistant|Deputy|Interim)\s+)?(?:Director(?:\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3})?|Head\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3}|Chief\s+Executive|Chief\s+Constable|Service\s+Manager|Team\s+Manager|Team\s+Leader|Principal\s+Officer|Practice\s+Lead|Safeguarding\s+Lead)\b"#)
+        pattern: #"\b(?:(?:[Tt]he|[Aa]n?|[Oo]ur)\s+)?(?:(?:Corporate|Assistant|Deputy|Interim)\s+)?(?:Director(?:\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3})?|Head\s+of\s+[A-Z][\p{L}']+(?:\s+[A-Z][\p{L}']+){0,3}|Chief\s+Executive|Chief\s+Constable|Service\s+Manager|Team\s+Manager|Team\s+Leader|Principal\s+Officer|Practice\s+Lead|Safeguarding\s+Lead)\b"#)
 
     static func jobTitles(in text: String) -> [RawSpan] {
         titlePattern.matches(in: Recognisers.asciiShadow(text), range: NSRange(location: 0, length: (text as NSString).length))
             .map { RawSpan(range: $0.range, type: .role) }
     }
 
-    /// A job title as a grade that no longer points at one post.
+    /// A job title, with any article before it, as a grade that no longer points at one post;
+    /// capitalised when the title opened a sentence.
     static func grade(_ title: String) -> String {
         let lower = title.lowercased()
-        if lower.contains("director") || lower.contains("head of") || lower.contains("chief") { return "a senior manager" }
-        if lower.contains("manager") || lower.contains("leader") || lower.contains("lead") { return "a manager" }
-        return "an officer"
+        var grade = "an officer"
+        if lower.contains("director") || lower.contains("head of") || lower.contains("chief") { grade = "a senior manager" }
+        else if lower.contains("manager") || lower.contains("leader") || lower.contains("lead") { grade = "a manager" }
+        let opensWithArticle = ["the ", "a ", "an ", "our "].contains { lower.hasPrefix($0) }
+        return opensWithArticle && title.first?.isUppercase == true ? grade.prefix(1).uppercased() + grade.dropFirst() : grade
     }
 
     static let reviewPattern = try! NSRegularExpression(pattern: #"\b[A-Z][\p{Ll}'’]+(?:\s+[A-Z][\p{Ll}'’]+)+|\b\d{9,}\b"#)

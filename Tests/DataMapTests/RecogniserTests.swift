@@ -66,9 +66,9 @@ struct RecogniserTests {
     @Test func rolesCanBeGeneralised() {
         let anonymiser = TextAnonymiser(key: key, options: AnonymisationOptions(generaliseRoles: true))
         let result = anonymiser.scrub("The Head of Children's Services and a Team Manager agreed.", context: context)
-        #expect(result.text == "a senior manager and a a manager agreed." || result.text == "a senior manager and a manager agreed."
-                || result.text.contains("a senior manager"))
-        #expect(!result.text.contains("Head of Children's Services"))
+        #expect(result.text == "A senior manager and a manager agreed.")
+        let atConwy = anonymiser.scrub("We asked the Director of Social Services at Conwy.", context: context)
+        #expect(atConwy.text == "We asked a senior manager at Conwy.")
     }
 
     @Test func organisationsAreMaskedWithStableLabelsWithinEachType() {
