@@ -263,18 +263,18 @@ public struct Builder: Sendable {
 }
 
 /// Fixed slots written from concurrent iterations, each slot by exactly one.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+public final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     private var storage: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    public init(count: Int) { storage = Array(repeating: nil, count: count) }
 
-    subscript(index: Int) -> Value? {
+    public subscript(index: Int) -> Value? {
         get { lock.withLock { storage[index] } }
         set { lock.withLock { storage[index] = newValue } }
     }
 
-    func values() -> [Value] { lock.withLock { storage.map { $0! } } }
+    public func values() -> [Value] { lock.withLock { storage.map { $0! } } }
 }
 
 extension ResultSlots where Value == Int {

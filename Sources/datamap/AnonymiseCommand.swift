@@ -61,13 +61,13 @@ struct Anonymise: ParsableCommand {
             texts.append(text)
         }
         // Files are independent, so they are scrubbed across the cores; output keeps their order.
-        let results = ResultBox(count: texts.count)
+        let results = ResultSlots<Scrubbed>(count: texts.count)
         let all = texts
         DispatchQueue.concurrentPerform(iterations: all.count) { index in
-            results.set(index, anonymiser.scrub(all[index], context: context, review: false))
+            results[index] = anonymiser.scrub(all[index], context: context, review: false)
         }
         var documents: [[String: Any]] = []
-        for ((name, _), result) in zip(inputs, results.values) {
+        for ((name, _), result) in zip(inputs, results.values()) {
             if spans {
                 documents.append(["file": name, "spans": result.spans.map { ["start": $0.start, "end": $0.end, "type": $0.type.rawValue] }])
             } else {
@@ -81,11 +81,3 @@ struct Anonymise: ParsableCommand {
     }
 }
 
-/// Slots filled from concurrent iterations, one each.
-final class ResultBox: @unchecked Sendable {
-    private var storage: [Scrubbed?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Scrubbed) { lock.withLock { storage[index] = value } }
-    var values: [Scrubbed] { lock.withLock { storage.map { $0! } } }
-}
