@@ -47,8 +47,11 @@ public struct Pseudonymiser: Sendable {
             identity = "name:" + name
         } else if let email = respondent.email?.trimmed.lowercased(), !email.isEmpty {
             identity = "email:" + email
-        } else {
+        } else if !NameParts.phoneDigits(respondent.phone ?? "").isEmpty {
             identity = "phone:" + NameParts.phoneDigits(respondent.phone ?? "")
+        } else {
+            // A written report with no named author has no person to pseudonymise.
+            return "P-NONE"
         }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(identity.utf8), using: key.key)
         return "P-" + mac.prefix(4).map { String(format: "%02X", $0) }.joined()
@@ -186,6 +189,11 @@ public struct Anonymiser: Sendable {
             copy.evaluation?.note = activity.evaluation?.note.map { f("evaluation-note", $0) }
             copy.outcomes = activity.outcomes.map { f("outcomes", $0) }
             copy.documents = activity.documents.map { f("documents", $0) }
+            copy.evidence = activity.evidence?.map { item in
+                var scrubbed = item
+                scrubbed.phrase = f("evidence.\(item.field)", item.phrase)
+                return scrubbed
+            }
             copy.provenance.file = source
             return copy
         }

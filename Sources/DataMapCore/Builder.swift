@@ -43,13 +43,14 @@ public struct BuildSummary: Sendable, Equatable {
 /// ingest → anonymise → aggregate → validate → write, for one study.
 public struct Builder: Sendable {
     /// Bump when reading or anonymising changes, so stored records are rebuilt from the inbox.
-    public static let pipelineVersion = 4
+    public static let pipelineVersion = 5
     /// A return is a few hundred kilobytes at most; far larger files are refused unread.
     public static let maximumReturnSize = 64 * 1024 * 1024
 
     let fileSystem: any StudyFileSystem
     let store: any Store
     let reader: ReturnReader
+    let textReader: TextReturnReader
     let anonymiser: Anonymiser
     let keyFingerprint: String
     let reference: StudyReference
@@ -64,6 +65,7 @@ public struct Builder: Sendable {
         self.fileSystem = fileSystem
         self.store = store
         self.reader = reader
+        self.textReader = TextReturnReader(reference: reference)
         self.anonymiser = Anonymiser(key: key, names: names, reference: reference, options: options)
         // Stored records depend on the key and on everything the anonymiser reads, so a change
         // to any of them rebuilds the store from the inbox.
@@ -223,10 +225,15 @@ public struct Builder: Sendable {
         }
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         if known[entry.path] == hash { return .unchanged(hash: hash) }
-        guard entry.path.lowercased().hasSuffix(".xml") else {
-            return rejected(.unsupported, "'\(Self.fileExtension(entry.path))' files are not returns datamap can read yet", hash: hash)
+        let outcome: Result<Return, Rejection>
+        switch ReturnFileKind(path: entry.path) {
+        case .xml: outcome = reader.read(data, source: entry.path)
+        case .text: outcome = textReader.read(data, source: entry.path).map(\.record)
+        case .word: outcome = textReader.readWord(data, source: entry.path).map(\.record)
+        case nil:
+            return rejected(.unsupported, "'\(Self.fileExtension(entry.path))' files are not returns datamap can read", hash: hash)
         }
-        switch reader.read(data, source: entry.path) {
+        switch outcome {
         case .success(let record):
             return .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .ingested(anonymiser.anonymise(record))))
         case .failure(let rejection):
@@ -259,6 +266,20 @@ public struct Builder: Sendable {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "(no extension)" }
         return String(name[dot...])
+    }
+}
+
+/// The kinds of file `inbox/` may hold, by extension.
+public enum ReturnFileKind: Sendable {
+    case xml, text, word
+
+    public init?(path: String) {
+        switch Builder.fileExtension(path).lowercased() {
+        case ".xml": self = .xml
+        case ".txt", ".text", ".md", ".markdown": self = .text
+        case ".docx": self = .word
+        default: return nil
+        }
     }
 }
 

@@ -34,6 +34,9 @@ public struct Diagnostic: Codable, Sendable, Hashable {
         case tooLarge = "too-large"
         case symlink = "symbolic-link"
         case duplicate = "duplicate-content"
+        case unknownOrganisation = "unknown-organisation"
+        case undated = "no-date"
+        case badDocument = "unreadable-document"
         // Instruments
         case yaml = "instrument-yaml"
         case invalidInstrument = "invalid-instrument"
@@ -78,7 +81,14 @@ extension Diagnostic.Code {
         case .consent:
             "a return without consent cannot be used; move it out of inbox/ or record consent given=\"true\""
         case .unsupported:
-            "datamap reads .xml returns; convert the file, or move it out of inbox/"
+            "datamap reads .xml, .txt, .md and .docx returns; convert the file, or move it out of inbox/"
+        case .unknownOrganisation:
+            "add the lines 'Organisation: <name>' and 'Organisation type: <type>' at the top (types: "
+                + OrganisationType.allCases.map(\.rawValue).joined(separator: ", ") + ")"
+        case .undated:
+            "add a line 'Date: YYYY-MM-DD' at the top, giving when the return was written"
+        case .badDocument:
+            "open the file in Word or LibreOffice and save it again as .docx, or save it as plain text"
         case .unreadable:
             "check the file's permissions (it must be readable by you), then run 'datamap build' again"
         case .tooLarge:

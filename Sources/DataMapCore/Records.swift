@@ -147,6 +147,23 @@ public struct Provenance: Codable, Sendable, Hashable {
     }
 }
 
+/// The words one extracted value came from, and where they are.
+public struct Evidence: Codable, Sendable, Hashable {
+    /// The record field it fills: `name`, `timescale`, `evaluation`, `partners`, `status`, `kind`, `theme`…
+    public var field: String
+    public var line: Int
+    public var endLine: Int?
+    /// The exact phrase, as written (anonymised before it is stored).
+    public var phrase: String
+
+    public init(field: String, line: Int, endLine: Int? = nil, phrase: String) {
+        self.field = field
+        self.line = line
+        self.endLine = endLine
+        self.phrase = phrase
+    }
+}
+
 /// One activity as reported by one organisation: one row of the data map.
 public struct ActivityRecord: Codable, Sendable, Hashable {
     public var theme: Theme
@@ -163,6 +180,8 @@ public struct ActivityRecord: Codable, Sendable, Hashable {
     public var outcomes: String?
     public var documents: [String]
     public var provenance: Provenance
+    /// For prose returns: the phrase each value was read from, so a person can check it.
+    public var evidence: [Evidence]?
 
     public init(theme: Theme, kind: ActivityKind, name: String, description: String? = nil,
                 status: ActivityStatus, extent: Extent? = nil, timescale: Timescale? = nil,

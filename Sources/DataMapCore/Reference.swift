@@ -35,6 +35,8 @@ public struct Taxonomy: Sendable {
     /// Aliases long enough to be found inside a longer name, by their canonical key.
     private var phrases: [String: Int] = [:]
     private var longestPhrase = 0
+    /// The most words in any name or alias, for scanning prose.
+    public private(set) var longestKey = 0
 
     public init(entries: [Entry] = []) {
         self.entries = entries
@@ -43,6 +45,7 @@ public struct Taxonomy: Sendable {
                 let key = canonicalKey(form)
                 guard !key.isEmpty, byKey[key] == nil else { continue }
                 byKey[key] = index
+                longestKey = max(longestKey, key.split(separator: " ").count)
                 // Short aliases (MI, SoS, ACE) only match a whole name, never inside one.
                 if key.count > 4, phrases[key] == nil {
                     phrases[key] = index
@@ -55,6 +58,9 @@ public struct Taxonomy: Sendable {
     public static func load(yaml: String) throws -> Taxonomy {
         Taxonomy(entries: try YAMLDecoder().decode([Entry].self, from: yaml))
     }
+
+    /// The entry one canonical key names exactly, short aliases included.
+    public func entry(forKey key: String) -> Entry? { byKey[key].map { entries[$0] } }
 
     /// The canonical entry for a name as given, if the taxonomy knows it.
     public func match(_ name: String) -> Entry? {
@@ -89,6 +95,7 @@ public struct Gazetteer: Sendable {
 
     public private(set) var entries: [Entry] = []
     private var byKey: [String: Int] = [:]
+    public private(set) var longestKey = 0
 
     public init(entries: [Entry] = []) {
         self.entries = entries
@@ -96,6 +103,7 @@ public struct Gazetteer: Sendable {
             for form in [entry.name] + (entry.aliases ?? []) + [entry.cy].compactMap({ $0 }) {
                 let key = canonicalKey(form)
                 if !key.isEmpty, byKey[key] == nil { byKey[key] = index }
+                longestKey = max(longestKey, key.split(separator: " ").count)
             }
         }
     }
@@ -107,6 +115,8 @@ public struct Gazetteer: Sendable {
     public func match(_ name: String) -> Entry? {
         byKey[canonicalKey(name)].map { entries[$0] }
     }
+
+    public func entry(forKey key: String) -> Entry? { byKey[key].map { entries[$0] } }
 
     /// The canonical spelling, or the name as given when unknown.
     public func canonicalName(_ name: String) -> String { match(name)?.name ?? name }

@@ -26,7 +26,8 @@ struct Datamap: ParsableCommand {
             Exit codes: 0 success; 1 failure; 64 usage error; 65 finished, but some returns were \
             refused (see outbox/rejected.csv); 75 another build is running on this study.
             """,
-        subcommands: [Build.self, Validate.self, Interview.self, Anonymise.self, Check.self, Schema.self, Instruments.self]
+        subcommands: [Build.self, Validate.self, Interview.self, Template.self, Extract.self, Anonymise.self, Check.self, Schema.self,
+                      Instruments.self]
     )
 }
 

@@ -1,0 +1,308 @@
+import Foundation
+
+/// A compiled case-insensitive pattern with captured groups as strings.
+struct Phrase: @unchecked Sendable {
+    let regex: NSRegularExpression
+
+    /// - Parameter caseSensitive: for patterns that find names by their capitals; keywords inside
+    ///   them use `(?i:…)`.
+    init(_ pattern: String, caseSensitive: Bool = false) {
+        // The patterns are literals in this file; a typo is a programming error caught by the tests.
+        regex = try! NSRegularExpression(pattern: pattern, options: caseSensitive ? [] : [.caseInsensitive])
+    }
+
+    struct Match {
+        var text: String
+        var groups: [String?]
+        var range: NSRange
+    }
+
+    func matches(_ text: String) -> [Match] {
+        let ns = text as NSString
+        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { result in
+            Match(text: ns.substring(with: result.range),
+                  groups: (0..<result.numberOfRanges).map { index in
+                      let range = result.range(at: index)
+                      return range.location == NSNotFound ? nil : ns.substring(with: range)
+                  },
+                  range: result.range)
+        }
+    }
+
+    func first(_ text: String) -> Match? { matches(text).first }
+}
+
+/// Reads timescales, evaluations, partners and status from one sentence of prose. Each reader
+/// returns the exact phrase it relied on, so the extraction can be checked by a person.
+enum PhraseReader {
+    static let months = ["january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+                         "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
+                         "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+                         "ionawr": 1, "chwefror": 2, "mawrth": 3, "ebrill": 4, "mai": 5, "mehefin": 6, "gorffennaf": 7, "awst": 8,
+                         "medi": 9, "hydref": 10, "tachwedd": 11, "rhagfyr": 12]
+    static let numbers = ["a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36,
+                          "dwy": 2, "dau": 2, "tair": 3, "tri": 3, "pedair": 4, "pump": 5, "chwe": 6, "deuddeg": 12]
+
+    static func number(_ word: String?) -> Int? {
+        guard let word = word?.lowercased() else { return nil }
+        return Int(word) ?? numbers[word]
+    }
+
+    static let month = "(january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)"
+    static let numberWord = "(\\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four|thirty-six)"
+
+    // MARK: Timescale
+
+    struct TimescaleFinding {
+        var start: PartialDate?
+        var end: PartialDate?
+        var duration: String?
+        var planned = false
+        var phrase: String
+    }
+
+    static let durationPhrase = Phrase("\\b(?:for|over|lasting|last|lasts|run(?:s|ning)? for|funded for|funding for|a period of|period of|spans?)\\s+(?:a\\s+|an\\s+|the\\s+|about\\s+|around\\s+|up to\\s+|at least\\s+)?(?:initial\\s+|further\\s+)?(?:\(numberWord)\\s*(?:to|-|–|or)\\s*)?\(numberWord)[ -](year|month|week)s?\\b")
+    static let durationAdjective = Phrase("\\b\(numberWord)[ -](year|month|week)s?[ -](?:long\\s+)?(?:pilot|project|programme|scheme|funding|grant|contract|period|trial|initiative|service|fixed-term)\\b")
+    static let between = Phrase("\\b(?:between|from)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\s+(?:and|to|until|till|-|–)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\b")
+    static let since = Phrase("\\b(since|from|starting|started|starting in|started in|began|began in|begun in|launched|launched in|commenced|commenced in|introduced in|set up in|established in|opened in|beginning)\\s+(?:in\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b")
+    static let until = Phrase("\\b(until|till|runs? (?:to|until)|ends? in|ending in|due to end in|will end in|funded (?:until|to)|funding (?:until|ends in)|through to|up to|to the end of|by the end of|finishes in|finishing in|concludes? in)\\s+(?:the end of\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b")
+    static let ago = Phrase("\\b\(numberWord)\\s+(year|month|week)s?\\s+ago\\b")
+    static let lastPeriod = Phrase("\\b(?:started|began|launched|introduced|set up|established)\\s+(?:in\\s+)?last\\s+(year|month)\\b")
+    static let aboutToStart = Phrase("\\b(about to (?:start|begin|launch|commence|go live)|due to (?:start|begin|launch|commence|go live)|yet to (?:start|begin|launch)|will (?:start|begin|launch|commence|go live)|(?:is|are) (?:starting|launching) (?:soon|shortly|next)|not (?:yet )?started|on the point of starting|ar fin dechrau)\\b")
+
+    static func timescale(_ text: String, submitted: PartialDate) -> [TimescaleFinding] {
+        var found: [TimescaleFinding] = []
+        var used: [NSRange] = []
+        func free(_ range: NSRange) -> Bool { !used.contains { NSIntersectionRange($0, range).length > 0 } }
+        for match in between.matches(text) {
+            guard let startYear = Int(match.groups[2] ?? ""), let endYear = Int(match.groups[5] ?? "") else { continue }
+            var finding = TimescaleFinding(phrase: match.text)
+            finding.start = date(year: startYear, month: match.groups[1], financialSuffix: match.groups[3], start: true)
+            finding.end = date(year: endYear, month: match.groups[4], financialSuffix: match.groups[6], start: false)
+            found.append(finding)
+            used.append(match.range)
+        }
+        for match in since.matches(text) where free(match.range) {
+            guard let year = Int(match.groups[3] ?? "") else { continue }
+            found.append(TimescaleFinding(start: date(year: year, month: match.groups[2], financialSuffix: match.groups[4], start: true),
+                                          phrase: match.text))
+            used.append(match.range)
+        }
+        for match in until.matches(text) where free(match.range) {
+            guard let year = Int(match.groups[3] ?? "") else { continue }
+            found.append(TimescaleFinding(end: date(year: year, month: match.groups[2], financialSuffix: match.groups[4], start: false),
+                                          phrase: match.text))
+            used.append(match.range)
+        }
+        for match in durationPhrase.matches(text) + durationAdjective.matches(text) where free(match.range) {
+            let unitIndex = match.groups.count - 1
+            let unit = match.groups[unitIndex]?.lowercased() ?? "year"
+            let letter = unit.hasPrefix("year") ? "Y" : unit.hasPrefix("month") ? "M" : "W"
+            guard let high = number(match.groups[unitIndex - 1]) else { continue }
+            var duration = "P\(high)\(letter)"
+            if match.groups.count > 3, let low = number(match.groups[unitIndex - 2]) { duration = "P\(low)\(letter)/P\(high)\(letter)" }
+            found.append(TimescaleFinding(duration: duration, phrase: match.text))
+            used.append(match.range)
+        }
+        for match in ago.matches(text) where free(match.range) {
+            guard let count = number(match.groups[1]) else { continue }
+            let unit = match.groups[2]?.lowercased() ?? "month"
+            found.append(TimescaleFinding(start: shift(submitted, by: count, unit: unit), phrase: match.text))
+            used.append(match.range)
+        }
+        for match in lastPeriod.matches(text) where free(match.range) {
+            found.append(TimescaleFinding(start: shift(submitted, by: 1, unit: match.groups[1]?.lowercased() ?? "year"), phrase: match.text))
+        }
+        for match in aboutToStart.matches(text) {
+            found.append(TimescaleFinding(planned: true, phrase: match.text))
+        }
+        return found
+    }
+
+    /// "2010/11" is a financial year: it starts in April 2010 and ends in March 2011.
+    static func date(year: Int, month: String?, financialSuffix: String?, start: Bool) -> PartialDate {
+        if let month, let number = months[month.lowercased()] { return PartialDate(year: year, month: number) }
+        if let suffix = financialSuffix, let value = Int(suffix) {
+            let second = suffix.count == 2 ? (year / 100) * 100 + value : value
+            if second == year + 1 { return start ? PartialDate(year: year, month: 4) : PartialDate(year: second, month: 3) }
+        }
+        return PartialDate(year: year)
+    }
+
+    static func shift(_ date: PartialDate, by count: Int, unit: String) -> PartialDate {
+        if unit.hasPrefix("year") { return PartialDate(year: date.year - count, month: date.month) }
+        let months = unit.hasPrefix("week") ? max(0, count / 4) : count
+        let total = date.year * 12 + ((date.month ?? 1) - 1) - months
+        return PartialDate(year: total / 12, month: total % 12 + 1)
+    }
+
+    // MARK: Evaluation
+
+    struct EvaluationFinding {
+        var evaluation: Evaluation
+        var phrase: String
+        /// "An evaluation of a similar project elsewhere": about something else.
+        var aboutAnother: Bool
+    }
+
+    static let noEvaluation = Phrase("\\b(no (?:formal |independent |external |proper |real |planned |built-in )?(?:evaluation|evaluations|outcome measures|plans? to evaluate|way of measuring)|(?:has|have|had|is|are|was|were|will|hasn't|haven't|isn't|aren't|wasn't|won't)(?: not)?(?: yet)?(?: been| be)? (?:formally |independently )?(?:not )?evaluated|not (?:been |being |yet )?(?:formally |independently )?evaluated|(?:still|yet to|not yet|are|is) (?:developing|deciding|decided|agreed|determined|working out|work out|to decide|to agree|to develop|considering|thinking about) how (?:this|it|we|the \\w+|they)(?: will| would| should| might| can| could)?(?: be)? (?:evaluat\\w*|measur\\w*|assess\\w*)|(?:we'll|we will|we|we're going to|going to) (?:just )?see how (?:it|things|this) go(?:es)?|without (?:any |an )?(?:formal )?evaluation|nothing formal|dim gwerthusiad|heb ei werthuso)")
+    static let evaluationCue = Phrase("\\b(evaluat\\w*|outcome measures?|randomi[sz]ed|controlled trial|\\bRCT\\b|monitor(?:ed|ing)|performance (?:figures|indicators|data)|KPIs?|re-referral|measured (?:using|with|by)|gwerthus\\w*)")
+    static let evaluatedBy = Phrase("(?i:\\b(?:evaluated|evaluating|assessed|reviewed) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)|\\b((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)\\s+(?i:(?:is|are|has been|have been|will be|was|were)\\s+(?:commissioned |funded |contracted |appointed )?(?:to )?(?:evaluat\\w*|carrying out (?:an|the) evaluation))|(?i:evaluation (?:is being |will be |was |has been )?(?:carried out|conducted|undertaken|led|done) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)", caseSensitive: true)
+    static let ownEvaluation = Phrase("\\b(we|we're|we are|we have|our)\\b[^.]{0,100}\\b(evaluat\\w*|realist review|randomi[sz]ed)")
+    static let citation = Phrase("\\bet al\\b|\\([A-Z][A-Za-z-]+(?: and [A-Z][A-Za-z-]+)?,? (?:19|20)\\d{2}\\)")
+    static let external = Phrase("\\b(external(?:ly)?|independent(?:ly)?|universit(?:y|ies)|consultan\\w+|research centre|randomi[sz]ed|controlled trial|realist evaluations?|prifysgol)\\b")
+    static let internalCue = Phrase("\\b(internal(?:ly)?|in-house|in house|ourselves|our own|own staff|self-evaluat\\w*)\\b")
+    static let monitoring = Phrase("\\b(monitor(?:ed|ing)?|quarterly|monthly (?:figures|returns|reports)|performance (?:figures|indicators|data|measures)|KPIs?|re-referral(?:s| rates?)?|dashboard)\\b")
+    static let plannedEvaluation = Phrase("\\b(will be evaluated|plan(?:s|ned|ning)? to evaluate|intend(?:s)? to evaluate|evaluation (?:is|will be) planned|an evaluation is being (?:designed|planned|commissioned)|to be evaluated)\\b")
+    static let resultsDue = Phrase("\\b(?:results|report|findings|final report|interim report|evaluation report|outcomes)\\s+(?:are |is |will be )?(?:due|expected|available|published|reported)\\s+(?:in|by)\\s+(?:the end of\\s+)?(?:(?:spring|summer|autumn|winter)\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})")
+    static let elsewhere = Phrase("\\b(similar (?:project|scheme|service|pilot|programme|model)s?|another (?:local authority|area|authority|council|organisation|project|scheme)|other (?:local authorities|areas|authorities|councils|projects)|elsewhere|in England|in Scotland|in the US|in the United States|in America|internationally|international evidence)\\b")
+
+    /// - Parameter organisation: who wrote the return; "our evaluation" is theirs.
+    static func evaluation(_ text: String, taxonomy: Taxonomy, gazetteer: Gazetteer, organisation: String? = nil) -> EvaluationFinding? {
+        if let negative = noEvaluation.first(text) {
+            return EvaluationFinding(evaluation: Evaluation(type: .none, note: negative.text), phrase: negative.text, aboutAnother: false)
+        }
+        guard let cue = evaluationCue.first(text) else { return nil }
+        var evaluation = Evaluation(type: .internal)
+        var phrase = cue.text
+        if let by = evaluatedBy.first(text) {
+            let who = (by.groups[1] ?? by.groups[2] ?? by.groups[3])?.trimmingCharacters(in: .whitespaces)
+            if let who, !["It", "This", "The", "We", "They", "Our", "That", "These"].contains(who) {
+                evaluation.evaluator = gazetteer.canonicalName(who.hasPrefix("the ") ? String(who.dropFirst(4)) : who)
+            }
+            phrase = by.text
+        }
+        if evaluation.evaluator == nil, let organisation, let own = ownEvaluation.first(text) {
+            evaluation.evaluator = gazetteer.canonicalName(organisation)
+            phrase = own.text
+        }
+        let evaluatorIsResearcher = evaluation.evaluator.flatMap { gazetteer.match($0)?.type == "research-body" } ?? false
+        if evaluatorIsResearcher || external.first(text) != nil || citation.first(text) != nil { evaluation.type = .external }
+        else if internalCue.first(text) != nil { evaluation.type = .internal }
+        else if evaluation.evaluator == nil, plannedEvaluation.first(text) != nil { evaluation.type = .planned }
+        else if evaluation.evaluator == nil, monitoring.first(text) != nil, text.lowercased().range(of: "evaluat") == nil { evaluation.type = .monitoring }
+        // Validated measures named in the sentence.
+        for token in Set(measureNames(text, taxonomy: taxonomy)) where !evaluation.measures.contains(token) {
+            evaluation.measures.append(token)
+        }
+        evaluation.measures.sort()
+        if evaluation.type == .internal, !evaluation.measures.isEmpty { evaluation.type = .validatedTool }
+        if let due = resultsDue.first(text), let year = Int(due.groups[2] ?? "") {
+            evaluation.resultsDue = date(year: year, month: due.groups[1], financialSuffix: nil, start: false)
+        }
+        let aboutAnother = elsewhere.first(text) != nil
+        return EvaluationFinding(evaluation: evaluation, phrase: phrase, aboutAnother: aboutAnother)
+    }
+
+    /// Outcome measures named in a sentence, by their taxonomy names.
+    static func measureNames(_ text: String, taxonomy: Taxonomy) -> [String] {
+        let tokens = ProseTokens.split(text)
+        var names: [String] = []
+        for start in tokens.indices {
+            for length in stride(from: min(taxonomy.longestKey, tokens.count - start), through: 1, by: -1) {
+                let slice = tokens[start..<(start + length)]
+                let key = slice.map(\.folded).joined(separator: " ")
+                guard let entry = taxonomy.entry(forKey: key), entry.kind == "measure" else { continue }
+                if key.count <= 4 && !slice.allSatisfy(\.isAcronym) { continue }
+                names.append(entry.name)
+                break
+            }
+        }
+        return names
+    }
+
+    /// When a sentence names several activities, is the evaluation in it about `name`? It is about
+    /// the one named straight after "evaluation of", or else the one named last before the cue.
+    static func evaluationIsAbout(_ name: String?, among names: [String], in text: String) -> Bool {
+        guard let name else { return false }
+        let lower = text.lowercased()
+        guard let cue = lower.range(of: "evaluat") else { return false }
+        let positions = names.compactMap { other in lower.range(of: other.lowercased()).map { (other, $0) } }
+        if let after = positions.filter({ $0.1.lowerBound >= cue.lowerBound && lower.distance(from: cue.lowerBound, to: $0.1.lowerBound) < 40 })
+            .min(by: { $0.1.lowerBound < $1.1.lowerBound }), lower[cue.lowerBound...].hasPrefix("evaluation of") || lower[cue.lowerBound...].hasPrefix("evaluating") {
+            return after.0 == name
+        }
+        if let before = positions.filter({ $0.1.upperBound <= cue.lowerBound }).max(by: { $0.1.upperBound < $1.1.upperBound }) {
+            return before.0 == name
+        }
+        return positions.min(by: { $0.1.lowerBound < $1.1.lowerBound })?.0 == name
+    }
+
+    static func merge(_ old: Evaluation?, _ new: Evaluation) -> Evaluation {
+        guard var result = old else { return new }
+        // A stated evaluation outranks a vaguer or negative one.
+        let rank: [EvaluationType: Int] = [.none: 0, .planned: 1, .monitoring: 2, .internal: 3, .validatedTool: 4, .external: 5]
+        if rank[new.type, default: 0] > rank[result.type, default: 0] { result.type = new.type; result.note = new.note ?? result.note }
+        if result.evaluator == nil { result.evaluator = new.evaluator }
+        for measure in new.measures where !result.measures.contains(measure) { result.measures.append(measure) }
+        if result.resultsDue == nil { result.resultsDue = new.resultsDue }
+        return result
+    }
+
+    // MARK: Partners and funders
+
+    struct OrganisationMention {
+        var name: String
+        var phrase: String
+        var partner: Bool
+        var funder: Bool
+    }
+
+    static let partnerCue = Phrase("\\b(partner(?:s|ship|ing)?|with|alongside|together|jointly|joint|collaborat\\w*|co-produc\\w*|delivered by|run by|provided by|commissioned from|involv\\w*)\\b")
+
+    static func organisations(_ text: String, gazetteer: Gazetteer) -> [OrganisationMention] {
+        let tokens = ProseTokens.split(text)
+        var found: [OrganisationMention] = []
+        var start = 0
+        while start < tokens.count {
+            var matched = false
+            for length in stride(from: min(gazetteer.longestKey, tokens.count - start), through: 1, by: -1) {
+                let slice = tokens[start..<(start + length)]
+                let key = slice.map(\.folded).joined(separator: " ")
+                guard let entry = gazetteer.entry(forKey: key) else { continue }
+                // Short aliases (OCC, NPT, CIW) and one-word place names count only when capitalised.
+                if !slice.allSatisfy({ $0.isCapitalised || ["and", "of", "the", "s"].contains($0.folded) }) { continue }
+                let phraseStart = slice.first!.range.lowerBound
+                let before = text[text.startIndex..<phraseStart].lowercased().suffix(40)
+                // A partner is named close after a word that says so: "in partnership with", "delivered by".
+                let near = String(before.suffix(25))
+                let funder = before.range(of: #"funded by (the )?$|funding from (the )?$|grant from (the )?$"#, options: .regularExpression) != nil
+                    || before.range(of: #"(funded|funding|grant)[^.;]{0,30} by (the )?$"#, options: .regularExpression) != nil
+                let phrase = String(text[phraseStart..<slice.last!.range.upperBound])
+                found.append(OrganisationMention(name: entry.name, phrase: phrase, partner: partnerCue.first(near) != nil, funder: funder))
+                start += length
+                matched = true
+                break
+            }
+            if !matched { start += 1 }
+        }
+        return found
+    }
+
+    // MARK: Status and kind
+
+    static let plannedStatus = Phrase("\\b(plan(?:s|ned|ning)? to (?:start|launch|introduce|set up|pilot|run|develop|roll out)|(?:is|are|will be) (?:being )?(?:planned|proposed)|will (?:start|begin|launch|be launched|be introduced|be piloted|go live)|due to (?:start|begin|launch|go live)|about to (?:start|begin|launch)|from next (?:year|month|april)|in development|being set up|yn y dyfodol)\\b")
+    static let completedStatus = Phrase("\\b(ended in|has ended|came to an end|finished in|has finished|was completed|has been completed|completed in|no longer (?:running|runs|operating))\\b")
+    static let withdrawnStatus = Phrase("\\b(withdrawn|was stopped|has stopped|was discontinued|decommissioned|funding (?:ended|was cut|was withdrawn))\\b")
+
+    static func status(_ lower: String, _ text: String, submitted: PartialDate) -> (ActivityStatus, String)? {
+        if let match = withdrawnStatus.first(text) { return (.withdrawn, match.text) }
+        if let match = completedStatus.first(text) { return (.completed, match.text) }
+        if let match = plannedStatus.first(text) { return (.planned, match.text) }
+        return nil
+    }
+
+    static let pilotingCue = Phrase("\\b(pilot(?:ed|ing|s)?|peilot\\w*|trial(?:led|ling|ed|ing)?|being tested|test(?:ing)? (?:out )?(?:a|the|this))\\b")
+
+    /// "being piloted in Wales", "a pilot of it": the activity is a pilot even if its name does not say so.
+    static func piloting(_ lower: String, _ text: String, name: String?) -> String? {
+        guard let match = pilotingCue.first(text) else { return nil }
+        // "randomised controlled trial" is an evaluation, not a pilot.
+        if match.text.lowercased().hasPrefix("trial"), lower.range(of: "controlled trial") != nil || lower.range(of: "randomi") != nil {
+            return nil
+        }
+        if lower.range(of: "pilot study") != nil { return nil }
+        return match.text
+    }
+}

@@ -1,0 +1,507 @@
+import Foundation
+
+/// A sentence of a prose return, with what is needed to trace a phrase back to its line.
+struct ProseSentence {
+    var text: String
+    var block: Int
+    /// Character offset of the sentence inside its block's text.
+    var offset: Int
+    var line: Int
+    var endLine: Int
+    /// The heading chain above it, lowercased, for theme cues.
+    var heading: String
+}
+
+/// One word of a sentence: its folded form for matching, and where it sits.
+struct ProseToken {
+    var folded: String
+    var original: Substring
+    var range: Range<String.Index>
+
+    var isCapitalised: Bool { original.first?.isUppercase ?? false }
+    var isAcronym: Bool {
+        let letters = original.filter(\.isLetter)
+        let stem = letters.hasSuffix("s") ? letters.dropLast() : Substring(letters)
+        return stem.count >= 2 && stem.allSatisfy(\.isUppercase)
+    }
+}
+
+enum ProseTokens {
+    static func split(_ text: String) -> [ProseToken] {
+        var tokens: [ProseToken] = []
+        var start: String.Index?
+        var index = text.startIndex
+        func close(_ end: String.Index) {
+            guard let begin = start else { return }
+            let original = text[begin..<end]
+            let lower = original.lowercased()
+            let folded = lower.utf8.allSatisfy { $0 < 0x80 } ? lower
+                : lower.folding(options: [.diacriticInsensitive], locale: nil)
+            tokens.append(ProseToken(folded: folded, original: original, range: begin..<end))
+            start = nil
+        }
+        while index < text.endIndex {
+            let character = text[index]
+            if character.isLetter || character.isNumber {
+                if start == nil { start = index }
+            } else {
+                close(index)
+                if character == "&" {
+                    tokens.append(ProseToken(folded: "and", original: text[index...index], range: index..<text.index(after: index)))
+                }
+            }
+            index = text.index(after: index)
+        }
+        close(text.endIndex)
+        return tokens
+    }
+
+    /// Sentence boundaries: ". ", "? " or "! " before a capital, a digit or a quote, except after
+    /// abbreviations such as "et al." and "e.g.".
+    static func sentences(_ text: String) -> [Range<String.Index>] {
+        let abbreviations: Set<String> = ["al", "eg", "e.g", "ie", "i.e", "dr", "mr", "mrs", "ms", "prof", "cllr", "st", "no", "approx",
+                                          "etc", "vs", "cf", "fig", "ch", "p", "pp", "vol", "ed", "eds"]
+        var ranges: [Range<String.Index>] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "." || character == "?" || character == "!" {
+                var after = text.index(after: index)
+                while after < text.endIndex, "\"'”’)".contains(text[after]) { after = text.index(after: after) }
+                if after < text.endIndex, text[after] == " " {
+                    let next = text.index(after: after)
+                    let nextIsStart = next < text.endIndex && (text[next].isUppercase || text[next].isNumber || "\"'“‘(".contains(text[next]))
+                    var wordStart = index
+                    while wordStart > start, !text[text.index(before: wordStart)].isWhitespace { wordStart = text.index(before: wordStart) }
+                    let word = text[wordStart..<index].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "(\"'"))
+                    let abbreviated = character == "." && (abbreviations.contains(word) || (word.count == 1 && word.first!.isLetter))
+                    if nextIsStart && !abbreviated {
+                        ranges.append(start..<after)
+                        start = next
+                        index = next
+                        continue
+                    }
+                }
+            }
+            index = text.index(after: index)
+        }
+        if start < text.endIndex { ranges.append(start..<text.endIndex) }
+        return ranges
+    }
+}
+
+/// Finds activities in prose that follows no template, and reads what the prose says of each:
+/// timescale, evaluation, partners and status, every value with the phrase it came from.
+public struct ProseExtractor: Sendable {
+    public var taxonomy: Taxonomy
+    public var gazetteer: Gazetteer
+
+    public init(taxonomy: Taxonomy, gazetteer: Gazetteer) {
+        self.taxonomy = taxonomy
+        self.gazetteer = gazetteer
+    }
+
+    /// What is being found: a taxonomy entry or a named initiative, by canonical key.
+    struct Mention {
+        var key: String
+        var name: String
+        var kind: ActivityKind
+        var fromTaxonomy: Bool
+        var sentence: Int
+        var phrase: String
+        var isPilot: Bool
+    }
+
+    public struct Context: Sendable {
+        public var source: String
+        public var submitted: PartialDate
+        /// The organisation the return is from, never counted as its own partner.
+        public var organisation: String?
+
+        public init(source: String, submitted: PartialDate, organisation: String? = nil) {
+            self.source = source
+            self.submitted = submitted
+            self.organisation = organisation
+        }
+    }
+
+    public func extract(_ blocks: [ProseBlock], outline: ProseOutline, context: Context) -> [ActivityRecord] {
+        let sentences = Self.sentences(blocks, outline: outline)
+        var mentions: [Mention] = []
+        for (index, sentence) in sentences.enumerated() {
+            mentions += self.mentions(in: sentence.text, sentence: index)
+        }
+        // Group mentions by activity, in order of first appearance.
+        var order: [String] = []
+        var byKey: [String: [Mention]] = [:]
+        for mention in mentions {
+            if byKey[mention.key] == nil { order.append(mention.key) }
+            byKey[mention.key, default: []].append(mention)
+        }
+        let bySentence = Dictionary(grouping: mentions, by: \.sentence)
+        let topics = Self.topics(sentences, mentions: bySentence)
+        var records: [ActivityRecord] = []
+        for key in order {
+            records.append(record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context))
+        }
+        return records
+    }
+
+    /// What each sentence is about, when it names nothing itself or points back: "It runs for two
+    /// years" and "This model utilises MI" are about the activity named before them in the paragraph.
+    static func topics(_ sentences: [ProseSentence], mentions: [Int: [Mention]]) -> [Int: String] {
+        var topics: [Int: String] = [:]
+        var topic: String?
+        var carried = 0
+        for (index, sentence) in sentences.enumerated() {
+            if index > 0, sentences[index - 1].block != sentence.block { topic = nil }
+            let lower = sentence.text.lowercased()
+            let pointsBack = anaphora.contains { lower.hasPrefix($0) }
+            if let here = mentions[index], let first = here.first {
+                if !(pointsBack && topic != nil) { topic = first.key; carried = 0 }
+            } else {
+                carried += 1
+                if carried > 3 { topic = nil }
+            }
+            if let topic { topics[index] = topic }
+        }
+        return topics
+    }
+
+    static func sentences(_ blocks: [ProseBlock], outline: ProseOutline) -> [ProseSentence] {
+        var result: [ProseSentence] = []
+        // The text before the first heading counts too: a short return may have no headings at all.
+        let parts = [(title: "", level: 0, blocks: outline.preamble)]
+            + outline.sections.filter { !ProseOutline.isBackMatter($0.title) }
+                .map { (title: $0.title + " " + ($0.subtitle ?? ""), level: $0.level, blocks: $0.blocks) }
+        for part in parts {
+            var headings: [(Int, String)] = [(part.level, part.title)]
+            for blockIndex in part.blocks {
+                let block = blocks[blockIndex]
+                // Header lines ("Organisation: Conwy") describe the return, not an activity.
+                if case .field(let name) = block.kind, ReturnField.Header.match(name) != nil { continue }
+                var text = block.text
+                if case .field(let name) = block.kind { text = name + ": " + block.text }
+                if let level = block.headingLevel {
+                    headings.removeAll { $0.0 >= level }
+                    headings.append((level, block.text))
+                }
+                let heading = headings.map(\.1).joined(separator: " / ").lowercased()
+                for range in ProseTokens.sentences(text) {
+                    let offset = text.distance(from: text.startIndex, to: range.lowerBound)
+                    let length = text.distance(from: range.lowerBound, to: range.upperBound)
+                    let sentence = String(text[range]).trimmingCharacters(in: .whitespaces)
+                    guard !sentence.isEmpty else { continue }
+                    result.append(ProseSentence(text: sentence, block: blockIndex, offset: offset, line: block.line(at: offset),
+                                                endLine: block.line(at: offset + max(0, length - 1)), heading: heading))
+                }
+            }
+        }
+        return result
+    }
+
+    // MARK: Finding activities
+
+    static let singularTriggers: [String: ActivityKind] = [
+        "pilot": .pilot, "trial": .pilot, "peilot": .pilot, "project": .programme, "prosiect": .programme,
+        "service": .service, "gwasanaeth": .service, "programme": .programme, "program": .programme, "rhaglen": .programme,
+        "scheme": .programme, "cynllun": .programme, "team": .service, "tim": .service, "hub": .multiAgency, "hwb": .multiAgency,
+        "initiative": .programme, "menter": .programme, "fund": .programme, "model": .practiceModel, "charter": .strategy,
+        "clinic": .service, "siarter": .strategy,
+    ]
+    /// Words that begin a name rather than end it: "Project Unity", "Operation Encompass".
+    static let leadingTriggers: [String: ActivityKind] = ["project": .programme, "prosiect": .programme, "operation": .multiAgency,
+                                                          "programme": .programme, "rhaglen": .programme, "cynllun": .programme]
+    /// Words that open a sentence by pointing back at what the last one was about.
+    static let anaphora = ["this ", "these ", "it ", "it's ", "its ", "they ", "the model", "the project", "the pilot", "the service",
+                           "the scheme", "the programme", "the approach", "the team", "the initiative", "such ", "mae'r "]
+    static let connectors: Set<String> = ["of", "and", "for", "in", "on", "the", "a", "to", "y", "yr", "a'r", "ar", "at"]
+    /// Capitalised words that start sentences or name places and people, not initiatives.
+    static let weakCapitals: Set<String> = ["the", "a", "an", "this", "that", "these", "those", "our", "their", "its", "his", "her",
+                                            "we", "they", "it", "in", "as", "for", "each", "every", "one", "new", "another", "some",
+                                            "any", "all", "y", "yr", "ein", "eu", "mae", "welsh", "government", "council",
+                                            "local", "national", "regional", "wales", "cymru", "uk", "england", "current",
+                                            "existing", "first", "second", "third", "other", "same", "such", "which", "what",
+                                            "when", "where", "however", "although", "since", "from", "until", "there", "here"]
+    static let ownershipVerbs: Set<String> = ["piloting", "piloted", "running", "run", "developing", "developed", "delivering",
+                                              "delivered", "launched", "launching", "introduced", "introducing", "established",
+                                              "started", "begun", "commissioned", "commissioning", "created", "set", "setting",
+                                              "trialling", "trialing", "testing", "funded", "funding", "operating", "opened", "opening"]
+
+    func mentions(in sentence: String, sentence index: Int) -> [Mention] {
+        let tokens = ProseTokens.split(sentence)
+        var found: [Mention] = []
+        var covered = Set<Int>()
+        // Taxonomy names and aliases, longest first at each position.
+        var position = 0
+        while position < tokens.count {
+            var matched = false
+            for length in stride(from: min(taxonomy.longestKey, tokens.count - position), through: 1, by: -1) {
+                let slice = tokens[position..<(position + length)]
+                var key = slice.map(\.folded).joined(separator: " ")
+                var entry = taxonomy.entry(forKey: key)
+                if entry == nil, length == 1, slice.first!.isAcronym, key.hasSuffix("s") {
+                    key.removeLast()
+                    entry = taxonomy.entry(forKey: key)
+                }
+                guard let entry, !["legislation", "measure"].contains(entry.kind) else { continue }
+                // Short aliases (MI, SoS, FDAC) count only when written as an acronym.
+                if key.count <= 4 && !slice.allSatisfy({ $0.isAcronym || $0.original.count > 4 }) { continue }
+                if key.count <= 4 && length == 1 && !(slice.first!.isAcronym || slice.first!.original == entry.name) { continue }
+                let phrase = String(sentence[slice.first!.range.lowerBound..<slice.last!.range.upperBound])
+                found.append(Mention(key: "taxonomy:" + canonicalKey(entry.name), name: entry.name,
+                                     kind: Self.kind(ofTaxonomy: entry.kind), fromTaxonomy: true, sentence: index, phrase: phrase,
+                                     isPilot: false))
+                covered.formUnion(position..<(position + length))
+                position += length
+                matched = true
+                break
+            }
+            if !matched { position += 1 }
+        }
+        // Named initiatives: "Basic Income Pilot", "pilot of Step Up, Step Down", "Project Unity".
+        for (triggerIndex, token) in tokens.enumerated() {
+            guard let kind = Self.singularTriggers[token.folded] ?? (token.isCapitalised ? Self.leadingTriggers[token.folded] : nil)
+            else { continue }
+            // "randomised controlled trial" is a method, not a pilot.
+            if token.folded == "trial", triggerIndex > 0, ["controlled", "randomised", "randomized", "clinical"].contains(tokens[triggerIndex - 1].folded) {
+                continue
+            }
+            // "Social Service Well-being Act": the trigger sits inside a longer proper name.
+            let continuesName = triggerIndex + 1 < tokens.count && token.isCapitalised && tokens[triggerIndex + 1].isCapitalised
+                && sentence[token.range.upperBound..<tokens[triggerIndex + 1].range.lowerBound].allSatisfy { $0 == " " || $0 == "-" }
+            var candidates: [(Int, Int)] = []
+            // Capitalised words before the trigger.
+            var start = triggerIndex
+            while start > 0 {
+                let previous = tokens[start - 1]
+                let gap = sentence[previous.range.upperBound..<tokens[start].range.lowerBound]
+                guard gap.allSatisfy({ $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" || $0 == "," }) else { break }
+                if gap.contains(","), !(previous.isCapitalised && tokens[start].isCapitalised) { break }
+                if previous.isCapitalised || previous.isAcronym || previous.original.first?.isNumber == true {
+                    start -= 1
+                } else if Self.connectors.contains(previous.folded), start >= 2, tokens[start - 2].isCapitalised,
+                          start < triggerIndex {
+                    start -= 1
+                } else if previous.folded == "s", start >= 2, tokens[start - 2].isCapitalised {
+                    start -= 1 // Barnardo's
+                } else {
+                    break
+                }
+            }
+            while start < triggerIndex, Self.connectors.contains(tokens[start].folded) || Self.weakCapitals.contains(tokens[start].folded) {
+                start += 1
+            }
+            if start < triggerIndex, !continuesName, Self.singularTriggers[token.folded] != nil { candidates.append((start, triggerIndex)) }
+            // "pilot of Step Up, Step Down", "Project Unity".
+            var after = triggerIndex + 1
+            if after < tokens.count, (kind == .pilot && ["of", "for"].contains(tokens[after].folded))
+                || ["called", "named", "known"].contains(tokens[after].folded) {
+                after += tokens[after].folded == "known" && after + 1 < tokens.count && tokens[after + 1].folded == "as" ? 2 : 1
+            }
+            let leading = token.isCapitalised && Self.leadingTriggers[token.folded] != nil
+            if leading || after > triggerIndex + 1 {
+                var end = after
+                while end < tokens.count, tokens[end].isCapitalised || tokens[end].isAcronym
+                        || (Self.connectors.contains(tokens[end].folded) && end + 1 < tokens.count && tokens[end + 1].isCapitalised && end > after) {
+                    let gap = end > after ? sentence[tokens[end - 1].range.upperBound..<tokens[end].range.lowerBound] : ""
+                    if gap.contains(where: { !($0 == " " || $0 == "-" || $0 == "," || $0 == "'" || $0 == "’") }) { break }
+                    end += 1
+                }
+                while end > after, Self.connectors.contains(tokens[end - 1].folded) { end -= 1 }
+                if end > after, !Self.weakCapitals.contains(tokens[after].folded) || end - after > 1 {
+                    // "Project Unity" keeps its first word; "pilot of Step Up, Step Down" does not.
+                    candidates.append((after == triggerIndex + 1 && leading ? triggerIndex : after, end - 1))
+                }
+            }
+            // "we are piloting a family reunification service": an unnamed initiative of their own.
+            if candidates.isEmpty, kind != .practiceModel, Self.singularTriggers[token.folded] != nil {
+                var back = triggerIndex - 1
+                var words = 0
+                while back >= 0, words < 5, !Self.ownershipVerbs.contains(tokens[back].folded), tokens[back].folded != "our",
+                      tokens[back].folded != "ein" {
+                    back -= 1
+                    words += 1
+                }
+                if back >= 0, back < triggerIndex - 1 || Self.ownershipVerbs.contains(tokens[back].folded) {
+                    let owned = tokens[back].folded == "our" || tokens[back].folded == "ein"
+                        || (back > 0 && ["we", "we've", "ve", "re", "have", "are", "has", "is"].contains(tokens[back - 1].folded))
+                        || (back > 1 && tokens[back - 2].folded == "we")
+                    var first = back + 1
+                    while first < triggerIndex, ["a", "an", "the", "new", "own", "small", "up", "our"].contains(tokens[first].folded) { first += 1 }
+                    if owned, first <= triggerIndex {
+                        candidates.append((first, triggerIndex))
+                    }
+                }
+            }
+            for (from, to) in candidates {
+                let slice = tokens[from...to]
+                if (from...to).allSatisfy({ covered.contains($0) }) { continue }
+                var phrase = String(sentence[slice.first!.range.lowerBound..<slice.last!.range.upperBound])
+                if phrase.hasSuffix(",") { phrase.removeLast() }
+                let words = slice.map(\.folded)
+                // A bare "pilot project" names nothing; "a parenting pilot" does.
+                if words.allSatisfy({ Self.singularTriggers[$0] != nil || Self.connectors.contains($0) }) { continue }
+                let inner = slice.filter { Self.singularTriggers[$0.folded] == nil }
+                // Names made only of an organisation ("Barnardo's service") are not initiatives.
+                if gazetteer.match(inner.map { String($0.original) }.joined(separator: " ")) != nil { continue }
+                let isPilot = words.contains { ["pilot", "peilot", "trial"].contains($0) }
+                // An initiative whose name holds a known model ("FDAC in Wales pilot") is that model.
+                if let entry = taxonomyEntry(in: Array(slice)) {
+                    found.append(Mention(key: "taxonomy:" + canonicalKey(entry.name), name: entry.name,
+                                         kind: Self.kind(ofTaxonomy: entry.kind), fromTaxonomy: true, sentence: index,
+                                         phrase: phrase, isPilot: isPilot))
+                    continue
+                }
+                let name = phrase.prefix(1).uppercased() + phrase.dropFirst()
+                found.append(Mention(key: "initiative:" + canonicalKey(name), name: String(name), kind: kind,
+                                     fromTaxonomy: false, sentence: index, phrase: phrase, isPilot: isPilot))
+            }
+        }
+        // Keep one mention per activity per sentence.
+        var seen = Set<String>()
+        return found.filter { seen.insert($0.key).inserted || $0.isPilot }
+    }
+
+    private func taxonomyEntry(in tokens: [ProseToken]) -> Taxonomy.Entry? {
+        for length in stride(from: min(taxonomy.longestKey, tokens.count), through: 1, by: -1) {
+            for start in 0...(tokens.count - length) {
+                let slice = tokens[start..<(start + length)]
+                var key = slice.map(\.folded).joined(separator: " ")
+                if length == 1, slice.first!.isAcronym, key.hasSuffix("s"), taxonomy.entry(forKey: key) == nil { key.removeLast() }
+                guard let entry = taxonomy.entry(forKey: key), !["legislation", "measure"].contains(entry.kind) else { continue }
+                if key.count <= 4 && !slice.allSatisfy(\.isAcronym) { continue }
+                return entry
+            }
+        }
+        return nil
+    }
+
+    static func kind(ofTaxonomy kind: String) -> ActivityKind {
+        switch kind {
+        case "practice-model": .practiceModel
+        case "approach": .approach
+        case "programme": .programme
+        case "service-model": .service
+        case "multi-agency": .multiAgency
+        default: .other
+        }
+    }
+
+    // MARK: Reading one activity
+
+    private func record(for mentions: [Mention], sentences: [ProseSentence], topics: [Int: String],
+                        allMentions: [Int: [Mention]], context: Context) -> ActivityRecord {
+        let key = mentions[0].key
+        // The sentences that speak of it: those naming it, and those whose topic it is.
+        var own = Array(Set(mentions.map(\.sentence)))
+        for (index, topic) in topics where topic == key && !own.contains(index) { own.append(index) }
+        own.sort()
+        let first = mentions[0]
+        let firstSentence = sentences[first.sentence]
+        var evidence = [Evidence(field: "name", line: firstSentence.line, endLine: firstSentence.endLine, phrase: first.phrase)]
+        var isPilot = mentions.contains(where: \.isPilot)
+        var kind = mentions.first(where: { !$0.fromTaxonomy })?.kind ?? first.kind
+        if first.fromTaxonomy { kind = first.kind }
+
+        var timescale = Timescale()
+        var timescalePhrases: [String] = []
+        var evaluation: Evaluation?
+        var partners: [String] = []
+        var funding: String?
+        var status = ActivityStatus.current
+        var statusEvidence: Evidence?
+
+        for index in own {
+            let sentence = sentences[index]
+            let keysHere = Set((allMentions[index] ?? []).map(\.key) + [topics[index]].compactMap { $0 })
+            let shared = keysHere.count > 1
+            let lower = sentence.text.lowercased()
+            func note(_ field: String, _ phrase: String) {
+                evidence.append(Evidence(field: field, line: sentence.line, endLine: sentence.endLine, phrase: phrase))
+            }
+            let here = allMentions[index] ?? []
+            if !isPilot, !shared, let phrase = PhraseReader.piloting(lower, sentence.text, name: mentions.first { $0.sentence == index }?.phrase) {
+                isPilot = true
+                note("kind", phrase)
+            }
+            for found in PhraseReader.timescale(sentence.text, submitted: context.submitted) {
+                if shared, mentions.first(where: { $0.sentence == index }) == nil { continue }
+                if let start = found.start, timescale.start == nil { timescale.start = start }
+                if let end = found.end, timescale.end == nil { timescale.end = end }
+                if let duration = found.duration, timescale.duration == nil { timescale.duration = duration }
+                if found.planned { status = .planned; statusEvidence = Evidence(field: "status", line: sentence.line, endLine: sentence.endLine, phrase: found.phrase) }
+                timescalePhrases.append(found.phrase)
+                note("timescale", found.phrase)
+            }
+            if let found = PhraseReader.evaluation(sentence.text, taxonomy: taxonomy, gazetteer: gazetteer,
+                                                   organisation: context.organisation) {
+                // In a sentence naming several activities, the evaluation is the one's it is said of;
+                // a sentence that only points back gives it to its topic.
+                let named = mentions.first { $0.sentence == index }?.phrase
+                let phrases = here.map(\.phrase)
+                let aboutOther = found.aboutAnother || (shared && (named == nil
+                    ? here.contains { PhraseReader.evaluationIsAbout($0.phrase, among: phrases, in: sentence.text) }
+                    : !PhraseReader.evaluationIsAbout(named, among: phrases, in: sentence.text)))
+                if !aboutOther {
+                    evaluation = PhraseReader.merge(evaluation, found.evaluation)
+                    note("evaluation", found.phrase)
+                }
+            }
+            for organisation in PhraseReader.organisations(sentence.text, gazetteer: gazetteer) {
+                if let own = context.organisation, gazetteer.canonicalName(own) == organisation.name { continue }
+                if organisation.funder {
+                    if funding == nil { funding = organisation.name; note("funding", organisation.phrase) }
+                } else if organisation.partner, !partners.contains(organisation.name),
+                          evaluation?.evaluator != organisation.name {
+                    partners.append(organisation.name)
+                    note("partners", organisation.phrase)
+                }
+            }
+            if statusEvidence == nil, let (value, phrase) = PhraseReader.status(lower, sentence.text, submitted: context.submitted) {
+                status = value
+                statusEvidence = Evidence(field: "status", line: sentence.line, endLine: sentence.endLine, phrase: phrase)
+            }
+        }
+        if let statusEvidence { evidence.append(statusEvidence) }
+        if let start = timescale.start, start.year > context.submitted.year, status == .current { status = .planned }
+        if isPilot { kind = .pilot }
+        let theme = Self.theme(kind: kind, sentences: own.map { sentences[$0] })
+        let lastLine = own.map { sentences[$0].endLine }.max() ?? firstSentence.endLine
+        let hasTimescale = timescale.start != nil || timescale.end != nil || timescale.duration != nil || !timescalePhrases.isEmpty
+        if hasTimescale { timescale.phrase = timescalePhrases.joined(separator: "; ") }
+        var description = firstSentence.text
+        if description.count > 400 { description = String(description.prefix(397)) + "…" }
+        var record = ActivityRecord(
+            theme: theme, kind: kind, name: first.name, description: description, status: status,
+            timescale: hasTimescale ? timescale : nil, partners: partners, funding: funding, evaluation: evaluation,
+            provenance: Provenance(method: .writtenReturn, file: context.source, line: firstSentence.line,
+                                   endLine: lastLine > firstSentence.line ? lastLine : nil))
+        record.evidence = evidence
+        return record
+    }
+
+    static func theme(kind: ActivityKind, sentences: [ProseSentence]) -> Theme {
+        if kind == .pilot { return .pilotProjects }
+        if kind == .practiceModel || kind == .approach { return .practiceModels }
+        if kind == .multiAgency { return .commissioningPartnership }
+        let text = (sentences.map(\.text).joined(separator: " ") + " " + (sentences.first?.heading ?? "")).lowercased()
+        let cues: [(Theme, [String])] = [
+            (.fosterCarerCapacity, ["foster carer", "fostering", "foster care", "gofalwyr maeth"]),
+            (.residentialCare, ["residential", "children's home", "secure", "gofal preswyl"]),
+            (.edgeOfCare, ["edge of care", "edge-of-care", "number of children in care", "number of children in the care", "keep families together",
+                           "family support", "reunification", "care proceedings", "child protection", "stay together", "preservation",
+                           "before care", "cyrion gofal"]),
+            (.commissioningPartnership, ["partnership working", "in partnership", "commissioning", "multi-agency", "multi agency",
+                                         "partneriaeth"]),
+            (.sswbAct, ["well-being (wales) act", "wellbeing (wales) act", "2014 act", "the act"]),
+        ]
+        var best: (Theme, Int)?
+        for (theme, words) in cues {
+            let score = words.reduce(0) { $0 + text.components(separatedBy: $1).count - 1 }
+            if score > 0, score > best?.1 ?? 0 { best = (theme, score) }
+        }
+        return best?.0 ?? .practiceModels
+    }
+}
