@@ -59,7 +59,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DataMapTests",
-            dependencies: ["DataMapCore", "DataMapStore", "LibXML", "datamap"]
+            dependencies: ["DataMapCore", "DataMapStore", "LibXML", "datamap",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ]
 )

@@ -146,9 +146,9 @@ enum PhraseReader {
         var aboutAnother: Bool
     }
 
-    static let noEvaluation = Phrase("\\b(no (?:formal |independent |external |proper |real |planned |built-in )?(?:evaluation|evaluations|outcome measures|plans? to evaluate|way of measuring)|(?:has|have|had|is|are|was|were|will|hasn't|haven't|isn't|aren't|wasn't|won't)(?: not)?(?: yet)?(?: been| be)? (?:formally |independently )?(?:not )?evaluated|not (?:been |being |yet )?(?:formally |independently )?evaluated|(?:still|yet to|not yet|are|is) (?:developing|deciding|decided|agreed|determined|working out|work out|to decide|to agree|to develop|considering|thinking about) how (?:this|it|we|the \\w+|they)(?: will| would| should| might| can| could)?(?: be)? (?:evaluat\\w*|measur\\w*|assess\\w*)|(?:we'll|we will|we|we're going to|going to) (?:just )?see how (?:it|things|this) go(?:es)?|without (?:any |an )?(?:formal )?evaluation|nothing formal|dim gwerthusiad|heb ei werthuso)")
+    static let noEvaluation = Phrase("\\b(no (?:formal |independent |external |proper |real |planned |built-in )?(?:evaluation|evaluations|outcome measures|plans? to evaluate|way of measuring)|(?:(?:has|have|had|is|are|was|were|will) not|hasn't|haven't|isn't|aren't|wasn't|weren't|won't)(?: yet)?(?: been| be)? (?:formally |independently |properly )?evaluated|not (?:been |being |yet )?(?:formally |independently )?evaluated|(?:still|yet to|not yet|are|is) (?:developing|deciding|decided|agreed|determined|working out|work out|to decide|to agree|to develop|considering|thinking about) how (?:this|it|we|the \\w+|they)(?: will| would| should| might| can| could)?(?: be)? (?:evaluat\\w*|measur\\w*|assess\\w*)|(?:we'll|we will|we|we're going to|going to) (?:just )?see how (?:it|things|this) go(?:es)?|without (?:any |an )?(?:formal )?evaluation|nothing formal|dim gwerthusiad|heb ei werthuso)")
     static let evaluationCue = Phrase("\\b(evaluat\\w*|outcome measures?|randomi[sz]ed|controlled trial|\\bRCT\\b|monitor(?:ed|ing)|performance (?:figures|indicators|data)|KPIs?|re-referral|measured (?:using|with|by)|gwerthus\\w*)")
-    static let evaluatedBy = Phrase("(?i:\\b(?:evaluated|evaluating|assessed|reviewed) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)|\\b((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)\\s+(?i:(?:is|are|has been|have been|will be|was|were)\\s+(?:commissioned |funded |contracted |appointed )?(?:to )?(?:evaluat\\w*|carrying out (?:an|the) evaluation))|(?i:evaluation (?:is being |will be |was |has been )?(?:carried out|conducted|undertaken|led|done) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)", caseSensitive: true)
+    static let evaluatedBy = Phrase("(?i:\\b(?:evaluated|evaluating|assessed|reviewed) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)|\\b((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)\\s+(?i:(?:is|are|has been|have been|will be|was|were)\\s+(?:(?:commissioned|funded|contracted|appointed|asked)\\s+)?(?:to evaluate|evaluating|carrying out (?:an|the) evaluation))|(?i:evaluation (?:is being |will be |was |has been )?(?:carried out|conducted|undertaken|led|done) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)", caseSensitive: true)
     static let ownEvaluation = Phrase("\\b(we|we're|we are|we have|our)\\b[^.]{0,100}\\b(evaluat\\w*|realist review|randomi[sz]ed)")
     static let citation = Phrase("\\bet al\\b|\\([A-Z][A-Za-z-]+(?: and [A-Z][A-Za-z-]+)?,? (?:19|20)\\d{2}\\)")
     static let external = Phrase("\\b(external(?:ly)?|independent(?:ly)?|universit(?:y|ies)|consultan\\w+|research centre|randomi[sz]ed|controlled trial|realist evaluations?|prifysgol)\\b")
@@ -254,6 +254,7 @@ enum PhraseReader {
     static func organisations(_ text: String, gazetteer: Gazetteer) -> [OrganisationMention] {
         let tokens = ProseTokens.split(text)
         var found: [OrganisationMention] = []
+        var previousEnd: String.Index?
         var start = 0
         while start < tokens.count {
             var matched = false
@@ -270,7 +271,14 @@ enum PhraseReader {
                 let funder = before.range(of: #"funded by (the )?$|funding from (the )?$|grant from (the )?$"#, options: .regularExpression) != nil
                     || before.range(of: #"(funded|funding|grant)[^.;]{0,30} by (the )?$"#, options: .regularExpression) != nil
                 let phrase = String(text[phraseStart..<slice.last!.range.upperBound])
-                found.append(OrganisationMention(name: entry.name, phrase: phrase, partner: partnerCue.first(near) != nil, funder: funder))
+                // "with Barnardo's Cymru and Cardiff University": a list after the cue shares it.
+                let listed = previousEnd.map { end in
+                    found.last?.partner == true && text[end..<phraseStart].trimmingCharacters(in: .whitespaces).count <= 4
+                        && ["", ",", "and", "&", ", and"].contains(text[end..<phraseStart].trimmingCharacters(in: .whitespaces))
+                } ?? false
+                found.append(OrganisationMention(name: entry.name, phrase: phrase, partner: listed || partnerCue.first(near) != nil,
+                                                 funder: funder))
+                previousEnd = slice.last!.range.upperBound
                 start += length
                 matched = true
                 break

@@ -155,9 +155,10 @@ public struct ProseExtractor: Sendable {
         var topic: String?
         var carried = 0
         for (index, sentence) in sentences.enumerated() {
-            if index > 0, sentences[index - 1].block != sentence.block { topic = nil }
             let lower = sentence.text.lowercased()
             let pointsBack = anaphora.contains { lower.hasPrefix($0) }
+            // A new paragraph starts a new topic, unless it opens by pointing back ("It is evaluated by…").
+            if index > 0, sentences[index - 1].block != sentence.block, !pointsBack { topic = nil }
             if let here = mentions[index], let first = here.first {
                 if !(pointsBack && topic != nil) { topic = first.key; carried = 0 }
             } else {
@@ -188,9 +189,13 @@ public struct ProseExtractor: Sendable {
                     headings.append((level, block.text))
                 }
                 let heading = headings.map(\.1).joined(separator: " / ").lowercased()
+                // Offsets are counted forward from the last sentence, so a megabyte line stays linear.
+                var offset = 0
+                var cursor = text.startIndex
                 for range in ProseTokens.sentences(text) {
-                    let offset = text.distance(from: text.startIndex, to: range.lowerBound)
+                    offset += text.distance(from: cursor, to: range.lowerBound)
                     let length = text.distance(from: range.lowerBound, to: range.upperBound)
+                    cursor = range.lowerBound
                     let sentence = String(text[range]).trimmingCharacters(in: .whitespaces)
                     guard !sentence.isEmpty else { continue }
                     result.append(ProseSentence(text: sentence, block: blockIndex, offset: offset, line: block.line(at: offset),
@@ -208,7 +213,7 @@ public struct ProseExtractor: Sendable {
         "service": .service, "gwasanaeth": .service, "programme": .programme, "program": .programme, "rhaglen": .programme,
         "scheme": .programme, "cynllun": .programme, "team": .service, "tim": .service, "hub": .multiAgency, "hwb": .multiAgency,
         "initiative": .programme, "menter": .programme, "fund": .programme, "model": .practiceModel, "charter": .strategy,
-        "clinic": .service, "siarter": .strategy,
+        "clinic": .service, "siarter": .strategy, "campaign": .recruitment, "ymgyrch": .recruitment, "strategy": .strategy,
     ]
     /// Words that begin a name rather than end it: "Project Unity", "Operation Encompass".
     static let leadingTriggers: [String: ActivityKind] = ["project": .programme, "prosiect": .programme, "operation": .multiAgency,
@@ -395,8 +400,9 @@ public struct ProseExtractor: Sendable {
                         allMentions: [Int: [Mention]], context: Context) -> ActivityRecord {
         let key = mentions[0].key
         // The sentences that speak of it: those naming it, and those whose topic it is.
-        var own = Array(Set(mentions.map(\.sentence)))
-        for (index, topic) in topics where topic == key && !own.contains(index) { own.append(index) }
+        var ownSet = Set(mentions.map(\.sentence))
+        for (index, topic) in topics where topic == key { ownSet.insert(index) }
+        var own = Array(ownSet)
         own.sort()
         let first = mentions[0]
         let firstSentence = sentences[first.sentence]
@@ -419,10 +425,12 @@ public struct ProseExtractor: Sendable {
             let shared = keysHere.count > 1
             let lower = sentence.text.lowercased()
             func note(_ field: String, _ phrase: String) {
+                // A few phrases per field are enough to check a value; a long report repeats itself.
+                guard evidence.lazy.filter({ $0.field == field }).count < 4 else { return }
                 evidence.append(Evidence(field: field, line: sentence.line, endLine: sentence.endLine, phrase: phrase))
             }
             let here = allMentions[index] ?? []
-            if !isPilot, !shared, let phrase = PhraseReader.piloting(lower, sentence.text, name: mentions.first { $0.sentence == index }?.phrase) {
+            if !isPilot, !shared, let phrase = PhraseReader.piloting(lower, sentence.text, name: allMentions[index]?.first { $0.key == key }?.phrase) {
                 isPilot = true
                 note("kind", phrase)
             }
@@ -432,14 +440,14 @@ public struct ProseExtractor: Sendable {
                 if let end = found.end, timescale.end == nil { timescale.end = end }
                 if let duration = found.duration, timescale.duration == nil { timescale.duration = duration }
                 if found.planned { status = .planned; statusEvidence = Evidence(field: "status", line: sentence.line, endLine: sentence.endLine, phrase: found.phrase) }
-                timescalePhrases.append(found.phrase)
+                if timescalePhrases.count < 4, !timescalePhrases.contains(found.phrase) { timescalePhrases.append(found.phrase) }
                 note("timescale", found.phrase)
             }
             if let found = PhraseReader.evaluation(sentence.text, taxonomy: taxonomy, gazetteer: gazetteer,
                                                    organisation: context.organisation) {
                 // In a sentence naming several activities, the evaluation is the one's it is said of;
                 // a sentence that only points back gives it to its topic.
-                let named = mentions.first { $0.sentence == index }?.phrase
+                let named = allMentions[index]?.first { $0.key == key }?.phrase
                 let phrases = here.map(\.phrase)
                 let aboutOther = found.aboutAnother || (shared && (named == nil
                     ? here.contains { PhraseReader.evaluationIsAbout($0.phrase, among: phrases, in: sentence.text) }

@@ -173,7 +173,8 @@ public enum ProseBlocks {
     static func fieldLine(_ line: String) -> (name: String, value: String)? {
         guard let colon = line.firstIndex(of: ":") else { return nil }
         let label = clean(String(line[..<colon]))
-        let words = label.split(separator: " ")
+        // A hint in brackets ("Status (current / planned)") does not make a label long.
+        let words = TemplateText.withoutHint(label).split(separator: " ")
         guard !label.isEmpty, words.count <= 8, label.count <= 80, !label.contains("http"),
               let first = label.first, first.isLetter, first.isUppercase else { return nil }
         let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
@@ -307,8 +308,11 @@ public struct ProseOutline: Sendable, Hashable {
         sections[last].endLine = max(sections[last].endLine, line)
     }
 
+    /// The item's own words without its number; a whole numbered paragraph is titled by its first sentence.
     static func stripNumber(_ text: String) -> String {
-        ProseBlocks.leadingNumber(text)?.1 ?? text
+        let body = ProseBlocks.leadingNumber(text)?.1 ?? text
+        guard let first = ProseTokens.sentences(body).first, first.upperBound < body.endIndex else { return body }
+        return String(body[first]).trimmingCharacters(in: .whitespaces)
     }
 
     /// True for References, Glossary and the like, whose contents are not the respondent's activities.

@@ -101,21 +101,26 @@ struct AggregationTests {
 struct PublishedReportTests {
     @Test func theApproachesTableListsExactlyTheParticipantsInTheReturns() throws {
         let study = try TemporaryStudy()
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         #expect(try study.build().status == 0)
         let approaches = try String(contentsOf: study.outbox.appendingPathComponent("approaches.csv"), encoding: .utf8)
         // Independently of datamap: which returns name Signs of Safety?
         var expected: [String] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: study.inbox.path).sorted() {
+        for name in try FileManager.default.contentsOfDirectory(atPath: study.inbox.path).sorted() where !name.hasSuffix(".docx") {
             let text = try String(contentsOf: study.inbox.appendingPathComponent(name), encoding: .utf8)
             if text.contains("<name>Signs of Safety</name>"),
                let organisation = text.firstMatch(of: /<organisation[^>]*>\s*<name>([^<]+)<\/name>/)?.output.1 {
                 expected.append(String(organisation))
             }
+            // Prose returns name it in running text, and their organisation in a header line.
+            if !name.hasSuffix(".xml"), !text.contains("Template:"), text.contains("Signs of Safety"),
+               let organisation = text.firstMatch(of: /\nOrganisation: ([^\n]+)\n/)?.output.1 {
+                expected.append(String(organisation))
+            }
         }
         let line = try #require(approaches.components(separatedBy: "\r\n").first { $0.hasPrefix("Signs of Safety,") })
         let listed = line.components(separatedBy: ",")
-        #expect(expected.count == 3)
+        #expect(expected.count == 4)
         for organisation in expected { #expect(line.contains(organisation)) }
         #expect(line.contains("Cardiff Council (part — only for assessment processes)"))
         #expect(listed[2] == String(expected.count))
@@ -125,7 +130,7 @@ struct PublishedReportTests {
 
     @Test func validatePrintsFindingsLikeACompilerAndFailsOnErrors() throws {
         let study = try TemporaryStudy()
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         let clean = try datamap(["validate", "--study", study.root.path])
         #expect(clean.status == 0)
         #expect(clean.stderr.contains("inbox/la-conwy.xml:61:1: warning: pilot 'Family Time Project' has no defined timescale [pilot-missing-timescale]"))
@@ -150,7 +155,7 @@ struct PublishedReportTests {
         let python = Repo.root.appendingPathComponent(".build/test-python/bin/python")
         try #require(FileManager.default.isExecutableFile(atPath: python.path), "scripts/test installs openpyxl in .build/test-python")
         let study = try TemporaryStudy()
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         #expect(try study.build().status == 0)
         let script = """
             import csv, io, sys, openpyxl
@@ -177,7 +182,7 @@ struct PublishedReportTests {
         let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
         try #require(FileManager.default.isExecutableFile(atPath: chromium.path), "scripts/test installs chromium")
         let study = try TemporaryStudy()
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         #expect(try study.build().status == 0)
         let html = try study.output("report.html")
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "the page must be self-contained")
@@ -225,18 +230,18 @@ struct PublishedReportTests {
         #expect(!piped.stderr.contains("[#") && !piped.stdout.contains("[#"))
         try FileManager.default.removeItem(at: study.state)
         let terminal = try PseudoTerminal(["build", "--study", study.root.path])
-        try terminal.expect("] 13/13  ingest")
+        try terminal.expect("] 16/16  ingest")
         try terminal.expect("[##############################]")
         #expect(terminal.waitForExit() == 0)
     }
 
     @Test func theSmallCellThresholdIsConfigurable() throws {
         let study = try TemporaryStudy()
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
-        #expect(try study.build(["--small-cell", "5"]).status == 0)
+        try study.copyInstruments()
+        #expect(try study.build(["--small-cell", "6"]).status == 0)
         let coverage = try study.output("coverage.csv")
-        #expect(coverage.contains("local-authority,<5,<5"))
-        #expect(try study.output("report.html").contains("Counts below 5 are shown as “&lt;5”"))
+        #expect(coverage.contains("local-authority,<6,<6"))
+        #expect(try study.output("report.html").contains("Counts below 6 are shown as “&lt;6”"))
         #expect(try study.build(["--small-cell", "0"]).status == 64)
     }
 }

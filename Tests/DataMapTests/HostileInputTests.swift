@@ -57,6 +57,7 @@ struct HostileInputTests {
         // The new state: one more return.
         try study.write("zz-new.xml", sampleReturn().replacingOccurrences(of: "Edge of care pilot", with: "Brand new pilot"))
         let reference = try TemporaryStudy(copySample: false)
+        try reference.copyInstruments()
         try FileManager.default.removeItem(at: reference.inbox)
         try FileManager.default.copyItem(at: study.inbox, to: reference.inbox)
         try FileManager.default.copyItem(at: study.state, to: reference.state)

@@ -38,8 +38,7 @@ func localAuthorityScript(yes: String = "y") -> [String] {
 @Suite("datamap interview in a real terminal", .serialized)
 struct InterviewTests {
     func startInterview(_ study: TemporaryStudy, language: String = "en", environment: [String: String] = [:]) throws -> PseudoTerminal {
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"),
-                                         to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         return try PseudoTerminal(["interview", "--study", study.root.path, "--type", "local-authority",
                                    "--organisation", "Isle of Anglesey County Council", "--language", language,
                                    "--recording", "anglesey-2018-02-14.m4a"],
@@ -193,8 +192,7 @@ struct InterviewTests {
 
     @Test func theTypeAndNameCanBeChosenAtTheStartAndAnswersChangedFromTheReview() throws {
         let study = try TemporaryStudy(copySample: false)
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"),
-                                         to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         let terminal = try PseudoTerminal(["interview", "--study", study.root.path])
         try terminal.expect("Which type of organisation?")
         try terminal.answer("12")

@@ -7,6 +7,9 @@ let plantedIdentifiers = [
     "Rhian Watkins", "Rhian", "Watkins", "07700 900982", "rhian.watkins@conwy.example", "14 Heol y Frenhines", "LL57 2DG",
     "12 March 2004", "943 476 5919", "JT 45 12 78 B", "Darren Pugh", "Pugh", "Amira", "Kwame", "Zainab Hussain", "Hussain",
     "facebook.com/zainab.mentoring", "@zainab_mentor",
+    // In the written returns (Markdown template, plain text, Word).
+    "Gwenllian", "Prys-Davies", "g.prys-davies@voices.example", "029 2018 0555", "Iolo ap Dafydd", "iolo.apdafydd@ceredigion.example",
+    "01632 960 417", "Eleri Vaughan", "eleri.vaughan@hyweldda.example",
 ]
 
 @Suite("Recognisers")
@@ -87,7 +90,7 @@ struct RecogniserTests {
 struct AnonymisationEndToEndTests {
     @Test func noPlantedIdentifierReachesOutboxButDatesAndOrganisationsSurvive() throws {
         let study = try TemporaryStudy()
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         let result = try study.build()
         #expect(result.status == 0, "\(result.stderr)")
         let published = try study.outputs().filter { !$0.key.hasSuffix(".xlsx") }.values.map { String(decoding: $0, as: UTF8.self) }
@@ -109,7 +112,7 @@ struct AnonymisationEndToEndTests {
 
     @Test func theAnonymiseCommandScrubsStdinAndReportsSpans() throws {
         let study = try TemporaryStudy(copySample: false)
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         let input = "Email rhian@conwy.example or call 029 2018 0455 about Rhian Watkins."
         let process = Process()
         process.executableURL = Repo.binary
@@ -136,7 +139,7 @@ struct AnonymisationEndToEndTests {
 
     @Test func maskingOrganisationsRelabelsTheWholeMap() throws {
         let study = try TemporaryStudy()
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: study.root.appendingPathComponent("instruments"))
+        try study.copyInstruments()
         #expect(try study.build(["--mask-organisations"]).status == 0)
         let csv = try study.output("datamap.csv")
         #expect(!csv.contains("Conwy County Borough Council") && !csv.contains("Cardiff Council"))

@@ -74,12 +74,20 @@ final class TemporaryStudy {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         if copySample {
             try FileManager.default.copyItem(at: Repo.inbox, to: inbox)
+            // The sample's written returns need the taxonomy, gazetteer and schedules to be read.
+            try copyInstruments()
         } else {
             try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
         }
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
+
+    func copyInstruments() throws {
+        let target = root.appendingPathComponent("instruments")
+        guard !FileManager.default.fileExists(atPath: target.path) else { return }
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: target)
+    }
 
     func build(_ extra: [String] = []) throws -> ProcessResult {
         try datamap(["build", "--study", root.path] + extra)
