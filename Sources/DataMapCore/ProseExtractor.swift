@@ -329,7 +329,10 @@ public struct ProseExtractor: Sendable {
                     back -= 1
                     words += 1
                 }
-                if back >= 0, back < triggerIndex - 1 || Self.ownershipVerbs.contains(tokens[back].folded) {
+                let function: Set<String> = ["at", "to", "in", "with", "by", "is", "are", "was", "were", "has", "have", "be", "been",
+                                             "which", "that", "who", "on", "from", "as", "it", "they", "we", "not"]
+                if back >= 0, Self.ownershipVerbs.contains(tokens[back].folded) || ["our", "ein"].contains(tokens[back].folded),
+                   !tokens[(back + 1)..<triggerIndex].contains(where: { function.contains($0.folded) }) {
                     let owned = tokens[back].folded == "our" || tokens[back].folded == "ein"
                         || (back > 0 && ["we", "we've", "ve", "re", "have", "are", "has", "is"].contains(tokens[back - 1].folded))
                         || (back > 1 && tokens[back - 2].folded == "we")

@@ -317,6 +317,8 @@ public struct ProseOutline: Sendable, Hashable {
 
     /// True for References, Glossary and the like, whose contents are not the respondent's activities.
     public static func isBackMatter(_ title: String) -> Bool {
-        backMatter.contains(canonicalKey(title))
+        let words = canonicalKey(title).split(separator: " ").map(String.init)
+        // "References", "Appendix 2: Glossary of terms", but not "Notes from our pilot evaluation".
+        return words.count <= 5 && words.contains { backMatter.contains($0) && $0 != "notes" } || backMatter.contains(words.joined(separator: " "))
     }
 }

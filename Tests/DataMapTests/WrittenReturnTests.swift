@@ -340,6 +340,16 @@ struct ProseTests {
         }
     }
 
+    @Test func aLongReportWithABilingualTitlePageIsAttributedAndReadWithoutAHeader() throws {
+        let file = Self.senedd.deletingLastPathComponent().appendingPathComponent("inspectorate-review-2013.txt")
+        let reading = try ShippedReference.reader.read(try Data(contentsOf: file), source: "inbox/review.txt").get()
+        #expect(reading.record.organisation.name == "Care Inspectorate Wales")
+        #expect(reading.record.submitted.year == 2013)
+        let names = Set(reading.record.activities.map(\.name))
+        #expect(names.isSuperset(of: ["Signs of Safety", "Team Around the Family", "Integrated Family Support Service", "Flying Start"]))
+        #expect(!names.contains { $0.lowercased().hasPrefix("evaluated") })
+    }
+
     func read(_ prose: String) throws -> [ActivityRecord] {
         try ShippedReference.reader.read(Data(("Organisation: Conwy\nDate: 2018-02-01\n\n" + prose).utf8), source: "inbox/p.txt")
             .get().record.activities
