@@ -197,19 +197,7 @@ enum PhraseReader {
 
     /// Outcome measures named in a sentence, by their taxonomy names.
     static func measureNames(_ text: String, taxonomy: Taxonomy) -> [String] {
-        let tokens = ProseTokens.split(text)
-        var names: [String] = []
-        for start in tokens.indices {
-            for length in stride(from: min(taxonomy.longestKey, tokens.count - start), through: 1, by: -1) {
-                let slice = tokens[start..<(start + length)]
-                let key = slice.map(\.folded).joined(separator: " ")
-                guard let entry = taxonomy.entry(forKey: key), entry.kind == "measure" else { continue }
-                if key.count <= 4 && !slice.allSatisfy(\.isAcronym) { continue }
-                names.append(entry.name)
-                break
-            }
-        }
-        return names
+        ProseTokens.taxonomyMatches(ProseTokens.split(text), taxonomy: taxonomy) { $0.kind == "measure" }.map(\.0.name)
     }
 
     /// When a sentence names several activities, is the evaluation in it about `name`? It is about

@@ -56,6 +56,28 @@ enum ProseTokens {
         return tokens
     }
 
+    /// Taxonomy names in a run of words, longest first at each position, left to right. Short
+    /// aliases (MI, SoS, FDAC, and FDACs as a plural) count only when written as an acronym.
+    static func taxonomyMatches(_ tokens: [ProseToken], taxonomy: Taxonomy,
+                                where accept: (Taxonomy.Entry) -> Bool) -> [(Taxonomy.Entry, Range<Int>)] {
+        var matches: [(Taxonomy.Entry, Range<Int>)] = []
+        var position = 0
+        scan: while position < tokens.count {
+            for length in stride(from: min(taxonomy.longestKey, tokens.count - position), through: 1, by: -1) {
+                let slice = tokens[position..<(position + length)]
+                var key = slice.map(\.folded).joined(separator: " ")
+                if length == 1, slice.first!.isAcronym, key.hasSuffix("s"), taxonomy.entry(forKey: key) == nil { key.removeLast() }
+                guard let entry = taxonomy.entry(forKey: key), accept(entry) else { continue }
+                if key.count <= 4 && !slice.allSatisfy({ $0.isAcronym || $0.original == entry.name }) { continue }
+                matches.append((entry, position..<(position + length)))
+                position += length
+                continue scan
+            }
+            position += 1
+        }
+        return matches
+    }
+
     /// Sentence boundaries: ". ", "? " or "! " before a capital, a digit or a quote, except after
     /// abbreviations such as "et al." and "e.g.".
     static func sentences(_ text: String) -> [Range<String.Index>] {
@@ -239,31 +261,12 @@ public struct ProseExtractor: Sendable {
         var found: [Mention] = []
         var covered = Set<Int>()
         // Taxonomy names and aliases, longest first at each position.
-        var position = 0
-        while position < tokens.count {
-            var matched = false
-            for length in stride(from: min(taxonomy.longestKey, tokens.count - position), through: 1, by: -1) {
-                let slice = tokens[position..<(position + length)]
-                var key = slice.map(\.folded).joined(separator: " ")
-                var entry = taxonomy.entry(forKey: key)
-                if entry == nil, length == 1, slice.first!.isAcronym, key.hasSuffix("s") {
-                    key.removeLast()
-                    entry = taxonomy.entry(forKey: key)
-                }
-                guard let entry, !["legislation", "measure"].contains(entry.kind) else { continue }
-                // Short aliases (MI, SoS, FDAC) count only when written as an acronym.
-                if key.count <= 4 && !slice.allSatisfy({ $0.isAcronym || $0.original.count > 4 }) { continue }
-                if key.count <= 4 && length == 1 && !(slice.first!.isAcronym || slice.first!.original == entry.name) { continue }
-                let phrase = String(sentence[slice.first!.range.lowerBound..<slice.last!.range.upperBound])
-                found.append(Mention(key: "taxonomy:" + canonicalKey(entry.name), name: entry.name,
-                                     kind: Self.kind(ofTaxonomy: entry.kind), fromTaxonomy: true, sentence: index, phrase: phrase,
-                                     isPilot: false))
-                covered.formUnion(position..<(position + length))
-                position += length
-                matched = true
-                break
-            }
-            if !matched { position += 1 }
+        for (entry, range) in ProseTokens.taxonomyMatches(tokens, taxonomy: taxonomy, where: Self.isActivity) {
+            let phrase = String(sentence[tokens[range.lowerBound].range.lowerBound..<tokens[range.upperBound - 1].range.upperBound])
+            found.append(Mention(key: "taxonomy:" + canonicalKey(entry.name), name: entry.name,
+                                 kind: Self.kind(ofTaxonomy: entry.kind), fromTaxonomy: true, sentence: index, phrase: phrase,
+                                 isPilot: false))
+            covered.formUnion(range)
         }
         // Named initiatives: "Basic Income Pilot", "pilot of Step Up, Step Down", "Project Unity".
         for (triggerIndex, token) in tokens.enumerated() {
@@ -373,18 +376,11 @@ public struct ProseExtractor: Sendable {
     }
 
     private func taxonomyEntry(in tokens: [ProseToken]) -> Taxonomy.Entry? {
-        for length in stride(from: min(taxonomy.longestKey, tokens.count), through: 1, by: -1) {
-            for start in 0...(tokens.count - length) {
-                let slice = tokens[start..<(start + length)]
-                var key = slice.map(\.folded).joined(separator: " ")
-                if length == 1, slice.first!.isAcronym, key.hasSuffix("s"), taxonomy.entry(forKey: key) == nil { key.removeLast() }
-                guard let entry = taxonomy.entry(forKey: key), !["legislation", "measure"].contains(entry.kind) else { continue }
-                if key.count <= 4 && !slice.allSatisfy(\.isAcronym) { continue }
-                return entry
-            }
-        }
-        return nil
+        ProseTokens.taxonomyMatches(tokens, taxonomy: taxonomy, where: Self.isActivity).first?.0
     }
+
+    /// Laws and outcome measures are named in prose but are not activities.
+    static func isActivity(_ entry: Taxonomy.Entry) -> Bool { !["legislation", "measure"].contains(entry.kind) }
 
     static func kind(ofTaxonomy kind: String) -> ActivityKind {
         switch kind {
