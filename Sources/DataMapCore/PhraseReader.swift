@@ -241,37 +241,27 @@ enum PhraseReader {
 
     static func organisations(_ text: String, gazetteer: Gazetteer) -> [OrganisationMention] {
         let tokens = ProseTokens.split(text)
+        let matches = ProseTokens.longestMatches(tokens, longest: gazetteer.longestKey) { key, slice in
+            // Short aliases (OCC, NPT, CIW) and one-word place names count only when capitalised.
+            slice.allSatisfy({ $0.isCapitalised || ["and", "of", "the", "s"].contains($0.folded) }) ? gazetteer.entry(forKey: key) : nil
+        }
         var found: [OrganisationMention] = []
         var previousEnd: String.Index?
-        var start = 0
-        while start < tokens.count {
-            var matched = false
-            for length in stride(from: min(gazetteer.longestKey, tokens.count - start), through: 1, by: -1) {
-                let slice = tokens[start..<(start + length)]
-                let key = slice.map(\.folded).joined(separator: " ")
-                guard let entry = gazetteer.entry(forKey: key) else { continue }
-                // Short aliases (OCC, NPT, CIW) and one-word place names count only when capitalised.
-                if !slice.allSatisfy({ $0.isCapitalised || ["and", "of", "the", "s"].contains($0.folded) }) { continue }
-                let phraseStart = slice.first!.range.lowerBound
-                let before = text[text.startIndex..<phraseStart].lowercased().suffix(40)
-                // A partner is named close after a word that says so: "in partnership with", "delivered by".
-                let near = String(before.suffix(25))
-                let funder = before.range(of: #"funded by (the )?$|funding from (the )?$|grant from (the )?$"#, options: .regularExpression) != nil
-                    || before.range(of: #"(funded|funding|grant)[^.;]{0,30} by (the )?$"#, options: .regularExpression) != nil
-                let phrase = String(text[phraseStart..<slice.last!.range.upperBound])
-                // "with Barnardo's Cymru and Cardiff University": a list after the cue shares it.
-                let listed = previousEnd.map { end in
-                    found.last?.partner == true && text[end..<phraseStart].trimmingCharacters(in: .whitespaces).count <= 4
-                        && ["", ",", "and", "&", ", and"].contains(text[end..<phraseStart].trimmingCharacters(in: .whitespaces))
-                } ?? false
-                found.append(OrganisationMention(name: entry.name, phrase: phrase, partner: listed || partnerCue.first(near) != nil,
-                                                 funder: funder))
-                previousEnd = slice.last!.range.upperBound
-                start += length
-                matched = true
-                break
-            }
-            if !matched { start += 1 }
+        for (entry, range) in matches {
+            let phraseStart = tokens[range.lowerBound].range.lowerBound
+            let phraseEnd = tokens[range.upperBound - 1].range.upperBound
+            let before = text[text.startIndex..<phraseStart].lowercased().suffix(40)
+            // A partner is named close after a word that says so: "in partnership with", "delivered by".
+            let near = String(before.suffix(25))
+            let funder = before.range(of: #"funded by (the )?$|funding from (the )?$|grant from (the )?$"#, options: .regularExpression) != nil
+                || before.range(of: #"(funded|funding|grant)[^.;]{0,30} by (the )?$"#, options: .regularExpression) != nil
+            // "with Barnardo's Cymru and Cardiff University": a list after the cue shares it.
+            let listed = previousEnd.map { end in
+                found.last?.partner == true && ["", ",", "and", "&", ", and"].contains(text[end..<phraseStart].trimmingCharacters(in: .whitespaces))
+            } ?? false
+            found.append(OrganisationMention(name: entry.name, phrase: String(text[phraseStart..<phraseEnd]),
+                                             partner: listed || partnerCue.first(near) != nil, funder: funder))
+            previousEnd = phraseEnd
         }
         return found
     }
@@ -282,7 +272,7 @@ enum PhraseReader {
     static let completedStatus = Phrase("\\b(ended in|has ended|came to an end|finished in|has finished|was completed|has been completed|completed in|no longer (?:running|runs|operating))\\b")
     static let withdrawnStatus = Phrase("\\b(withdrawn|was stopped|has stopped|was discontinued|decommissioned|funding (?:ended|was cut|was withdrawn))\\b")
 
-    static func status(_ lower: String, _ text: String, submitted: PartialDate) -> (ActivityStatus, String)? {
+    static func status(_ text: String) -> (ActivityStatus, String)? {
         if let match = withdrawnStatus.first(text) { return (.withdrawn, match.text) }
         if let match = completedStatus.first(text) { return (.completed, match.text) }
         if let match = plannedStatus.first(text) { return (.planned, match.text) }
@@ -292,7 +282,7 @@ enum PhraseReader {
     static let pilotingCue = Phrase("\\b(pilot(?:ed|ing|s)?|peilot\\w*|trial(?:led|ling|ed|ing)?|being tested|test(?:ing)? (?:out )?(?:a|the|this))\\b")
 
     /// "being piloted in Wales", "a pilot of it": the activity is a pilot even if its name does not say so.
-    static func piloting(_ lower: String, _ text: String, name: String?) -> String? {
+    static func piloting(_ lower: String, _ text: String) -> String? {
         guard let match = pilotingCue.first(text) else { return nil }
         // "randomised controlled trial" is an evaluation, not a pilot.
         if match.text.lowercased().hasPrefix("trial"), lower.range(of: "controlled trial") != nil || lower.range(of: "randomi") != nil {

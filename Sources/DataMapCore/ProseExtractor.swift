@@ -56,19 +56,16 @@ enum ProseTokens {
         return tokens
     }
 
-    /// Taxonomy names in a run of words, longest first at each position, left to right. Short
-    /// aliases (MI, SoS, FDAC, and FDACs as a plural) count only when written as an acronym.
-    static func taxonomyMatches(_ tokens: [ProseToken], taxonomy: Taxonomy,
-                                where accept: (Taxonomy.Entry) -> Bool) -> [(Taxonomy.Entry, Range<Int>)] {
-        var matches: [(Taxonomy.Entry, Range<Int>)] = []
+    /// Names from a list found in a run of words: the longest at each position, left to right.
+    /// `lookup` gets the folded words and the tokens, and says what they name, if anything.
+    static func longestMatches<Entry>(_ tokens: [ProseToken], longest: Int,
+                                      lookup: (String, ArraySlice<ProseToken>) -> Entry?) -> [(Entry, Range<Int>)] {
+        var matches: [(Entry, Range<Int>)] = []
         var position = 0
         scan: while position < tokens.count {
-            for length in stride(from: min(taxonomy.longestKey, tokens.count - position), through: 1, by: -1) {
+            for length in stride(from: min(longest, tokens.count - position), through: 1, by: -1) {
                 let slice = tokens[position..<(position + length)]
-                var key = slice.map(\.folded).joined(separator: " ")
-                if length == 1, slice.first!.isAcronym, key.hasSuffix("s"), taxonomy.entry(forKey: key) == nil { key.removeLast() }
-                guard let entry = taxonomy.entry(forKey: key), accept(entry) else { continue }
-                if key.count <= 4 && !slice.allSatisfy({ $0.isAcronym || $0.original == entry.name }) { continue }
+                guard let entry = lookup(slice.map(\.folded).joined(separator: " "), slice) else { continue }
                 matches.append((entry, position..<(position + length)))
                 position += length
                 continue scan
@@ -76,6 +73,19 @@ enum ProseTokens {
             position += 1
         }
         return matches
+    }
+
+    /// Taxonomy names in a run of words. Short aliases (MI, SoS, FDAC, and FDACs as a plural)
+    /// count only when written as an acronym.
+    static func taxonomyMatches(_ tokens: [ProseToken], taxonomy: Taxonomy,
+                                where accept: (Taxonomy.Entry) -> Bool) -> [(Taxonomy.Entry, Range<Int>)] {
+        longestMatches(tokens, longest: taxonomy.longestKey) { folded, slice in
+            var key = folded
+            if slice.count == 1, slice.first!.isAcronym, key.hasSuffix("s"), taxonomy.entry(forKey: key) == nil { key.removeLast() }
+            guard let entry = taxonomy.entry(forKey: key), accept(entry) else { return nil }
+            if key.count <= 4 && !slice.allSatisfy({ $0.isAcronym || $0.original == entry.name }) { return nil }
+            return entry
+        }
     }
 
     /// Sentence boundaries: ". ", "? " or "! " before a capital, a digit or a quote, except after
@@ -429,7 +439,7 @@ public struct ProseExtractor: Sendable {
                 evidence.append(Evidence(field: field, line: sentence.line, endLine: sentence.endLine, phrase: phrase))
             }
             let here = allMentions[index] ?? []
-            if !isPilot, !shared, let phrase = PhraseReader.piloting(lower, sentence.text, name: allMentions[index]?.first { $0.key == key }?.phrase) {
+            if !isPilot, !shared, let phrase = PhraseReader.piloting(lower, sentence.text) {
                 isPilot = true
                 note("kind", phrase)
             }
@@ -466,7 +476,7 @@ public struct ProseExtractor: Sendable {
                     note("partners", organisation.phrase)
                 }
             }
-            if statusEvidence == nil, let (value, phrase) = PhraseReader.status(lower, sentence.text, submitted: context.submitted) {
+            if statusEvidence == nil, let (value, phrase) = PhraseReader.status(sentence.text) {
                 status = value
                 statusEvidence = Evidence(field: "status", line: sentence.line, endLine: sentence.endLine, phrase: phrase)
             }

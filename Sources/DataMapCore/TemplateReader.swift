@@ -160,7 +160,11 @@ struct TemplateReader {
         }
         for (group, count) in repetitions { raw["\(group)[\(count + 1)]"] = Found(text: "no", line: 0, endLine: 0) }
 
-        let startedAt = header.submittedDate ?? Date(timeIntervalSince1970: 0)
+        // The session wants a moment; the return keeps only the date, so noon UTC on it will do.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let startedAt = calendar.date(from: DateComponents(year: header.submitted.year, month: header.submitted.month ?? 1,
+                                                           day: header.submitted.day ?? 1, hour: 12)) ?? Date(timeIntervalSince1970: 0)
         let organisation = Organisation(name: header.organisation ?? "", type: instrument.organisationType, region: header.region)
         var session = InterviewSession(header: InterviewHeader(id: source, instrument: instrument, organisation: organisation,
                                                                language: language, startedAt: startedAt))
@@ -231,7 +235,6 @@ struct ReturnHeader {
     var consentLine: Int?
     var anonymity = Anonymity.anonymous
     var submitted = PartialDate(year: 1970)
-    var submittedDate: Date?
     var language: Language?
     var lines: [ReturnField.Header: Int] = [:]
 
@@ -266,13 +269,7 @@ struct ReturnHeader {
                 ?? (["welsh", "cymraeg"].contains(value.lowercased()) ? .cy : nil)
             }
         }
-        if let submitted {
-            header.submitted = submitted
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            header.submittedDate = calendar.date(from: DateComponents(year: submitted.year, month: submitted.month ?? 1,
-                                                                      day: submitted.day ?? 1, hour: 12))
-        }
+        if let submitted { header.submitted = submitted }
         return header
     }
 }
