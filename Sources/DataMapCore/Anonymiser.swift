@@ -160,8 +160,8 @@ public struct Anonymiser: Sendable {
         var context = RecognitionContext(knownPeople: [record.respondent.name], names: names,
                                          gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
         let everything = fields.map(\.1).joined(separator: "\n\n")
-        let ns = Recognisers.utf16String(everything)
-        for span in Recognisers.people(in: Recognisers.asciiShadow(everything), ns: ns, context: context) {
+        let ns = UTF16Text(everything)
+        for span in Recognisers.people(in: ns, words: ShadowWords(shadow: ns.shadowText), context: context) {
             let name = ns.substring(with: span.range)
             if NameParts.nameWords(name).count >= 2 { context.knownPeople.append(name) }
         }

@@ -105,16 +105,37 @@ public enum Recognisers {
     /// A capitalised name word: Siân, O'Connell, Mensah-Bonsu, McDonald.
     static let word = #"[A-Z][\p{Ll}\p{Lu}'’]*(?:-[A-Z][\p{Ll}\p{Lu}'’]+)?"#
     static let particle = #"(?:ap|ab|ferch|verch|de|van|von|der|da|di|bin|bint|el|al|le|la)"#
-    static let title = #"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Rev|Revd|Sir|Dame|DC|DS|DI|DCI|PC|Sgt|Sergeant|Inspector)\.?"#
+    static let titles = ["Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Cllr", "Councillor", "Rev", "Revd", "Sir",
+                         "Dame", "DC", "DS", "DI", "DCI", "PC", "Sgt", "Sergeant", "Inspector"]
+    static let title = "(?:\(titles.joined(separator: "|")))\\.?"
     static let fullName = "\(word)(?:\\s+\(particle))?(?:\\s+\(word)){0,2}"
     static let titled = regex("\\b\(title)\\s+(\(word)(?:\\s+(?:\(particle)\\s+)?\(word)){0,2})")
-    static let cue = regex("(?:\\b(?:spoke|speak|spoken|talked|talking|met|meeting|contact|contacted|email|emailed|call|called|phoned|rang|asked|told|thanks|thank|according|supported|managed|led|chaired|coordinated|run|referred|introduced|signed|written|cc|from)\\b(?:\\s+(?:to|with|by|from|on))?\\s+)(\(fullName))")
+    /// Words after which a name is likely: "spoke to X", "thanks to X".
+    static let cueWords = ["spoke", "speak", "spoken", "talked", "talking", "met", "meeting", "contact", "contacted", "email",
+                           "emailed", "call", "called", "phoned", "rang", "asked", "told", "thanks", "thank", "according",
+                           "supported", "managed", "led", "chaired", "coordinated", "run", "referred", "introduced", "signed",
+                           "written", "cc", "from"]
+    static let cue = regex("(?:\\b(?:\(cueWords.joined(separator: "|")))\\b(?:\\s+(?:to|with|by|from|on))?\\s+)(\(fullName))")
+    /// Verbs after which a capitalised word is a person: "X said".
+    static let reportingVerbs = ["said", "says", "explained", "told", "reported", "noted", "added", "confirmed", "leads", "led",
+                                 "manages", "managed", "chairs", "chaired", "explains", "described", "wrote", "emailed", "phoned",
+                                 "joined", "left", "agreed", "asked", "suggested", "felt", "visited", "attended", "recommended",
+                                 "raised", "arranged", "offered", "helped", "dywedodd", "esboniodd", "cytunodd"]
+    static let describingArticles = ["the", "our", "a", "an", "their", "its", "y", "ein"]
+    static let possessions = ["team", "caseload", "role", "view", "manager", "colleague", "report", "work"]
     static let roleWords = #"(?:team manager|service manager|head of [\p{L} ']+?|director(?: of [\p{L} ']+?)?|assistant director|deputy director|chief executive|principal officer|social worker|family support worker|practitioner|coordinator|co-ordinator|lead|manager|officer|chair|consultant|nurse|paediatrician|psychologist|inspector|sergeant|advocate|mentor|foster carer|carer|rheolwr|pennaeth [\p{L} ']+?|cyfarwyddwr|gweithiwr cymdeithasol|swyddog)"#
     /// "X, the team manager", "X (social worker)" and "X said", in one pass over the text.
-    static let described = regex("(\(fullName))(?:,\\s+(?i:(?:the|our|a|an|their|its|y|ein)\\s+\(roleWords))\\b|\\s+\\((?i:\(roleWords))|\\s+(?:said|says|explained|told|reported|noted|added|confirmed|leads|led|manages|managed|chairs|chaired|explains|described|wrote|emailed|phoned|joined|left|agreed|asked|suggested|felt|visited|attended|recommended|raised|arranged|offered|helped|dywedodd|esboniodd|cytunodd)\\b|['’]s\\s+(?:team|caseload|role|view|manager|colleague|report|work)\\b)")
-    static let nameWord = regex("\\b\(word)")
-    static let givenThenSurname = regex("\\b(\(word))(?:\\s+\(particle))?\\s+(\(word))")
+    static let described = regex("(\(fullName))(?:,\\s+(?i:(?:\(describingArticles.joined(separator: "|")))\\s+\(roleWords))\\b|\\s+\\((?i:\(roleWords))|\\s+(?:\(reportingVerbs.joined(separator: "|")))\\b|['’]s\\s+(?:\(possessions.joined(separator: "|")))\\b)")
+    /// The first words of the senior roles `roleAtOrganisation` knows.
+    static let seniorRoleStarts: Set<String> = ["Corporate", "Assistant", "Deputy", "Interim", "Director", "Head", "Chief", "Service",
+                                                "Team", "Principal", "Cabinet", "Lead", "Designated", "Safeguarding"]
     static let roleAtOrganisation = regex(#"\b(?:the\s+)?((?:Corporate |Assistant |Deputy |Interim )?(?:Director|Head|Chief Executive|Chief Officer|Chief Constable|Service Manager|Team Manager|Principal Officer|Cabinet Member|Lead Member|Designated Doctor|Designated Nurse|Safeguarding Lead)(?: (?:of|for) [A-Z][\p{L}' ]+?)?)\s+(?:at|for|of|in)\s+((?:the\s+)?[A-Z][\p{L}'’-]+(?:\s+(?:[A-Z][\p{L}'’-]+|of|and|the|y|yr)){0,6})"#)
+
+    static let titleWords = Set(titles)
+    static let cueWordSet = Set(cueWords)
+    static let reportingVerbSet = Set(reportingVerbs)
+    static let describingArticleSet = Set(describingArticles)
+    static let possessionSet = Set(possessions)
 
     /// Capitalised words that start sentences or name things, never people on their own.
     static let notNames: Set<String> = [
@@ -139,10 +160,13 @@ public enum Recognisers {
 
     /// Every identifier in `text`, resolved so no two overlap.
     static func find(in original: String, context: RecognitionContext) -> [RawSpan] {
-        let ns = utf16String(original)
+        find(in: UTF16Text(original), context: context)
+    }
+
+    static func find(in ns: UTF16Text, context: RecognitionContext) -> [RawSpan] {
         // Patterns run over an ASCII shadow of the text with the same UTF-16 offsets, which ICU
         // reads far faster than a bridged Unicode string; values are taken from the original.
-        let text = asciiShadow(original)
+        let text = ns.shadowText
         let whole = NSRange(location: 0, length: ns.length)
         var spans: [RawSpan] = []
         func add(_ pattern: NSRegularExpression, _ type: EntityType, group: Int = 0, accept: (NSRange, String) -> Bool = { _, _ in true }) {
@@ -161,11 +185,42 @@ public enum Recognisers {
             else if byte == 0x2F || (byte == 0x2E && previous == (0x77, 0x77, 0x77)) { hasLink = true }
             previous = (previous.1, previous.2, byte)
         }
+        let words = ShadowWords(shadow: text)
+        let length = ns.length
+        func addWindow(_ pattern: NSRegularExpression, _ type: EntityType, from start: Int, to end: Int, after: inout Int,
+                       accept: (String) -> Bool = { _ in true }) {
+            for match in pattern.matches(in: text, words: words, from: start, to: end, after: &after)
+            where accept(ns.substring(with: match.range)) {
+                spans.append(RawSpan(range: match.range, type: type))
+            }
+        }
         if hasAt {
-            add(email, .email)
+            // An address is the run of address characters either side of an "@".
+            var after = 0
+            for (index, byte) in words.bytes.enumerated() where byte == 0x40 {
+                var start = index, end = index + 1
+                while start > 0, Self.isEmailLocal(words.bytes[start - 1]) { start -= 1 }
+                while end < length, Self.isEmailDomain(words.bytes[end]) { end += 1 }
+                addWindow(email, .email, from: start, to: end, after: &after)
+            }
             add(handle, .handle)
         }
-        if hasLink { add(url, .url) { _, value in isPersonalURL(value) } }
+        if hasLink {
+            // A link has no white space in it, so each white-space-delimited run holding a "/"
+            // or "www." is searched on its own.
+            var after = 0, index = 0
+            while index < length {
+                let byte = words.bytes[index]
+                let isCandidate = byte == 0x2F || ((byte | 0x20) == 0x77 && index + 3 < length
+                    && (words.bytes[index + 1] | 0x20) == 0x77 && (words.bytes[index + 2] | 0x20) == 0x77 && words.bytes[index + 3] == 0x2E)
+                guard isCandidate else { index += 1; continue }
+                var start = index, end = index
+                while start > 0, !ShadowWords.isSpace(words.bytes[start - 1]) { start -= 1 }
+                while end < length, !ShadowWords.isSpace(words.bytes[end]) { end += 1 }
+                addWindow(url, .url, from: start, to: end, after: &after) { isPersonalURL($0) }
+                index = end
+            }
+        }
         if hasDigit {
             add(nhs, .nhsNumber) { _, value in isValidNHSNumber(value) }
             add(ni, .niNumber)
@@ -177,15 +232,25 @@ public enum Recognisers {
             let before = NSRange(location: max(0, match.range.location - 40), length: min(40, match.range.location))
             if birthCue.firstMatch(in: text, range: before) != nil { spans.append(RawSpan(range: match.range, type: .dateOfBirth)) }
         }
-        for match in roleAtOrganisation.matches(in: text, range: whole) {
-            let organisation = ns.substring(with: match.range(at: 2))
-            if context.gazetteer.match(organisation) != nil || context.gazetteer.match(organisation.replacingOccurrences(of: "the ", with: "")) != nil {
-                spans.append(RawSpan(range: match.range(at: 1), type: .role))
+        var afterRole = 0
+        for (index, word) in words.words.enumerated() where words.isCapitalised(word) && seniorRoleStarts.contains(words.text(word)) {
+            let start = index > 0 && words.equals(words.words[index - 1], "the") ? words.words[index - 1].start : word.start
+            for match in roleAtOrganisation.matches(in: text, words: words, from: start, to: word.start + 240, after: &afterRole, anchored: true) {
+                let organisation = ns.substring(with: match.range(at: 2))
+                if context.gazetteer.match(organisation) != nil || context.gazetteer.match(organisation.replacingOccurrences(of: "the ", with: "")) != nil {
+                    spans.append(RawSpan(range: match.range(at: 1), type: .role))
+                }
             }
         }
-        spans += people(in: text, ns: ns, context: context)
+        spans += people(in: ns, words: words, context: context)
         return resolve(spans)
     }
+
+    static func isEmailLocal(_ byte: UInt8) -> Bool {
+        ShadowWords.isAlphanumeric(byte) || byte == 0x2E || byte == 0x5F || byte == 0x25 || byte == 0x2B || byte == 0x27 || byte == 0x2D
+    }
+
+    static func isEmailDomain(_ byte: UInt8) -> Bool { ShadowWords.isAlphanumeric(byte) || byte == 0x2E || byte == 0x2D }
 
     private static let folds: [UInt16: UInt8] = {
         var table: [UInt16: UInt8] = [:]
@@ -198,8 +263,6 @@ public enum Recognisers {
         }
         return table
     }()
-
-    static func utf16String(_ text: String) -> UTF16Text { UTF16Text(text) }
 
     /// One ASCII character per UTF-16 unit: accents dropped, other letters kept as letters of the
     /// same case, anything else '?'. Offsets match the original exactly.
@@ -222,10 +285,21 @@ public enum Recognisers {
 
     /// Names: the return's own people, titled names, names from the list, names in context, and
     /// then any part of a name found anywhere in the text wherever it appears alone.
-    static func people(in text: String, ns: UTF16Text, context: RecognitionContext) -> [RawSpan] {
+    static func people(in ns: UTF16Text, words: ShadowWords, context: RecognitionContext) -> [RawSpan] {
+        let text = ns.shadowText
         let whole = NSRange(location: 0, length: ns.length)
+        let length = ns.length
+        let list = words.words
         var found: [RawSpan] = []
         var identities: [String: String] = [:]   // a name word, accents folded → the full name it belongs to
+        // A document names the same people and bodies again and again; each is looked up once.
+        var organisations: [String: Bool] = [:], normalised: [String: String] = [:]
+        func isOrganisation(_ value: String) -> Bool {
+            if let known = organisations[value] { return known }
+            let answer = isOrganisationOrProgramme(value, context)
+            organisations[value] = answer
+            return answer
+        }
 
         func register(_ range: NSRange, prefer identity: String? = nil) {
             var range = range
@@ -236,7 +310,7 @@ public enum Recognisers {
                 value = String(value.dropLast(suffix.count))
             }
             var words = NameParts.nameWords(value)
-            while let last = words.last, notNames.contains(last) || isOrganisationOrProgramme(last, context) {
+            while let last = words.last, notNames.contains(last) || isOrganisation(last) {
                 words.removeLast()
                 range.length = (ns.substring(with: range) as NSString).range(of: last, options: .backwards).location
                 while range.length > 0, ns.substring(with: NSRange(location: range.location + range.length - 1, length: 1)) == " " {
@@ -245,8 +319,10 @@ public enum Recognisers {
             }
             guard !words.isEmpty, range.length > 0, !words.allSatisfy({ notNames.contains($0) }) else { return }
             let full = ns.substring(with: range)
-            guard !isOrganisationOrProgramme(full, context) else { return }
-            let identity = identity ?? Pseudonymiser.normalisedName(full)
+            guard !isOrganisation(full) else { return }
+            let plain = normalised[full] ?? Pseudonymiser.normalisedName(full)
+            normalised[full] = plain
+            let identity = identity ?? plain
             found.append(RawSpan(range: range, type: .person, identity: identity))
             for word in words where word.count >= 2 && !NameParts.particles.contains(word.lowercased()) {
                 identities[asciiShadow(word)] = identities[asciiShadow(word)] ?? identity
@@ -272,41 +348,90 @@ public enum Recognisers {
             }
         }
         // 2. Titles: "Dr Amira Haddad", "Cllr Jones".
-        for match in titled.matches(in: text, range: whole) { register(match.range) }
-        // 3. A listed given name followed by a capitalised word, or a capitalised word and a listed surname.
-        for match in givenThenSurname.matches(in: text, range: whole) {
-            let first = ns.substring(with: match.range(at: 1)), last = ns.substring(with: match.range(at: 2))
-            let lastBare = last.replacingOccurrences(of: "'s", with: "").replacingOccurrences(of: "’s", with: "")
-            guard !notNames.contains(first), !notNames.contains(lastBare) else { continue }
-            if context.names.givenNames.contains(first) || (context.names.surnames.contains(lastBare) && !isSentenceStart(match.range.location, ns)) {
+        var after = 0
+        for word in list where words.isCapitalised(word) && titleWords.contains(words.text(word)) {
+            for match in titled.matches(in: text, words: words, from: word.start, to: word.start + 160, after: &after, anchored: true) {
                 register(match.range)
             }
         }
-        // 4. Context: "spoke to X", "X, the team manager", "X (social worker)", "X said".
-        for pattern in [cue, described] {
-            for match in pattern.matches(in: text, range: whole) {
-                let range = match.range(at: 1)
-                let value = ns.substring(with: range)
-                let words = NameParts.nameWords(value)
-                let first = words.first ?? ""
-                guard !notNames.contains(first), !isOrganisationOrProgramme(value, context) else { continue }
-                // "Practitioners reported": one capitalised word opening a sentence is a name only
-                // when the name lists know it.
-                if pattern === described, words.count == 1, isSentenceStart(range.location, ns),
-                   !context.names.givenNames.contains(first), !context.names.surnames.contains(first) { continue }
+        // 3. A listed given name followed by a capitalised word, or a capitalised word and a listed surname.
+        var index = 0
+        while index + 1 < list.count {
+            defer { index += 1 }
+            let given = list[index]
+            guard words.isWholeName(given) else { continue }
+            var next = index + 1
+            if NameParts.particles.contains(words.text(list[next])), next + 1 < list.count,
+               words.isSpace(from: given.end, to: list[next].start) {
+                next += 1
+            }
+            let surname = list[next]
+            let surnameLength = words.nameLength(surname)
+            guard surnameLength > 0, words.isSpace(from: list[next - 1].end, to: surname.start) else { continue }
+            let first = words.text(given)
+            let last = String(decoding: words.bytes[surname.start..<(surname.start + surnameLength)], as: UTF8.self)
+            let lastBare = last.hasSuffix("'s") ? String(last.dropLast(2)) : last
+            guard !notNames.contains(first), !notNames.contains(lastBare) else { continue }
+            let range = NSRange(location: given.start, length: surname.start + surnameLength - given.start)
+            if context.names.givenNames.contains(ns.substring(with: words.range(given)))
+                || (context.names.surnames.contains(ns.substring(with: NSRange(location: surname.start, length: lastBare.utf16.count)))
+                    && !isSentenceStart(given.start, ns)) {
                 register(range)
+                index = next
+            }
+        }
+        // 4. Context: "spoke to X", then "X, the team manager", "X (social worker)", "X said" and
+        // "X's team". Each pattern runs only in a window around a cue word.
+        func inContext(_ match: NSTextCheckingResult, described: Bool) {
+            let range = match.range(at: 1)
+            let value = ns.substring(with: range)
+            let nameWords = NameParts.nameWords(value)
+            let first = nameWords.first ?? ""
+            guard !notNames.contains(first), !isOrganisation(value) else { return }
+            // "Practitioners reported": one capitalised word opening a sentence is a name only
+            // when the name lists know it.
+            if described, nameWords.count == 1, isSentenceStart(range.location, ns),
+               !context.names.givenNames.contains(first), !context.names.surnames.contains(first) { return }
+            register(range)
+        }
+        after = 0
+        for word in list where cueWordSet.contains(words.text(word)) {
+            for match in cue.matches(in: text, words: words, from: word.start, to: word.start + 160, after: &after, anchored: true) {
+                inContext(match, described: false)
+            }
+        }
+        after = 0
+        for (index, word) in list.enumerated() {
+            let end = word.end
+            var nameEnd: Int?
+            if index > 0, reportingVerbSet.contains(words.text(word)), words.isSpace(from: list[index - 1].end, to: word.start) {
+                nameEnd = index - 1
+            } else if end < length, words.bytes[end] == 0x2C, index + 1 < list.count,
+                      describingArticleSet.contains(words.lowercased(list[index + 1])) {
+                nameEnd = index
+            } else if words.isCapitalised(word), let open = words.bytes[end...].firstIndex(where: { !ShadowWords.isSpace($0) }),
+                      open > end, words.bytes[open] == 0x28 {
+                nameEnd = index
+            } else if end - word.start > 2, words.bytes[end - 2] == 0x27, words.bytes[end - 1] == 0x73, index + 1 < list.count,
+                      possessionSet.contains(words.text(list[index + 1])) {
+                nameEnd = index
+            }
+            guard let nameEnd else { continue }
+            let start = words.start(of: nameEnd, back: 3)
+            for match in described.matches(in: text, words: words, from: start, to: list[nameEnd].end + 120, after: &after) {
+                inContext(match, described: true)
             }
         }
         // 5. Any word of a name found above, wherever it appears on its own.
         if !identities.isEmpty {
-            for match in nameWord.matches(in: text, range: whole) {
-                var value = ns.substring(with: match.range)
-                var range = match.range
-                for suffix in ["'s", "’s"] where value.hasSuffix(suffix) {
-                    value = String(value.dropLast(2))
-                    range.length -= 2
+            for word in list where words.isCapitalised(word) {
+                // The shadow of a word is the shadow's slice, so the lookup needs no decoding.
+                var length = words.nameLength(word)
+                if length > 2, words.bytes[word.start + length - 2] == 0x27, words.bytes[word.start + length - 1] == 0x73 { length -= 2 }
+                let key = String(decoding: words.bytes[word.start..<(word.start + length)], as: UTF8.self)
+                if let identity = identities[key] {
+                    found.append(RawSpan(range: NSRange(location: word.start, length: length), type: .person, identity: identity))
                 }
-                if let identity = identities[asciiShadow(value)] { found.append(RawSpan(range: range, type: .person, identity: identity)) }
             }
         }
         // A lone word of a fuller name belongs to that person, however it was first found.
@@ -379,19 +504,36 @@ public enum Recognisers {
 /// A text held as UTF-16 units, so that the UTF-16 ranges regular expressions report can be cut
 /// out directly; a bridged Swift string would translate every offset.
 struct UTF16Text {
+    let original: String
     let units: [UInt16]
-    /// The ASCII shadow, for case-insensitive searching at the same offsets.
+    /// The ASCII shadow, for patterns and case-insensitive searching at the same offsets.
+    let shadowText: String
     let shadow: NSString
 
     init(_ text: String) {
+        original = text
         units = Array(text.utf16)
-        shadow = Recognisers.asciiShadow(text) as NSString
+        shadowText = Recognisers.asciiShadow(text)
+        shadow = shadowText as NSString
     }
 
     var length: Int { units.count }
 
     func substring(with range: NSRange) -> String {
-        String(decoding: units[range.location..<(range.location + range.length)], as: UTF16.self)
+        let slice = units[range.location..<(range.location + range.length)]
+        // Most values are ASCII, which needs no transcoding.
+        if slice.allSatisfy({ $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: slice.count) { buffer in
+                for (offset, unit) in slice.enumerated() { buffer[offset] = UInt8(truncatingIfNeeded: unit) }
+                return slice.count
+            }
+        }
+        return String(decoding: slice, as: UTF16.self)
+    }
+
+    /// The original text between two UTF-16 offsets, cut without transcoding.
+    func slice(from start: Int, to end: Int) -> Substring {
+        original[String.Index(utf16Offset: start, in: original)..<String.Index(utf16Offset: end, in: original)]
     }
 
     func character(at index: Int) -> UInt16 { units[index] }

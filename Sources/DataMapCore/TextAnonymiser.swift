@@ -42,15 +42,15 @@ public struct TextAnonymiser: Sendable {
     /// - Parameter review: also look for spans a person should review (the residual-risk report needs them).
     public func scrub(_ text: String, context: RecognitionContext, review: Bool = true) -> Scrubbed {
         guard !text.isEmpty else { return Scrubbed(text: text, spans: [], review: []) }
-        let ns = Recognisers.utf16String(text)
-        var spans = Recognisers.find(in: text, context: context)
+        let ns = UTF16Text(text)
+        var spans = Recognisers.find(in: ns, context: context)
         if options.generaliseRoles { spans = Recognisers.resolve(spans + Self.jobTitles(in: text)) }
         var output = ""
         output.reserveCapacity(text.utf8.count)
         var pseudonyms: [String: String] = [:]   // one HMAC per person per text, however often they are named
         var cursor = 0
         for span in spans {
-            output += String(decoding: ns.units[cursor..<span.range.location], as: UTF16.self)
+            output += ns.slice(from: cursor, to: span.range.location)
             let original = ns.substring(with: span.range)
             if span.type == .person {
                 let identity = span.identity ?? Pseudonymiser.normalisedName(original)
@@ -64,7 +64,7 @@ public struct TextAnonymiser: Sendable {
             }
             cursor = span.range.location + span.range.length
         }
-        output += String(decoding: ns.units[cursor...], as: UTF16.self)
+        output += ns.slice(from: cursor, to: ns.length)
         let offsets = CodePointOffsets(text)
         return Scrubbed(
             text: output,

@@ -66,18 +66,24 @@ struct Anonymise: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: all.count) { index in
             results[index] = anonymiser.scrub(all[index], context: context, review: false)
         }
-        var documents: [[String: Any]] = []
+        var documents: [SpanDocument] = []
         for ((name, _), result) in zip(inputs, results.values()) {
             if spans {
-                documents.append(["file": name, "spans": result.spans.map { ["start": $0.start, "end": $0.end, "type": $0.type.rawValue] }])
+                documents.append(SpanDocument(file: name, spans: result.spans))
             } else {
                 FileHandle.standardOutput.write(Data(result.text.utf8))
             }
         }
         if spans {
-            let json = try JSONSerialization.data(withJSONObject: documents, options: [.sortedKeys])
-            FileHandle.standardOutput.write(json + Data("\n".utf8))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(documents) + Data("\n".utf8))
         }
     }
 }
 
+/// One file's spans in `--spans` output.
+private struct SpanDocument: Encodable {
+    var file: String
+    var spans: [EntitySpan]
+}

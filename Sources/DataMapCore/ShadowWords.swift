@@ -1,0 +1,108 @@
+import Foundation
+
+/// The words of a text's ASCII shadow, found in one pass. Name and context patterns are costly
+/// when a regular expression tries them at every capital letter, so the recognisers look at
+/// words instead and run a pattern only in a short window where a cue word makes a match possible.
+struct ShadowWords {
+    /// A run of letters, digits, apostrophes and inner hyphens; offsets are UTF-16 units of the original.
+    struct Word {
+        var start: Int
+        var end: Int
+    }
+
+    let bytes: [UInt8]
+    let words: [Word]
+
+    init(shadow: String) {
+        bytes = Array(shadow.utf8)
+        var words: [Word] = []
+        words.reserveCapacity(bytes.count / 5)
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            guard Self.isAlphanumeric(bytes[index]) else { index += 1; continue }
+            let start = index
+            while index < count, Self.isAlphanumeric(bytes[index]) || bytes[index] == 0x27 || bytes[index] == 0x2D { index += 1 }
+            var end = index
+            while end > start + 1, bytes[end - 1] == 0x2D { end -= 1 }
+            words.append(Word(start: start, end: end))
+        }
+        self.words = words
+    }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+    func text(_ word: Word) -> String {
+        String(decoding: bytes[word.start..<word.end], as: UTF8.self)
+    }
+
+    func range(_ word: Word) -> NSRange { NSRange(location: word.start, length: word.end - word.start) }
+
+    func isCapitalised(_ word: Word) -> Bool { bytes[word.start] >= 0x41 && bytes[word.start] <= 0x5A }
+
+    /// How much of the word a capitalised name word covers: `[A-Z][A-Za-z']*(-[A-Z][A-Za-z']+)?`,
+    /// so "Mensah-Bonsu" whole and "Jean-luc" only as "Jean".
+    func nameLength(_ word: Word) -> Int {
+        guard isCapitalised(word) else { return 0 }
+        var index = word.start + 1
+        func isNameLetter(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x27
+        }
+        while index < word.end, isNameLetter(bytes[index]) { index += 1 }
+        if index + 2 < word.end, bytes[index] == 0x2D, bytes[index + 1] >= 0x41, bytes[index + 1] <= 0x5A,
+           isNameLetter(bytes[index + 2]) {
+            index += 2
+            while index < word.end, isNameLetter(bytes[index]) { index += 1 }
+        }
+        return index - word.start
+    }
+
+    /// A whole word that is a capitalised name word.
+    func isWholeName(_ word: Word) -> Bool { nameLength(word) == word.end - word.start }
+
+    /// Only white space, at least one character of it, between two offsets.
+    func isSpace(from start: Int, to end: Int) -> Bool {
+        guard end > start else { return false }
+        for index in start..<end where !Self.isSpace(bytes[index]) { return false }
+        return true
+    }
+
+    func equals(_ word: Word, _ literal: String) -> Bool {
+        literal.utf8.count == word.end - word.start && literal.utf8.elementsEqual(bytes[word.start..<word.end])
+    }
+
+    func lowercased(_ word: Word) -> String {
+        String(decoding: bytes[word.start..<word.end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// The start of the word `back` words before index `index`, so a window can take in a name
+    /// written before its cue.
+    func start(of index: Int, back: Int) -> Int {
+        words[max(0, index - back)].start
+    }
+}
+
+extension NSRegularExpression {
+    /// Matches inside a short window of the shadow. The window never ends inside a word, so a
+    /// name is not cut short; `after` keeps overlapping windows from finding one match twice;
+    /// `anchored` asks for a match at the window's start only.
+    func matches(in text: String, words: ShadowWords, from start: Int, to end: Int, after: inout Int,
+                 anchored: Bool = false) -> [NSTextCheckingResult] {
+        let lower = max(start, after)
+        var upper = min(end, words.bytes.count)
+        while upper < words.bytes.count, upper > 0, ShadowWords.isAlphanumeric(words.bytes[upper - 1]),
+              ShadowWords.isAlphanumeric(words.bytes[upper]) || words.bytes[upper] == 0x27 || words.bytes[upper] == 0x2D {
+            upper += 1
+        }
+        guard upper > lower else { return [] }
+        let range = NSRange(location: lower, length: upper - lower)
+        let found = anchored ? firstMatch(in: text, options: .anchored, range: range).map { [$0] } ?? []
+                             : matches(in: text, range: range)
+        if let last = found.last { after = last.range.location + last.range.length }
+        return found
+    }
+}
