@@ -57,9 +57,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What each fuzzing run does with one input; shared by the fuzzer and the regression tests.
+        .target(name: "FuzzHarness", dependencies: ["DataMapCore"]),
+        // libFuzzer's entry point when built by scripts/fuzz; a crash replayer otherwise.
+        .executableTarget(name: "datamap-fuzz", dependencies: ["FuzzHarness"]),
         .testTarget(
             name: "DataMapTests",
-            dependencies: ["DataMapCore", "DataMapStore", "LibXML", "datamap",
+            dependencies: ["DataMapCore", "DataMapStore", "LibXML", "datamap", "FuzzHarness",
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ]

@@ -83,11 +83,20 @@ public struct ReturnReader: Sendable {
         case .empty: .empty
         }
         var hint: String?
-        if problem.message.contains("No matching global declaration available for the validation root") {
+        var message = problem.message
+        if message.contains("No matching global declaration available for the validation root") {
             hint = "the root element must be <return xmlns=\"\(ReturnSchema.namespace)\" version=\"1\">"
         }
+        // libxml2's own advice names a parser option; say what the limit means for a return instead.
+        if message.hasPrefix("Excessive depth in document") {
+            message = "elements are nested more than 256 deep; a return nests only a few levels"
+            hint = "this is not a datamap return (or it is damaged); check where it came from"
+        } else if message.contains("huge text node") {
+            message = "one text is longer than libxml2's 10 MB limit for a single text"
+            hint = "no answer in a return is this long; check where the file came from, or shorten the text"
+        }
         return Diagnostic(code: code, location: SourceLocation(file: source, line: problem.line, column: problem.column),
-                          message: problem.message, hint: hint)
+                          message: message, hint: hint)
     }
 }
 

@@ -191,10 +191,13 @@ struct ReturnReaderTests {
         #expect(first?.hint.contains("urn:x-datamap:return:1") == true)
     }
 
-    @Test func deepNestingStopsAtLibxml2sLimitWithoutCrashing() {
-        let depth = 5000
+    @Test func nestingTwoHundredThousandDeepStopsAtLibxml2sLimitWithoutCrashing() {
+        let depth = 200_000
         let text = String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
-        #expect(diagnostics(text).first?.code == .malformed)
+        let first = diagnostics(text).first
+        #expect(first?.code == .malformed)
+        #expect(first?.message == "elements are nested more than 256 deep; a return nests only a few levels")
+        #expect(first?.location.line == 1)
     }
 }
 

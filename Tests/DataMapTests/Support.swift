@@ -58,6 +58,87 @@ func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
                          stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// How a measured child ended, and its peak resident memory from the kernel.
+struct MeasuredRun {
+    var status: Int32
+    var signal: Int32?
+    var peakKilobytes: Int
+}
+
+/// Runs a program with its output discarded and reads its own peak RSS with wait4, so other
+/// processes the tests start at the same time do not blur the figure.
+func measuredRun(_ executable: URL, _ arguments: [String]) throws -> MeasuredRun {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+    let signalled = status & 0x7F
+    return MeasuredRun(status: (status >> 8) & 0xFF, signal: signalled == 0 ? nil : signalled, peakKilobytes: usage.ru_maxrss)
+}
+
+/// A TCP listener on 127.0.0.1 that only counts who connects: proof that nothing was fetched.
+final class LoopbackListener {
+    let socketDescriptor: Int32
+    let port: UInt16
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound, listen(descriptor, 16) == 0 else {
+            close(descriptor)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        socketDescriptor = descriptor
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(socketDescriptor) }
+
+    /// Connections waiting to be accepted; each one is a fetch that should never have happened.
+    func connectionsAccepted() -> Int {
+        var count = 0
+        while true {
+            let client = accept(socketDescriptor, nil, nil)
+            guard client >= 0 else { return count }
+            close(client)
+            count += 1
+        }
+    }
+}
+
+/// Reproducible "random" bytes, so a failing hostile file can be made again.
+struct SeededBytes {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(_ count: Int) -> Data {
+        var data = Data(capacity: count)
+        for _ in 0..<count {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            data.append(UInt8(truncatingIfNeeded: state >> 56))
+        }
+        return data
+    }
+}
+
 func datamap(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
     try run(Repo.binary, arguments, in: directory)
 }

@@ -1,0 +1,40 @@
+import Foundation
+import FuzzHarness
+
+// Built with `-sanitize=fuzzer -DFUZZING` (see scripts/fuzz), libFuzzer supplies `main` and calls
+// the entry point below; the harness is named by DATAMAP_FUZZ_HARNESS. Built normally, the same
+// executable replays files given as arguments, which is how a crash is reproduced.
+
+/// Chosen once, on first use.
+private let chosen: Harness = {
+    let name = ProcessInfo.processInfo.environment["DATAMAP_FUZZ_HARNESS"] ?? ""
+    guard let chosen = Harness(rawValue: name) else {
+        let names = Harness.allCases.map(\.rawValue).joined(separator: ", ")
+        FileHandle.standardError.write(Data("datamap-fuzz: set DATAMAP_FUZZ_HARNESS to one of: \(names)\n".utf8))
+        exit(64)
+    }
+    return chosen
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let data = bytes.map { Data(bytes: $0, count: count) } ?? Data()
+    chosen.run(data)
+    return 0
+}
+
+#if !FUZZING
+@main
+enum Replay {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("datamap-fuzz: cannot read \(path)\n".utf8))
+                exit(66)
+            }
+            chosen.run(data)
+            print("\(path): ran without a crash")
+        }
+    }
+}
+#endif
