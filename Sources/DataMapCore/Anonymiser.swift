@@ -161,10 +161,12 @@ public struct Anonymiser: Sendable {
                                          gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
         let everything = fields.map(\.1).joined(separator: "\n\n")
         let ns = UTF16Text(everything)
+        var named: [String] = []
         for span in Recognisers.people(in: ns, words: ShadowWords(shadow: ns.shadowText), context: context) {
             let name = ns.substring(with: span.range)
-            if NameParts.nameWords(name).count >= 2 { context.knownPeople.append(name) }
+            if NameParts.nameWords(name).count >= 2 { named.append(name) }
         }
+        context.knownPeople += named
 
         // Pass 2: scrub each field, counting what was found and what needs a human look.
         var risk = RiskRecord()

@@ -59,10 +59,13 @@ public struct NameList: Sendable {
 /// What recognisers know beyond the text: the people a return names, and the organisations and
 /// programmes that must survive.
 public struct RecognitionContext: Sendable {
-    public var knownPeople: [String]
+    /// Set once per return rather than name by name: each change takes every name apart again.
+    public var knownPeople: [String] { didSet { known = Self.takeApart(knownPeople) } }
     public var names: NameList
     public var gazetteer: Gazetteer
     public var taxonomy: Taxonomy
+    /// The known people, taken apart once for every text of the return.
+    private(set) var known: [KnownPerson] = []
 
     public init(knownPeople: [String] = [], names: NameList = NameList(), gazetteer: Gazetteer = Gazetteer(),
                 taxonomy: Taxonomy = Taxonomy()) {
@@ -70,6 +73,34 @@ public struct RecognitionContext: Sendable {
         self.names = names
         self.gazetteer = gazetteer
         self.taxonomy = taxonomy
+        known = Self.takeApart(knownPeople)
+    }
+
+    /// Each name once, at its last mention: where two people share a word, the later one keeps it.
+    private static func takeApart(_ people: [String]) -> [KnownPerson] {
+        var seen = Set<String>()
+        return people.reversed().filter { seen.insert($0).inserted }.reversed().compactMap(KnownPerson.init)
+    }
+}
+
+/// A person a return names: their identity, the word keys that point to them, and their name's
+/// words in lower case for finding the whole name in any case and spacing.
+struct KnownPerson: Sendable {
+    var identity: String
+    var identityKeys: [String]
+    var phrase: [String]
+
+    init?(_ name: String) {
+        let words = NameParts.nameWords(name)
+        identity = Pseudonymiser.normalisedName(name)
+        guard !identity.isEmpty, !words.isEmpty else { return nil }
+        var keys: [String] = []
+        for word in words where word.count >= 2 && !NameParts.particles.contains(word.lowercased()) {
+            keys.append(Recognisers.asciiShadow(word))
+            for part in word.split(separator: "-") where part.count >= 3 { keys.append(Recognisers.asciiShadow(String(part))) }
+        }
+        identityKeys = keys
+        phrase = words.map { Recognisers.asciiShadow($0).lowercased() }
     }
 }
 
@@ -287,7 +318,6 @@ public enum Recognisers {
     /// then any part of a name found anywhere in the text wherever it appears alone.
     static func people(in ns: UTF16Text, words: ShadowWords, context: RecognitionContext) -> [RawSpan] {
         let text = ns.shadowText
-        let whole = NSRange(location: 0, length: ns.length)
         let length = ns.length
         let list = words.words
         var found: [RawSpan] = []
@@ -330,21 +360,21 @@ public enum Recognisers {
         }
 
         // 1. The people the return itself names (respondents), in any order of their words.
-        for person in context.knownPeople {
-            let words = NameParts.nameWords(person)
-            let identity = Pseudonymiser.normalisedName(person)
-            guard !identity.isEmpty else { continue }
-            for word in words where word.count >= 2 && !NameParts.particles.contains(word.lowercased()) {
-                identities[asciiShadow(word)] = identity
-                for part in word.split(separator: "-") where part.count >= 3 { identities[asciiShadow(String(part))] = identity }
-            }
-            let phrase = words.joined(separator: " ")
-            var search = whole
-            while true {
-                let range = ns.range(of: phrase, range: search)
-                guard range.location != NSNotFound else { break }
-                found.append(RawSpan(range: range, type: .person, identity: identity))
-                search = NSRange(location: range.location + range.length, length: whole.length - range.location - range.length)
+        var byFirstWord: [String: [Int]] = [:]
+        for (index, person) in context.known.enumerated() {
+            for key in person.identityKeys { identities[key] = person.identity }
+            byFirstWord[person.phrase[0], default: []].append(index)
+        }
+        if !byFirstWord.isEmpty {
+            for (index, word) in list.enumerated() where words.isCapitalised(word) {
+                guard let candidates = byFirstWord[words.lowercased(word)] else { continue }
+                for candidate in candidates {
+                    let person = context.known[candidate]
+                    if let end = words.match(person.phrase, from: index) {
+                        found.append(RawSpan(range: NSRange(location: word.start, length: end - word.start), type: .person,
+                                             identity: person.identity))
+                    }
+                }
             }
         }
         // 2. Titles: "Dr Amira Haddad", "Cllr Jones".

@@ -79,6 +79,26 @@ struct ShadowWords {
         String(decoding: bytes[word.start..<word.end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
+    /// Where the words from `index` on spell `phrase` (lower case, white space between words),
+    /// ignoring case; the last word may carry a possessive "'s", which the match leaves out.
+    func match(_ phrase: [String], from index: Int) -> Int? {
+        guard index + phrase.count <= words.count else { return nil }
+        var end = 0
+        for (offset, expected) in phrase.enumerated() {
+            let word = words[index + offset]
+            if offset > 0, !isSpace(from: words[index + offset - 1].end, to: word.start) { return nil }
+            let length = expected.utf8.count
+            guard word.end - word.start >= length, zip(expected.utf8, bytes[word.start..<(word.start + length)]).allSatisfy({
+                $0 == ($1 >= 0x41 && $1 <= 0x5A ? $1 + 0x20 : $1)
+            }) else { return nil }
+            let rest = word.end - word.start - length
+            let possessive = rest == 2 && bytes[word.start + length] == 0x27 && bytes[word.start + length + 1] == 0x73
+            guard rest == 0 || (offset == phrase.count - 1 && (possessive || (rest == 1 && bytes[word.start + length] == 0x27))) else { return nil }
+            end = word.start + length
+        }
+        return end
+    }
+
     /// The start of the word `back` words before index `index`, so a window can take in a name
     /// written before its cue.
     func start(of index: Int, back: Int) -> Int {
