@@ -22,8 +22,11 @@ struct TemplateReader {
         var fields: [ActivityField: Found] = [:]
     }
 
+    // A regex literal is parsed each time it is evaluated, so the patterns read per line are built once.
+    nonisolated(unsafe) static let markerPattern = #/^\W*(Template|Templed)\s*:\s*([a-z-]+)@([0-9A-Za-z._-]*)\s*\((en|cy)\)/#
+    nonisolated(unsafe) static let questionNumber = #/^(\d+)\.(\d+)\s+(.*)$/#
+
     static func marker(in lines: [String]) -> (OrganisationType, String, Language, Int)? {
-        let markerPattern = #/^\W*(Template|Templed)\s*:\s*([a-z-]+)@([0-9A-Za-z._-]*)\s*\((en|cy)\)/#
         for (index, line) in lines.prefix(60).enumerated() {
             if let match = line.firstMatch(of: markerPattern), let type = OrganisationType(rawValue: String(match.2)),
                let language = Language(rawValue: String(match.4)) {
@@ -70,7 +73,7 @@ struct TemplateReader {
                 continue
             }
             // "2.1 Have you run…": a question or a group.
-            if let match = cleaned.firstMatch(of: #/^(\d+)\.(\d+)\s+(.*)$/#), let s = Int(match.1), let i = Int(match.2),
+            if let match = cleaned.firstMatch(of: Self.questionNumber), let s = Int(match.1), let i = Int(match.2),
                (1...instrument.sections.count).contains(s), (1...instrument.sections[s - 1].items.count).contains(i) {
                 sectionIndex = s - 1
                 switch instrument.sections[s - 1].items[i - 1] {

@@ -11,6 +11,9 @@ public struct TextReturnReader: Sendable {
 
     public enum Mode: String, Sendable { case template, prose }
 
+    /// Built once: a regex literal is parsed again each time it is evaluated.
+    nonisolated(unsafe) static let year = #/\b(19[89]\d|20\d\d)\b/#
+
     /// Everything `datamap extract` shows: the return, and how the text was understood.
     public struct Reading: Sendable {
         public var record: Return
@@ -113,7 +116,7 @@ public struct TextReturnReader: Sendable {
         if header.lines[.submitted] == nil {
             // Undated prose is dated by the latest year it mentions: a report cites nothing after it was written.
             let years = lines.flatMap { line in
-                line.matches(of: #/\b(19[89]\d|20\d\d)\b/#).compactMap { Int($0.1) }
+                line.matches(of: Self.year).compactMap { Int($0.1) }
             }
             guard let latest = years.max() else {
                 return Rejection([Diagnostic(code: .undated, location: SourceLocation(file: source, line: 1, column: 1),
