@@ -1,9 +1,10 @@
 import Foundation
 import FuzzHarness
 
-// Built with `-sanitize=fuzzer -DFUZZING` (see scripts/fuzz), libFuzzer supplies `main` and calls
-// the entry point below; the harness is named by DATAMAP_FUZZ_HARNESS. Built normally, the same
-// executable replays files given as arguments, which is how a crash is reproduced.
+// Built with `-sanitize=fuzzer -DFUZZING` (see scripts/fuzz), `main` hands the command line to
+// libFuzzer's driver, which calls the entry point below; the harness is named by
+// DATAMAP_FUZZ_HARNESS. Built normally, the same executable replays files given as arguments,
+// which is how a crash is reproduced.
 
 /// Chosen once, on first use.
 private let chosen: Harness = {
@@ -23,10 +24,22 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-#if !FUZZING
+#if FUZZING
+/// libFuzzer's driver; `main` below hands it the command line when built for fuzzing.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                             _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                             _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+#endif
+
 @main
-enum Replay {
+enum Fuzz {
     static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
+        #else
         for path in CommandLine.arguments.dropFirst() {
             guard let data = FileManager.default.contents(atPath: path) else {
                 FileHandle.standardError.write(Data("datamap-fuzz: cannot read \(path)\n".utf8))
@@ -35,6 +48,6 @@ enum Replay {
             chosen.run(data)
             print("\(path): ran without a crash")
         }
+        #endif
     }
 }
-#endif

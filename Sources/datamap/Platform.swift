@@ -49,6 +49,25 @@ enum Platform {
 
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
+    static func createDirectory(_ url: URL) throws(PlatformError) {
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw PlatformError("cannot create \(url.path); check the path and its permissions")
+        }
+    }
+
+    static func copyItem(_ source: URL, to target: URL) throws(PlatformError) {
+        do { try FileManager.default.copyItem(at: source, to: target) } catch {
+            throw PlatformError("cannot copy \(source.path) to \(target.path); check both paths")
+        }
+    }
+
+    /// Writes a new file, never replacing one: generated data must not overwrite real returns.
+    static func writeNew(_ data: Data, to url: URL) throws(PlatformError) {
+        do { try data.write(to: url, options: .withoutOverwriting) } catch {
+            throw PlatformError("cannot write \(url.path): it exists already or the folder is not writable")
+        }
+    }
+
     static func environment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
 
     /// Creates the state folder owner-only, and tightens it if it exists.
