@@ -22,10 +22,28 @@ public struct InstrumentSet: Sendable {
 /// Reads the question bank and the per-type schedules, composes one `Instrument` per
 /// organisation type, and lints them. Every problem is located at its YAML line and column.
 public enum InstrumentLoader {
+    /// A question bank read once, so many schedules can be composed against it without reading
+    /// its YAML again (the fuzzer composes thousands a second).
+    public struct ReadBank {
+        let file: SourceFile
+        let model: Bank
+        let lint: Lint
+    }
+
+    public static func read(bank: SourceFile) -> ReadBank {
+        var reader = BankReader(file: bank)
+        let model = reader.read()
+        return ReadBank(file: bank, model: model, lint: reader.lint)
+    }
+
     public static func load(bank: SourceFile, schedules: [SourceFile]) -> InstrumentSet {
-        var bankReader = BankReader(file: bank)
-        let bankModel = bankReader.read()
-        var linter = bankReader.lint
+        load(bank: read(bank: bank), schedules: schedules)
+    }
+
+    public static func load(bank read: ReadBank, schedules: [SourceFile]) -> InstrumentSet {
+        let bank = read.file
+        let bankModel = read.model
+        var linter = read.lint
         var instruments: [OrganisationType: Instrument] = [:]
         var seenTypes: [OrganisationType: String] = [:]
         for schedule in schedules.sorted(by: { $0.path < $1.path }) {

@@ -97,7 +97,7 @@ public enum AnswerParser {
     }
 
     static func choice(_ token: String, in choices: [Choice]) -> String? {
-        if let number = Int(token), (1...choices.count).contains(number) { return choices[number - 1].value }
+        if let number = Int(token), choices.indices.contains(number - 1) { return choices[number - 1].value }
         return choices.first { $0.value.caseInsensitiveCompare(token) == .orderedSame }?.value
     }
 

@@ -66,7 +66,8 @@ struct TemplateReader {
             if cleaned.isEmpty || ProseBlocks.isRule(stripped) { continue }
 
             // "2. Pilot projects": a section heading.
-            if let (sectionNumber, title) = ProseBlocks.leadingNumber(cleaned), sectionNumber <= instrument.sections.count,
+            // A number outside the schedule ("0.", "99.") is prose, not a section (found by fuzzing).
+            if let (sectionNumber, title) = ProseBlocks.leadingNumber(cleaned), instrument.sections.indices.contains(sectionNumber - 1),
                sectionTitles[sectionNumber - 1].contains(canonicalKey(title)) {
                 sectionIndex = sectionNumber - 1
                 target = .none
@@ -74,7 +75,7 @@ struct TemplateReader {
             }
             // "2.1 Have you run…": a question or a group.
             if let match = cleaned.firstMatch(of: Self.questionNumber), let s = Int(match.1), let i = Int(match.2),
-               (1...instrument.sections.count).contains(s), (1...instrument.sections[s - 1].items.count).contains(i) {
+               instrument.sections.indices.contains(s - 1), instrument.sections[s - 1].items.indices.contains(i - 1) {
                 sectionIndex = s - 1
                 switch instrument.sections[s - 1].items[i - 1] {
                 case .question(let question): target = .awaitingAnswer(question.id)

@@ -134,7 +134,7 @@ struct Interview: ParsableCommand {
         }
         while true {
             guard let line = input.read(prompt: "> ") else { return nil }
-            if let number = Int(line.trimmingCharacters(in: .whitespaces)), (1...unfinished.count).contains(number) {
+            if let number = Int(line.trimmingCharacters(in: .whitespaces)), unfinished.indices.contains(number - 1) {
                 return unfinished[number - 1]
             }
             output.warning(InputProblem.choice(unfinished.count).message(language))
@@ -348,7 +348,7 @@ struct InterviewRunner {
         while true {
             guard let line = input.read(prompt: "> ") else { return .pause }
             let text = line.trimmingCharacters(in: .whitespaces)
-            if let number = Int(text), (1...steps.count).contains(number) { return .edit(number - 1) }
+            if let number = Int(text), steps.indices.contains(number - 1) { return .edit(number - 1) }
             if text.isEmpty {
                 if let firstGap { return .carryOn(firstGap) }
                 return .finish(try finish())

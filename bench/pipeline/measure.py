@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Times xmllint's streaming parse, datamap build (cold and incremental) and the Python reference
+pipeline on one generated study per size, in one run, and prints ratios and peak RSS. Peak RSS
+comes from wait4 on each child, so it covers that command and everything it started."""
+import argparse, glob, os, subprocess, sys, time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--datamap", required=True)
+parser.add_argument("--study", required=True, help="the study whose instruments/ the generator uses")
+parser.add_argument("--work", required=True)
+parser.add_argument("--python", required=True, help="the virtualenv's python, with lxml and scrubadub")
+parser.add_argument("--seed", default="7")
+parser.add_argument("sizes", nargs="+", type=int)
+args = parser.parse_args()
+here = os.path.dirname(os.path.abspath(__file__))
+
+def measure(command, **kwargs):
+    """Runs command; returns (seconds, peak RSS in MB). Output is discarded; failure stops the run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 65):
+        sys.exit(f"{command[0]} failed with {code}: {process.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+rows = {}
+for size in args.sizes:
+    study = os.path.join(args.work, f"study-{size}")
+    subprocess.run([args.datamap, "generate", "--returns", str(size), "--seed", args.seed, "--output", study,
+                    "--study", args.study], check=True, stdout=subprocess.DEVNULL)
+    inbox = os.path.join(study, "inbox")
+    files = sorted(glob.glob(os.path.join(inbox, "*")))
+    xml = [f for f in files if f.endswith(".xml")]
+    megabytes = sum(os.path.getsize(f) for f in files) / 1024 / 1024
+    # Every tool reads from a warm page cache.
+    for f in files:
+        with open(f, "rb") as handle:
+            handle.read()
+    results = {}
+    # xmllint takes the files in batches, as many as a command line holds.
+    listing = os.path.join(args.work, f"xml-{size}.txt")
+    with open(listing, "w") as handle:
+        handle.write("\0".join(xml))
+    results["xmllint --stream"] = measure(["sh", "-c", f"xargs -0 -n 2000 xmllint --noout --stream < '{listing}'"])
+    results["datamap cold"] = measure([args.datamap, "build", "--study", study])
+    subprocess.run([args.datamap, "generate", "--returns", "1", "--seed", args.seed, "--first", str(size + 1),
+                    "--output", study, "--study", args.study], check=True, stdout=subprocess.DEVNULL)
+    results["datamap +1 return"] = measure([args.datamap, "build", "--study", study])
+    results["python lxml+scrubadub"] = measure([args.python, os.path.join(here, "reference.py"), inbox,
+                                                os.path.join(args.work, f"reference-{size}.csv")])
+    rows[size] = (len(files), len(xml), megabytes, results)
+
+    floor = results["xmllint --stream"][0]
+    print(f"\nN = {size}: {len(files)} returns ({len(xml)} XML), {megabytes:.1f} MB")
+    print(f"{'':24} {'seconds':>9} {'x floor':>9} {'peak RSS':>10}")
+    for name, (seconds, rss) in results.items():
+        print(f"{name:24} {seconds:9.2f} {seconds / floor:9.1f} {rss:8.0f} MB")
+    cold, python = results["datamap cold"][0], results["python lxml+scrubadub"][0]
+    print(f"datamap cold = {cold / floor:.1f} x the xmllint floor (target <= 3); "
+          f"Python reference = {python / cold:.1f} x datamap cold (target >= 20); "
+          f"incremental {results['datamap +1 return'][0]:.2f} s (target <= 1)")
+    sys.stdout.flush()
+
+if len(rows) > 1:
+    small, large = min(rows), max(rows)
+    a, b = rows[small][3]["datamap cold"][1], rows[large][3]["datamap cold"][1]
+    print(f"\ndatamap cold peak RSS: {a:.0f} MB at N = {small}, {b:.0f} MB at N = {large} "
+          f"({b / a:.2f} x for {large / small:.0f} x the returns; target: flat, <= 200 MB)")
