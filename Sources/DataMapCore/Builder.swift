@@ -149,25 +149,39 @@ public struct Builder: Sendable {
 
         progress(.stageStarted(.write))
         let report = Report(map: dataMap, reference: reference, findings: summary.findings, cells: smallCells)
-        var outputs: [(String, Data)] = [
-            ("datamap.csv", DataMapCSV.render(dataMap)),
-            ("datamap.json", DataMapJSON.render(dataMap)),
-            ("answers.csv", AnswersCSV.render(dataMap)),
-            ("notes.csv", NotesCSV.render(dataMap)),
-            ("rejected.csv", RejectedCSV.render(summary.rejections)),
-            ("residual-risk.csv", risk.countsTable.csv),
-            ("review.csv", risk.reviewTable.csv),
-            ("residual-risk.json", risk.json),
+        let rejections = summary.rejections
+        var renderers: [(String, @Sendable () throws -> Data)] = [
+            ("datamap.csv", { DataMapCSV.render(dataMap) }),
+            ("datamap.json", { DataMapJSON.render(dataMap) }),
+            ("answers.csv", { AnswersCSV.render(dataMap) }),
+            ("notes.csv", { NotesCSV.render(dataMap) }),
+            ("rejected.csv", { RejectedCSV.render(rejections) }),
+            ("residual-risk.csv", { risk.countsTable.csv }),
+            ("review.csv", { risk.reviewTable.csv }),
+            ("residual-risk.json", { risk.json }),
         ]
         for table in report.tables {
-            outputs.append(("\(table.name).csv", table.csv))
-            outputs.append(("\(table.name).json", table.json))
+            renderers.append(("\(table.name).csv", { table.csv }))
+            renderers.append(("\(table.name).json", { table.json }))
         }
-        do { outputs.append(("datamap.xlsx", try Workbook.xlsx(report.sheets))) } catch {
-            throw .output(name: "datamap.xlsx", reason: String(describing: error))
+        renderers.append(("datamap.xlsx", { try Workbook.xlsx(report.sheets) }))
+        renderers.append(("report.html", { HTMLReport.render(report) }))
+        renderers.append(("summary.md", { MarkdownSummary.render(report) }))
+        // Each output is rendered on its own core; they are written one by one, in order, below.
+        let rendered = ResultSlots<Result<Data, BuildError>>(count: renderers.count)
+        let jobs = renderers
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            do { rendered[index] = .success(try jobs[index].1()) } catch {
+                rendered[index] = .failure(.output(name: jobs[index].0, reason: String(describing: error)))
+            }
         }
-        outputs.append(("report.html", HTMLReport.render(report)))
-        outputs.append(("summary.md", MarkdownSummary.render(report)))
+        var outputs: [(String, Data)] = []
+        for ((name, _), result) in zip(renderers, rendered.values()) {
+            switch result {
+            case .success(let data): outputs.append((name, data))
+            case .failure(let error): throw error
+            }
+        }
         for (index, (name, data)) in outputs.enumerated() {
             progress(.advanced(.write, done: index + 1, total: outputs.count))
             do { try fileSystem.writeOutput(name, contents: data) } catch {

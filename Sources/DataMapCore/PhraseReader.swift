@@ -167,7 +167,7 @@ enum PhraseReader {
         var evaluation = Evaluation(type: .internal)
         var phrase = cue.text
         if let by = evaluatedBy.first(text) {
-            let who = (by.groups[1] ?? by.groups[2] ?? by.groups[3])?.trimmingCharacters(in: .whitespaces)
+            let who = (by.groups[1] ?? by.groups[2] ?? by.groups[3])?.trimmingSpace
             if let who, !["It", "This", "The", "We", "They", "Our", "That", "These"].contains(who) {
                 evaluation.evaluator = gazetteer.canonicalName(who.hasPrefix("the ") ? String(who.dropFirst(4)) : who)
             }
@@ -257,7 +257,7 @@ enum PhraseReader {
                 || before.range(of: #"(funded|funding|grant)[^.;]{0,30} by (the )?$"#, options: .regularExpression) != nil
             // "with Barnardo's Cymru and Cardiff University": a list after the cue shares it.
             let listed = previousEnd.map { end in
-                found.last?.partner == true && ["", ",", "and", "&", ", and"].contains(text[end..<phraseStart].trimmingCharacters(in: .whitespaces))
+                found.last?.partner == true && ["", ",", "and", "&", ", and"].contains(text[end..<phraseStart].trimmingSpace)
             } ?? false
             found.append(OrganisationMention(name: entry.name, phrase: String(text[phraseStart..<phraseEnd]),
                                              partner: listed || partnerCue.first(near) != nil, funder: funder))

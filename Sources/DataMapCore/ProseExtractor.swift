@@ -228,7 +228,7 @@ public struct ProseExtractor: Sendable {
                     offset += text.distance(from: cursor, to: range.lowerBound)
                     let length = text.distance(from: range.lowerBound, to: range.upperBound)
                     cursor = range.lowerBound
-                    let sentence = String(text[range]).trimmingCharacters(in: .whitespaces)
+                    let sentence = String(text[range]).trimmingSpace
                     guard !sentence.isEmpty else { continue }
                     result.append(ProseSentence(text: sentence, block: blockIndex, offset: offset, line: block.line(at: offset),
                                                 endLine: block.line(at: offset + max(0, length - 1)), heading: heading))

@@ -61,7 +61,7 @@ public enum ProseBlocks {
 
         for (index, raw) in lines.enumerated() {
             let number = index + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingSpace
             if line.hasPrefix("```") { flush(); inFence.toggle(); continue }
             if inFence { continue }
             if line.isEmpty || line.hasPrefix("<!--") || isRule(line) {
@@ -132,7 +132,7 @@ public enum ProseBlocks {
         var index = line.startIndex
         while index < line.endIndex, line[index] == "#" { level += 1; index = line.index(after: index) }
         guard (1...6).contains(level), index == line.endIndex || line[index] == " " else { return nil }
-        var text = String(line[index...]).trimmingCharacters(in: .whitespaces)
+        var text = String(line[index...]).trimmingSpace
         while text.hasSuffix("#") { text.removeLast() }
         return (level, text)
     }
@@ -141,7 +141,7 @@ public enum ProseBlocks {
         if let first = line.first, "-*+•·▪–".contains(first) {
             let rest = line.dropFirst()
             guard rest.first == " " || rest.first == "\t" else { return nil }
-            return (nil, String(rest).trimmingCharacters(in: .whitespaces))
+            return (nil, String(rest).trimmingSpace)
         }
         if let (number, rest) = leadingNumber(line), !rest.isEmpty { return (number, rest) }
         return nil
@@ -160,7 +160,7 @@ public enum ProseBlocks {
         body = body.dropFirst()
         // "1.5 million" is a number, not an item.
         guard body.first == " " || body.first == "\t" || body.isEmpty else { return nil }
-        return (number, body.trimmingCharacters(in: .whitespaces))
+        return (number, body.trimmingSpace)
     }
 
     static func isBoldOnly(_ line: String) -> Bool {
@@ -177,7 +177,7 @@ public enum ProseBlocks {
         let words = TemplateText.withoutHint(label).split(separator: " ")
         guard !label.isEmpty, words.count <= 8, label.count <= 80, !label.contains("http"),
               let first = label.first, first.isLetter, first.isUppercase else { return nil }
-        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        let value = String(line[line.index(after: colon)...]).trimmingSpace
         // "Note: this matters a great deal." is prose; field values are short or empty.
         if words.count > 4 && !value.isEmpty && !label.hasSuffix(")") { return nil }
         return (label, clean(value))
@@ -312,7 +312,7 @@ public struct ProseOutline: Sendable, Hashable {
     static func stripNumber(_ text: String) -> String {
         let body = ProseBlocks.leadingNumber(text)?.1 ?? text
         guard let first = ProseTokens.sentences(body).first, first.upperBound < body.endIndex else { return body }
-        return String(body[first]).trimmingCharacters(in: .whitespaces)
+        return String(body[first]).trimmingSpace
     }
 
     /// True for References, Glossary and the like, whose contents are not the respondent's activities.

@@ -258,6 +258,15 @@ private struct Decoder {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var trimmed: String { trimmingSpace }
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension StringProtocol {
+    /// White space and line breaks trimmed from both ends, in pure Swift: Foundation's bridged
+    /// `trimmingCharacters` was a tenth of the time spent reading prose.
+    var trimmingSpace: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
 }

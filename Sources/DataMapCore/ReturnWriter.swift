@@ -184,22 +184,36 @@ struct XMLOutput {
     }
 
     static func escape(_ value: String, attribute: Bool) -> String {
-        var result = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"" where attribute: result += "&quot;"
-            case "\n" where attribute: result += "&#10;"
-            case "\t" where attribute: result += "&#9;"
-            case "\r": result += "&#13;"
-            default:
-                // Characters XML 1.0 cannot carry are dropped rather than written.
-                let v = scalar.value
-                if v == 0x9 || v == 0xA || v >= 0x20 && v != 0xFFFE && v != 0xFFFF { result.unicodeScalars.append(scalar) }
+        // Bytes, not scalars: most text needs nothing done, and the rest only ASCII replaced.
+        let utf8 = value.utf8
+        func needsWork(_ byte: UInt8) -> Bool {
+            byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0xEF
+        }
+        guard utf8.contains(where: needsWork) else { return value }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 32)
+        let bytes = Array(utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x22 where attribute: out += Array("&quot;".utf8)
+            case 0x0A where attribute: out += Array("&#10;".utf8)
+            case 0x09 where attribute: out += Array("&#9;".utf8)
+            case 0x0D: out += Array("&#13;".utf8)
+            case 0x09, 0x0A: out.append(byte)
+            // Characters XML 1.0 cannot carry are dropped rather than written: other controls,
+            // U+FFFE and U+FFFF (EF BF BE, EF BF BF).
+            case ..<0x20: continue
+            case 0xEF where index + 1 < bytes.count && bytes[index] == 0xBF && (bytes[index + 1] == 0xBE || bytes[index + 1] == 0xBF):
+                index += 2
+            default: out.append(byte)
             }
         }
-        return result
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -32,7 +32,8 @@ public struct StudyGenerator: Sendable {
         self.seed = seed
         let studied = reference.gazetteer.entries.filter { $0.organisationType != nil }
         organisations = studied.isEmpty ? [Gazetteer.Entry(name: "Gwynedd Council", type: "local-authority")] : studied
-        partners = reference.gazetteer.entries.map(\.name).sorted()
+        let known = reference.gazetteer.entries.map(\.name).sorted()
+        partners = known.isEmpty ? organisations.map(\.name) : known
         let taxonomy = reference.taxonomy.entries.map(\.name).sorted()
         models = taxonomy.isEmpty ? ["Signs of Safety", "Family Group Conferences"] : taxonomy
         givenNames = names.givenNames.isEmpty ? ["Siân", "Rhys", "Llinos", "Amira", "Tomasz"] : names.givenNames.sorted()

@@ -59,10 +59,10 @@ struct TemplateReader {
 
         for (index, raw) in lines.enumerated() {
             let number = index + 1
-            let stripped = raw.trimmingCharacters(in: .whitespaces)
+            let stripped = raw.trimmingSpace
             var cleaned = ProseBlocks.clean(stripped)
             while cleaned.hasPrefix("#") { cleaned.removeFirst() }
-            cleaned = cleaned.trimmingCharacters(in: .whitespaces)
+            cleaned = cleaned.trimmingSpace
             if cleaned.isEmpty || ProseBlocks.isRule(stripped) { continue }
 
             // "2. Pilot projects": a section heading.
@@ -140,7 +140,7 @@ struct TemplateReader {
             for language in [Language.en, .cy] {
                 let label = TemplateText.blockLabel(group, language)
                 guard text.lowercased().hasPrefix(label.lowercased()) else { continue }
-                let rest = text.dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+                let rest = text.dropFirst(label.count).trimmingSpace
                 if rest.isEmpty { return (group, 0) }
                 if let number = Int(rest.prefix { $0.isNumber }), rest.prefix(while: { $0.isNumber }).count == rest.count {
                     return (group, number)
@@ -247,10 +247,10 @@ struct ReturnHeader {
         var header = ReturnHeader()
         var submitted: PartialDate?
         for (index, raw) in lines.prefix(limit).enumerated() {
-            let cleaned = ProseBlocks.clean(raw.trimmingCharacters(in: .whitespaces))
+            let cleaned = ProseBlocks.clean(raw.trimmingSpace)
             guard let field = ProseBlocks.fieldLine(cleaned), let which = ReturnField.Header.match(field.name),
                   header.lines[which] == nil else { continue }
-            let value = field.value.trimmingCharacters(in: .whitespaces)
+            let value = field.value.trimmingSpace
             guard !value.isEmpty else { continue }
             header.lines[which] = index + 1
             switch which {

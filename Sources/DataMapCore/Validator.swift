@@ -191,35 +191,57 @@ public enum Validator {
             ],
             check: { context, rule in
                 let shared: Set<ActivityKind> = [.pilot, .programme, .service, .multiAgency]
+                let gazetteer = context.reference.gazetteer
+                // Names repeat across thousands of rows; each is looked up once.
+                var keys: [String: String] = [:], canonical: [String: String] = [:]
+                func key(_ name: String) -> String {
+                    if let known = keys[name] { return known }
+                    let value = canonicalKey(context.reference.taxonomy.match(name)?.name ?? name)
+                    keys[name] = value
+                    return value
+                }
+                func organisation(_ name: String) -> String {
+                    if let known = canonical[name] { return known }
+                    let value = gazetteer.canonicalName(name)
+                    canonical[name] = value
+                    return value
+                }
                 var groups: [String: [DataMap.Row]] = [:]
                 for row in context.map.rows where shared.contains(row.activity.kind) {
-                    let name = context.reference.taxonomy.match(row.activity.name)?.name ?? row.activity.name
-                    groups[canonicalKey(name), default: []].append(row)
+                    groups[key(row.activity.name), default: []].append(row)
                 }
                 var findings: [Finding] = []
                 for rows in groups.values where rows.count > 1 {
-                    for (index, a) in rows.enumerated() {
-                        for b in rows[(index + 1)...] where a.organisation.name != b.organisation.name {
-                            let gazetteer = context.reference.gazetteer
-                            let aPartners = Set(a.activity.partners.map(gazetteer.canonicalName))
-                            let bPartners = Set(b.activity.partners.map(gazetteer.canonicalName))
-                            guard aPartners.contains(gazetteer.canonicalName(b.organisation.name))
-                                    || bPartners.contains(gazetteer.canonicalName(a.organisation.name)) else { continue }
-                            var conflicts: [String] = []
-                            if let x = a.activity.evaluation?.evaluator, let y = b.activity.evaluation?.evaluator,
-                               canonicalKey(x) != canonicalKey(y) { conflicts.append("evaluator “\(x)” against “\(y)”") }
-                            if let x = a.activity.timescale?.end, let y = b.activity.timescale?.end, x != y {
-                                conflicts.append("end \(x) against \(y)")
+                    // Only rows that name each other as partners are compared, found through an
+                    // index by organisation: comparing every pair would be quadratic in a large study.
+                    let organisations = rows.map { organisation($0.organisation.name) }
+                    var byOrganisation: [String: [Int]] = [:]
+                    for (index, name) in organisations.enumerated() { byOrganisation[name, default: []].append(index) }
+                    var pairs = Set<[Int]>()
+                    for (index, row) in rows.enumerated() {
+                        for partner in Set(row.activity.partners.map(organisation)) {
+                            for other in byOrganisation[partner] ?? [] where other != index {
+                                pairs.insert([min(index, other), max(index, other)])
                             }
-                            let ended: Set<ActivityStatus> = [.completed, .withdrawn]
-                            if ended.contains(a.activity.status) != ended.contains(b.activity.status) {
-                                conflicts.append("status \(a.activity.status.rawValue) against \(b.activity.status.rawValue)")
-                            }
-                            guard !conflicts.isEmpty else { continue }
-                            findings.append(rule.finding(b, "'\(b.activity.name)' is reported differently by \(a.organisation.name) (\(a.id)) and \(b.organisation.name) (\(b.id))",
-                                                         reason: conflicts.joined(separator: "; "),
-                                                         suggestion: "check with both organisations which is right, and correct one return"))
                         }
+                    }
+                    for pair in pairs.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
+                        let a = rows[pair[0]], b = rows[pair[1]]
+                        guard a.organisation.name != b.organisation.name else { continue }
+                        var conflicts: [String] = []
+                        if let x = a.activity.evaluation?.evaluator, let y = b.activity.evaluation?.evaluator,
+                           canonicalKey(x) != canonicalKey(y) { conflicts.append("evaluator “\(x)” against “\(y)”") }
+                        if let x = a.activity.timescale?.end, let y = b.activity.timescale?.end, x != y {
+                            conflicts.append("end \(x) against \(y)")
+                        }
+                        let ended: Set<ActivityStatus> = [.completed, .withdrawn]
+                        if ended.contains(a.activity.status) != ended.contains(b.activity.status) {
+                            conflicts.append("status \(a.activity.status.rawValue) against \(b.activity.status.rawValue)")
+                        }
+                        guard !conflicts.isEmpty else { continue }
+                        findings.append(rule.finding(b, "'\(b.activity.name)' is reported differently by \(a.organisation.name) (\(a.id)) and \(b.organisation.name) (\(b.id))",
+                                                     reason: conflicts.joined(separator: "; "),
+                                                     suggestion: "check with both organisations which is right, and correct one return"))
                     }
                 }
                 return findings

@@ -21,6 +21,12 @@ struct GeneratorTests {
         #expect(first.map(\.contents) != other.map(\.contents))
     }
 
+    /// A study without instruments/ still gets returns, from the generator's own small lists.
+    @Test func aStudyWithoutReferenceFilesStillGenerates() {
+        let bare = StudyGenerator(seed: 1, reference: StudyReference(), names: NameList())
+        for index in 1...40 { #expect(!bare.file(index).contents.isEmpty) }
+    }
+
     /// Mostly XML, some letters in text and Markdown, about 10 KB each: 10,000 returns is about 100 MB.
     @Test func theMixAndSizesAreRealistic() {
         let files = (1...300).map { generator(seed: 11).file($0) }
