@@ -130,6 +130,8 @@ public enum Recognisers {
     static let phone = regex(#"(?<![\w+/])(?:\+ ?44 ?(?:\(0\) ?)?|\(?0)\d[\d ()-]{7,14}\d(?![\d/])"#)
     static let postcode = regex(#"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|[A-PR-UWYZ]\d[A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2}\b"#)
     static let date = regex(#"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr)\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b"#, .caseInsensitive)
+    /// Words one of `birthCue`'s phrases holds ("d.o.b" is the words d, o and b).
+    static let birthCueWords: Set<String> = ["born", "dob", "birth", "birthday", "ganwyd", "geni", "d"]
     static let birthCue = regex(#"(?:\bborn\b|\bd\.?o\.?b\.?|\bdate of birth\b|\bbirthday\b|\bganwyd\b|\bdyddiad geni\b)[\s:,-]*(?:on\s+)?$"#, .caseInsensitive)
     static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:(?:[A-Z][\p{L}'’-]+|y|yr)\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lon|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?(?![\p{L}\d]))?"#)
 
@@ -208,14 +210,19 @@ public enum Recognisers {
             }
         }
         // Cheap looks at the bytes first, so a pattern only runs where it could match.
-        var hasAt = false, hasDigit = false, hasLink = false
+        var hasAt = false, hasLink = false, hasInwardCode = false, digits = 0
         var previous: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
         for byte in text.utf8 {
-            if byte == 0x40 { hasAt = true } else if byte >= 0x30 && byte <= 0x39 { hasDigit = true }
+            if byte == 0x40 { hasAt = true } else if isDigit(byte) { digits += 1 }
             // A URL needs a slash, or "www.".
             else if byte == 0x2F || (byte == 0x2E && previous == (0x77, 0x77, 0x77)) { hasLink = true }
+            // A postcode ends in a digit and two capitals ("1AA").
+            else if isUpper(byte), isUpper(previous.2), isDigit(previous.1) { hasInwardCode = true }
             previous = (previous.1, previous.2, byte)
         }
+        let hasDigit = digits > 0
         let words = ShadowWords(shadow: text)
         let length = ns.length
         func addWindow(_ pattern: NSRegularExpression, _ type: EntityType, from start: Int, to end: Int, after: inout Int,
@@ -252,14 +259,22 @@ public enum Recognisers {
                 index = end
             }
         }
-        if hasDigit {
+        // Most texts hold a year or two and nothing else numeric, so each pattern waits for
+        // enough digits to match: NHS and phone numbers have ten, NI numbers six.
+        if digits >= 10 {
             add(nhs, .nhsNumber) { _, value in isValidNHSNumber(value) }
-            add(ni, .niNumber)
             add(phone, .phone) { _, value in isUKPhone(value) }
-            add(postcode, .postcode)
-            add(address, .address)
         }
-        for match in hasDigit ? date.matches(in: text, range: whole) : [] {
+        if digits >= 6 { add(ni, .niNumber) }
+        if hasInwardCode { add(postcode, .postcode) }
+        if hasDigit { add(address, .address) }
+        // A date is a date of birth only after a birth cue, so dates are looked for only then.
+        let hasBirthCue = hasDigit && words.words.contains { word in
+            let length = word.end - word.start, first = words.bytes[word.start] | 0x20
+            return (1...8).contains(length) && (first == 0x62 || first == 0x64 || first == 0x67)
+                && birthCueWords.contains(words.lowercased(word))
+        }
+        for match in hasBirthCue ? date.matches(in: text, range: whole) : [] {
             let before = NSRange(location: max(0, match.range.location - 40), length: min(40, match.range.location))
             if birthCue.firstMatch(in: text, range: before) != nil { spans.append(RawSpan(range: match.range, type: .dateOfBirth)) }
         }
