@@ -56,6 +56,9 @@ public struct Builder: Sendable {
     let reference: StudyReference
     let smallCells: SmallCells
     let organisationMask: OrganisationMask?
+    /// Files read and committed together: enough to keep every core busy, few enough that
+    /// memory does not grow with the inbox.
+    public var chunkSize = 256
 
     public init(fileSystem: any StudyFileSystem, store: any Store, reader: ReturnReader, key: StudyKey,
                 reference: StudyReference = StudyReference(), smallCells: SmallCells = SmallCells(),
@@ -91,40 +94,52 @@ public struct Builder: Sendable {
             storedStamp = try store.stamp()
         } catch { throw .store(String(describing: error)) }
         let known = storedStamp == stamp ? stored : [:]
+        let present = Set(entries.map(\.path))
+        // Records made under another key or pipeline version are stale: all of them go in the
+        // first commit, so a build killed part-way never leaves old records under the new stamp.
+        var deletions = (storedStamp == stamp ? stored.keys.filter { !present.contains($0) } : Array(stored.keys)).sorted()
+        summary.removed = stored.keys.filter { !present.contains($0) }.count
 
-        let results = ingest(entries, known: known, progress: progress)
+        // Files are read, anonymised and committed a chunk at a time, so memory holds one chunk
+        // of new records, not the whole inbox, and a killed build keeps every chunk it finished.
         // The first path in sort order owns each content, so a clean build and an incremental
         // one agree on which copy of a duplicated return counts.
         var owner: [String: String] = [:]
-        for (entry, result) in zip(entries, results) {
-            if let hash = result.contentHash, owner[hash] == nil { owner[hash] = entry.path }
-        }
-        var upserts: [SourceRecord] = []
-        for (entry, result) in zip(entries, results) {
-            if let hash = result.contentHash, let original = owner[hash], original != entry.path {
-                let record = duplicate(path: entry.path, hash: hash, of: original)
-                if stored[entry.path] == record.contentHash { summary.unchanged += 1; continue }
-                if stored[entry.path] == nil { summary.added += 1 } else { summary.replaced += 1 }
-                upserts.append(record)
-                continue
+        var start = 0
+        repeat {
+            let chunk = Array(entries[start..<min(entries.count, start + chunkSize)])
+            let results = ingest(chunk, known: known, done: start, total: entries.count, progress: progress)
+            for (entry, result) in zip(chunk, results) {
+                if let hash = result.contentHash, owner[hash] == nil { owner[hash] = entry.path }
             }
-            switch result {
-            case .unchanged:
-                summary.unchanged += 1
-            case .read(let record):
-                if stored[entry.path] == nil { summary.added += 1 } else { summary.replaced += 1 }
-                upserts.append(record)
+            var upserts: [SourceRecord] = []
+            for (entry, result) in zip(chunk, results) {
+                if let hash = result.contentHash, let original = owner[hash], original != entry.path {
+                    let record = duplicate(path: entry.path, hash: hash, of: original)
+                    if known[entry.path] == record.contentHash { summary.unchanged += 1; continue }
+                    if stored[entry.path] == nil { summary.added += 1 } else { summary.replaced += 1 }
+                    upserts.append(record)
+                    continue
+                }
+                switch result {
+                case .unchanged:
+                    summary.unchanged += 1
+                case .read(let record):
+                    if stored[entry.path] == nil { summary.added += 1 } else { summary.replaced += 1 }
+                    upserts.append(record)
+                }
             }
-        }
-        let present = Set(entries.map(\.path))
-        let deletions = stored.keys.filter { !present.contains($0) }.sorted()
-        summary.removed = deletions.count
+            if !upserts.isEmpty || !deletions.isEmpty || storedStamp != stamp || start == 0 {
+                do { try store.apply(upserts: upserts, deletions: deletions, stamp: stamp) } catch {
+                    throw .store(String(describing: error))
+                }
+            }
+            deletions = []
+            start += chunkSize
+        } while start < entries.count
 
         let sources: [SourceRecord]
-        do {
-            try store.apply(upserts: upserts, deletions: deletions, stamp: stamp)
-            sources = try store.sources()
-        } catch { throw .store(String(describing: error)) }
+        do { sources = try store.sources() } catch { throw .store(String(describing: error)) }
 
         progress(.stageStarted(.aggregate))
         var returns: [AnonymisedReturn] = []
@@ -167,28 +182,28 @@ public struct Builder: Sendable {
         renderers.append(("datamap.xlsx", { try Workbook.xlsx(report.sheets) }))
         renderers.append(("report.html", { HTMLReport.render(report) }))
         renderers.append(("summary.md", { MarkdownSummary.render(report) }))
-        // Each output is rendered on its own core; they are written one by one, in order, below.
-        let rendered = ResultSlots<Result<Data, BuildError>>(count: renderers.count)
+        // Each output is rendered and written on its own core, and let go at once, so the
+        // rendered files are never all in memory together.
+        let written = ResultSlots<BuildError?>(count: renderers.count)
+        let counter = ResultSlots<Int>(count: 1)
         let jobs = renderers
+        let fileSystem = self.fileSystem
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            do { rendered[index] = .success(try jobs[index].1()) } catch {
-                rendered[index] = .failure(.output(name: jobs[index].0, reason: String(describing: error)))
+            let (name, render) = jobs[index]
+            var failure: BuildError?
+            do {
+                let data = try render()
+                do { try fileSystem.writeOutput(name, contents: data) } catch {
+                    failure = .output(name: name, reason: String(describing: error))
+                }
+            } catch {
+                failure = .output(name: name, reason: String(describing: error))
             }
+            written[index] = .some(failure)
+            progress(.advanced(.write, done: counter.increment(), total: jobs.count))
         }
-        var outputs: [(String, Data)] = []
-        for ((name, _), result) in zip(renderers, rendered.values()) {
-            switch result {
-            case .success(let data): outputs.append((name, data))
-            case .failure(let error): throw error
-            }
-        }
-        for (index, (name, data)) in outputs.enumerated() {
-            progress(.advanced(.write, done: index + 1, total: outputs.count))
-            do { try fileSystem.writeOutput(name, contents: data) } catch {
-                throw .output(name: name, reason: String(describing: error))
-            }
-            summary.outputs.append("outbox/" + name)
-        }
+        if let failure = written.values().compactMap({ $0 }).first { throw failure }
+        summary.outputs = renderers.map { "outbox/" + $0.0 }
         return summary
     }
 
@@ -205,14 +220,14 @@ public struct Builder: Sendable {
     }
 
     /// Reads, hashes, parses and anonymises every new or changed file, spread across the cores.
-    private func ingest(_ entries: [InboxEntry], known: [String: String],
+    private func ingest(_ entries: [InboxEntry], known: [String: String], done: Int, total: Int,
                         progress: @escaping @Sendable (BuildEvent) -> Void) -> [IngestResult] {
         let results = ResultSlots<IngestResult>(count: entries.count)
         let counter = ResultSlots<Int>(count: 1)
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
             results[index] = ingestOne(entries[index], known: known)
-            let done = counter.increment()
-            progress(.advanced(.ingest, done: done, total: entries.count))
+            let finished = counter.increment()
+            progress(.advanced(.ingest, done: done + finished, total: total))
         }
         return results.values()
     }

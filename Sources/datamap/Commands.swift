@@ -70,13 +70,18 @@ struct Build: ParsableCommand {
 
     @OptionGroup var anonymisation: AnonymisationFlags
 
+    /// For tests and tuning: how many files are read and committed together.
+    @Option(name: .long, help: .hidden)
+    var chunkSize: Int?
+
     func validate() throws {
         guard smallCell >= 1 else { throw ValidationError("--small-cell must be 1 or more") }
+        if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be 1 or more") }
     }
 
     func run() throws {
         let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCells: SmallCells(threshold: smallCell),
-                                      anonymisation: anonymisation)
+                                      anonymisation: anonymisation, chunkSize: chunkSize)
         Console.diagnostics(summary.rejections)
         Console.out("""
             datamap: \(summary.returns) returns, \(summary.activities) activities; \
@@ -140,7 +145,7 @@ struct AnonymisationFlags: ParsableArguments {
 }
 
 func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCells: SmallCells,
-                 anonymisation: AnonymisationFlags) throws -> BuildSummary {
+                 anonymisation: AnonymisationFlags, chunkSize: Int? = nil) throws -> BuildSummary {
         let paths = StudyPaths(root: options.study, state: options.state)
         let summary: BuildSummary
         do {
@@ -164,10 +169,11 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
             let store = try SQLiteStore(path: paths.store.path)
             let reader = ReturnReader(schema: try ReturnSchema.compiled())
             let reference = try ReferenceFiles.load(paths)
-            let builder = Builder(fileSystem: study, store: store, reader: reader, key: key,
+            var builder = Builder(fileSystem: study, store: store, reader: reader, key: key,
                                   reference: reference, smallCells: smallCells, names: ReferenceFiles.names(paths),
                                   options: AnonymisationOptions(generaliseRoles: anonymisation.generaliseRoles),
                                   maskOrganisations: anonymisation.maskOrganisations)
+            if let chunkSize { builder.chunkSize = chunkSize }
             summary = try builder.run(writeOutputs: writeOutputs, progress: Progress.reporter())
         } catch let exit as ExitCode {
             throw exit

@@ -212,8 +212,18 @@ struct DiskStudy: StudyFileSystem {
     /// Reads without following a link, so a file swapped for a link after listing is not read.
     func read(_ path: String) throws -> Data {
         let url = paths.root.appendingPathComponent(path)
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        // O_NONBLOCK: a file swapped for a named pipe after listing must not hang the build.
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { throw PlatformError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw PlatformError("\(path) is not a regular file; datamap reads only regular files inside inbox/")
+        }
+        guard Int(info.st_size) <= Builder.maximumReturnSize else {
+            close(descriptor)
+            throw PlatformError("\(path) grew past the \(Builder.maximumReturnSize / (1024 * 1024)) MB limit while the build ran")
+        }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         return try handle.readToEnd() ?? Data()
     }

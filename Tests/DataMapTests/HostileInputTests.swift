@@ -67,7 +67,8 @@ struct HostileInputTests {
         for _ in 0..<50 {
             let process = Process()
             process.executableURL = Repo.binary
-            process.arguments = ["build", "--study", study.root.path, "--wait"]
+            // Small chunks, so a kill often lands between two of the store's commits.
+            process.arguments = ["build", "--study", study.root.path, "--wait", "--chunk-size", "3"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -131,6 +132,8 @@ struct HostileInputTests {
         let originals = try FileManager.default.contentsOfDirectory(atPath: study.inbox.path).reduce(into: [String: Data]()) {
             $0[$1] = FileManager.default.contents(atPath: study.inbox.appendingPathComponent($1).path)
         }
+        // A named pipe would block a reader for ever (made after the originals are read, for that reason).
+        #expect(mkfifo(study.inbox.appendingPathComponent("pipe.xml").path, 0o600) == 0)
 
         let run = try measuredRun(Repo.binary, ["build", "--study", study.root.path])
         #expect(run.signal == nil, "datamap build was killed by signal \(run.signal ?? 0)")
@@ -140,6 +143,7 @@ struct HostileInputTests {
         let rejected = try study.output("rejected.csv")
         for (name, _) in hostile { #expect(rejected.contains("inbox/\(name),"), "\(name) was not refused") }
         #expect(rejected.contains("inbox/outside.xml,1,1,symbolic-link"))
+        #expect(rejected.contains("inbox/pipe.xml,1,1,"))
         #expect(rejected.contains("inbox/zz-conwy again.xml,1,1,duplicate-content"))
         for refusal in ["xxe-file.xml,1,22,forbidden-construct", "xxe-network.xml,1,22,forbidden-construct",
                         "xxe-network-dtd.xml,1,22,forbidden-construct", "parameter-entity.xml,1,22,forbidden-construct",
