@@ -126,6 +126,59 @@ struct InterviewTests {
         #expect(record.activities.count == 4)
     }
 
+    /// The journal gets the build's treatment: fifty SIGKILLs at random moments, each followed by
+    /// a resume. No answer the interviewer saw acknowledged (the next prompt appeared) is ever
+    /// lost, the journal always opens, and the finished return equals an uninterrupted one.
+    @Test func killingTheInterviewAtFiftyRandomMomentsLosesNoAcknowledgedAnswer() throws {
+        let script = localAuthorityScript()
+        let reference = try TemporaryStudy(copySample: false)
+        let straight = try startInterview(reference)
+        for line in script { try straight.answer(line) }
+        let expected = try read(reference, try finish(straight, review: "── Review ──"))
+
+        let study = try TemporaryStudy(copySample: false)
+        var terminal = try startInterview(study)
+        try terminal.expect("Question 1/")
+        var recorded = 0
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<50 {
+            // One answer typed and acknowledged, then a burst typed ahead and a kill at a random moment.
+            var acknowledged = recorded
+            if recorded < script.count - 1 {
+                terminal.send(script[recorded])
+                try terminal.expect("> ")
+                acknowledged = recorded + 1
+            }
+            for line in script[acknowledged..<min(script.count - 1, acknowledged + Int.random(in: 0...3, using: &generator))] {
+                terminal.send(line)
+            }
+            usleep(UInt32.random(in: 0...40_000, using: &generator))
+            terminal.kill()
+
+            let resumed = try PseudoTerminal(["interview", "--study", study.root.path, "--resume"])
+            let listing = try resumed.expect(", id ")
+            let count = try #require(listing.firstMatch(of: /(\d+) answers/), "trial \(trial): no unfinished interview listed").output.1
+            let now = try #require(Int(count))
+            #expect(now >= acknowledged, "trial \(trial): \(acknowledged) answers were acknowledged, the journal holds \(now)")
+            #expect(now >= recorded, "trial \(trial): answers went missing")
+            recorded = now
+            try resumed.answer("1")
+            try resumed.expect("Resuming the interview")
+            terminal = resumed
+            try terminal.expect("> ")
+        }
+        for (index, line) in script.enumerated().dropFirst(recorded) {
+            terminal.send(line)
+            if index < script.count - 1 { try terminal.expect("> ") }
+        }
+        let file = try finish(terminal, review: "── Review ──")
+        let record = try read(study, file)
+        #expect(record.respondent == expected.respondent)
+        #expect(record.answers.map { [$0.question, $0.text] } == expected.answers.map { [$0.question, $0.text] })
+        #expect(record.activities.map(\.name) == expected.activities.map(\.name))
+        #expect(record.activities.map(\.timescale) == expected.activities.map(\.timescale))
+    }
+
     @Test func theWelshInterviewOnADumbTerminalGivesAnEquivalentReturn() throws {
         let english = try TemporaryStudy(copySample: false)
         let englishTerminal = try startInterview(english)
