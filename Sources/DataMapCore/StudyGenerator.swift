@@ -164,13 +164,11 @@ public struct StudyGenerator: Sendable {
         return "\(areas.randomElement(using: &random)!) \(random.next() % 10)\(letters.randomElement(using: &random)!)\(letters.randomElement(using: &random)!)"
     }
 
-    /// A ten-digit number whose mod-11 check digit is valid.
+    /// A ten-digit number whose mod-11 check digit is valid, drawn until the recognisers' own check passes.
     func nhsNumber(_ random: inout SeededRandom) -> String {
         while true {
-            let digits = [Int(1 + random.next() % 9)] + (0..<8).map { _ in Int(random.next() % 10) }
-            let check = 11 - zip(digits, (2...10).reversed()).reduce(0) { $0 + $1.0 * $1.1 } % 11
-            guard check != 10 else { continue }
-            let all = (digits + [check == 11 ? 0 : check]).map(String.init).joined()
+            let all = String(1 + random.next() % 9) + (0..<9).map { _ in String(random.next() % 10) }.joined()
+            guard Recognisers.isValidNHSNumber(all) else { continue }
             return "\(all.prefix(3)) \(all.dropFirst(3).prefix(3)) \(all.suffix(4))"
         }
     }

@@ -96,7 +96,9 @@ struct HostileInputTests {
         let canary = "CANARY-\(UUID().uuidString)"
         let secret = study.root.appendingPathComponent("secret.txt")
         try Data(canary.utf8).write(to: secret)
-        var random = SeededBytes(seed: 20261124)
+        // Seeded, so a failing hostile file can be made again.
+        var random = SeededRandom(seed: 20261124)
+        func bytes(_ count: Int) -> Data { Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }) }
         let entity = String(repeating: "a", count: 50_000)
         let hostile: [(String, Data)] = [
             ("xxe-file.xml", Data(#"<?xml version="1.0"?><!DOCTYPE return [<!ENTITY s SYSTEM "file://\#(secret.path)">]><return>&s;</return>"#.utf8)),
@@ -111,8 +113,8 @@ struct HostileInputTests {
                 of: "Edge of care pilot", with: "x</name><description>\(String(repeating: "ŵ", count: 30 * 1024 * 1024))</description><name>y").utf8)),
             ("invalid-utf8.xml", Data(sampleReturn().utf8.prefix(400)) + Data([0xC3, 0x28, 0xFF, 0xFE]) + Data(sampleReturn().utf8.dropFirst(400))),
             ("truncated.xml", Data(sampleReturn().utf8.prefix(sampleReturn().utf8.count / 2))),
-            ("random.xml", random.next(65_536)),
-            ("photo.txt", Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + random.next(4096)),
+            ("random.xml", bytes(65_536)),
+            ("photo.txt", Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + bytes(4096)),
             ("empty.xml", Data()),
             ("blank.md", Data("  \n\t\r\n".utf8)),
         ]

@@ -123,22 +123,6 @@ final class LoopbackListener {
     }
 }
 
-/// Reproducible "random" bytes, so a failing hostile file can be made again.
-struct SeededBytes {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next(_ count: Int) -> Data {
-        var data = Data(capacity: count)
-        for _ in 0..<count {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            data.append(UInt8(truncatingIfNeeded: state >> 56))
-        }
-        return data
-    }
-}
-
 func datamap(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
     try run(Repo.binary, arguments, in: directory)
 }
