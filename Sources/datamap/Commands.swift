@@ -51,6 +51,16 @@ enum Console {
         }
     }
 
+    /// A file named on the command line; one that cannot be read is reported like any refusal.
+    static func readNamedFile(_ file: String) -> Data? {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            diagnostics([Diagnostic(code: .unreadable, location: SourceLocation(file: file, line: 1, column: 1),
+                                    message: "the file could not be read")])
+            return nil
+        }
+        return data
+    }
+
     static func out(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
@@ -231,9 +241,7 @@ struct Check: ParsableCommand {
         }
         var refused = 0
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                Console.diagnostics([Diagnostic(code: .unreadable, location: SourceLocation(file: file, line: 1, column: 1),
-                                                message: "the file could not be read")])
+            guard let data = Console.readNamedFile(file) else {
                 refused += 1
                 continue
             }

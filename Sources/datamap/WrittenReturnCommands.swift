@@ -95,9 +95,7 @@ struct Extract: ParsableCommand {
         var refused = 0
         var documents: [ExtractView.Document] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                Console.diagnostics([Diagnostic(code: .unreadable, location: SourceLocation(file: file, line: 1, column: 1),
-                                                message: "the file could not be read")])
+            guard let data = Console.readNamedFile(file) else {
                 refused += 1
                 continue
             }
