@@ -165,25 +165,25 @@ public struct Builder: Sendable {
         progress(.stageStarted(.write))
         let report = Report(map: dataMap, reference: reference, findings: summary.findings, cells: smallCells)
         let rejections = summary.rejections
-        var renderers: [(String, @Sendable () throws -> Data)] = [
-            ("datamap.csv", { DataMapCSV.render(dataMap) }),
-            ("datamap.json", { DataMapJSON.render(dataMap) }),
-            ("answers.csv", { AnswersCSV.render(dataMap) }),
-            ("notes.csv", { NotesCSV.render(dataMap) }),
-            ("rejected.csv", { RejectedCSV.render(rejections) }),
-            ("residual-risk.csv", { risk.countsTable.csv }),
-            ("review.csv", { risk.reviewTable.csv }),
-            ("residual-risk.json", { risk.json }),
+        var renderers: [(String, @Sendable (OutputSink) throws -> Void)] = [
+            ("datamap.csv", { DataMapCSV.write(dataMap, to: $0) }),
+            ("datamap.json", { DataMapJSON.write(dataMap, to: $0) }),
+            ("answers.csv", { AnswersCSV.write(dataMap, to: $0) }),
+            ("notes.csv", { NotesCSV.write(dataMap, to: $0) }),
+            ("rejected.csv", { RejectedCSV.write(rejections, to: $0) }),
+            ("residual-risk.csv", { risk.countsTable.writeCSV(to: $0) }),
+            ("review.csv", { risk.reviewTable.writeCSV(to: $0) }),
+            ("residual-risk.json", { risk.writeJSON(to: $0) }),
         ]
         for table in report.tables {
-            renderers.append(("\(table.name).csv", { table.csv }))
-            renderers.append(("\(table.name).json", { table.json }))
+            renderers.append(("\(table.name).csv", { table.writeCSV(to: $0) }))
+            renderers.append(("\(table.name).json", { table.writeJSON(to: $0) }))
         }
-        renderers.append(("datamap.xlsx", { try Workbook.xlsx(report.sheets) }))
-        renderers.append(("report.html", { HTMLReport.render(report) }))
-        renderers.append(("summary.md", { MarkdownSummary.render(report) }))
-        // Each output is rendered and written on its own core, and let go at once, so the
-        // rendered files are never all in memory together.
+        renderers.append(("datamap.xlsx", { $0.write([UInt8](try Workbook.xlsx(report.sheets))) }))
+        renderers.append(("report.html", { HTMLReport.write(report, to: $0) }))
+        renderers.append(("summary.md", { MarkdownSummary.write(report, to: $0) }))
+        // Each output is written on its own core as it is made, a block at a time, so no
+        // output is ever whole in memory (the workbook's compressed archive aside).
         let written = ResultSlots<BuildError?>(count: renderers.count)
         let counter = ResultSlots<Int>(count: 1)
         let jobs = renderers
@@ -191,12 +191,7 @@ public struct Builder: Sendable {
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (name, render) = jobs[index]
             var failure: BuildError?
-            do {
-                let data = try render()
-                do { try fileSystem.writeOutput(name, contents: data) } catch {
-                    failure = .output(name: name, reason: String(describing: error))
-                }
-            } catch {
+            do { try fileSystem.writeOutput(name, render: render) } catch {
                 failure = .output(name: name, reason: String(describing: error))
             }
             written[index] = .some(failure)

@@ -6,8 +6,11 @@ public enum HTMLReport {
     /// One colour per organisation type, readable on white and distinct in greyscale order.
     static let palette = ["#1b6ca8", "#e07a1f", "#2e9e5b", "#c23b3b", "#7b4fb3", "#8c6239", "#d45fa0", "#6b6b6b", "#b5a81f"]
 
-    public static func render(_ report: Report) -> Data {
-        var html = """
+    public static func render(_ report: Report) -> Data { OutputSink.collect { write(report, to: $0) } }
+
+    /// Section by section into the sink: a large study's report is never whole in memory.
+    public static func write(_ report: Report, to html: OutputSink) {
+        html.write("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -23,56 +26,62 @@ public enum HTMLReport {
             </style></head><body>
             <h1>Data map report</h1>
 
-            """
+            """)
         let map = report.map
         let pilots = map.rows.filter { $0.activity.kind == .pilot }
         let flagged = report.pilotFlags
-        html += "<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
+        html.write("<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
             + "\(map.rows.count) activities, of which \(pilots.count) pilots; \(flagged.count) pilots flagged. "
-            + "Counts below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”, and hatched bars are drawn at that length.</p>\n"
+            + "Counts below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”, and hatched bars are drawn at that length.</p>\n")
 
-        html += "<h2>Activities by theme and organisation type</h2>\n"
-        html += "<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation.</figcaption></figure>\n"
-        html += "<h2>Pilots by flag</h2>\n"
-        html += "<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale, an evaluation or outcome measures.</figcaption></figure>\n"
+        html.write("<h2>Activities by theme and organisation type</h2>\n")
+        html.write("<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation.</figcaption></figure>\n")
+        html.write("<h2>Pilots by flag</h2>\n")
+        html.write("<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale, an evaluation or outcome measures.</figcaption></figure>\n")
 
-        html += "<h2>Flagged pilots: better called new initiatives</h2>\n"
+        html.write("<h2>Flagged pilots: better called new initiatives</h2>\n")
         let flaggedRows = pilots.filter { flagged[$0.id] != nil }
         if flaggedRows.isEmpty {
-            html += "<p>No pilot was flagged.</p>\n"
+            html.write("<p>No pilot was flagged.</p>\n")
         } else {
-            html += "<table><thead><tr><th>Organisation</th><th>Pilot</th><th>Why</th><th>Source</th></tr></thead><tbody>\n"
+            html.write("<table><thead><tr><th>Organisation</th><th>Pilot</th><th>Why</th><th>Source</th></tr></thead><tbody>\n")
             for row in flaggedRows {
                 let reasons = (flagged[row.id] ?? []).map { "<span class=\"flag\">\(escape($0.message))</span>: \(escape($0.reason ?? ""))" }
                 let provenance = row.activity.provenance
-                html += "<tr><td>\(escape(row.organisation.name))</td><td>\(escape(row.activity.name))</td><td>\(reasons.joined(separator: "<br>"))</td>"
-                    + "<td>\(escape(provenance.file)):\(provenance.line)\(provenance.endLine.map { "–\($0)" } ?? "")</td></tr>\n"
+                html.write("<tr><td>\(escape(row.organisation.name))</td><td>\(escape(row.activity.name))</td><td>\(reasons.joined(separator: "<br>"))</td>"
+                    + "<td>\(escape(provenance.file)):\(provenance.line)\(provenance.endLine.map { "–\($0)" } ?? "")</td></tr>\n")
             }
-            html += "</tbody></table>\n"
+            html.write("</tbody></table>\n")
         }
 
-        html += "<h2>Approaches</h2>\n<ul>\n"
+        html.write("<h2>Approaches</h2>\n<ul>\n")
         for approach in report.analysis.approaches {
             let list = approach.participants.map { $0.extent.isEmpty ? escape($0.organisation) : "\(escape($0.organisation)) (\(escape($0.extent)))" }
-            html += "<li><strong>\(escape(approach.name))</strong>: \(list.joined(separator: "; "))</li>\n"
+            html.write("<li><strong>\(escape(approach.name))</strong>: \(list.joined(separator: "; "))</li>\n")
         }
-        html += "</ul>\n"
+        html.write("</ul>\n")
         for table in [report.coverage, report.evaluation, report.counts, report.partnerships, report.participants, report.matrix,
                       report.pilots, report.findingsTable] {
-            html += "<h2>\(escape(table.title))</h2>\n" + render(table)
+            html.write("<h2>\(escape(table.title))</h2>\n")
+            write(table, to: html)
         }
-        html += "<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</body></html>\n"
-        return Data(html.utf8)
+        html.write("<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</body></html>\n")
     }
 
-    static func render(_ table: ReportTable) -> String {
-        guard !table.rows.isEmpty else { return "<p>None.</p>\n" }
-        var html = "<table><thead><tr>" + table.columns.map { "<th>\(escape($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined()
-            + "</tr></thead><tbody>\n"
+    static func write(_ table: ReportTable, to html: OutputSink) {
+        guard table.count > 0 else { return html.write("<p>None.</p>\n") }
+        html.write("<table><thead><tr>" + table.columns.map { "<th>\(escape($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined()
+            + "</tr></thead><tbody>\n")
         for row in table.rows {
-            html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n"
+            html.write("<tr>")
+            for value in row {
+                html.write("<td>")
+                html.write(escape(value))
+                html.write("</td>")
+            }
+            html.write("</tr>\n")
         }
-        return html + "</tbody></table>\n"
+        html.write("</tbody></table>\n")
     }
 
     /// Horizontal stacked bars: one bar per theme, one segment per organisation type.
@@ -173,35 +182,36 @@ public enum HTMLReport {
 
 /// `outbox/summary.md`: the headline findings in words, ready to paste into a report.
 public enum MarkdownSummary {
-    public static func render(_ report: Report) -> Data {
+    public static func render(_ report: Report) -> Data { OutputSink.collect { write(report, to: $0) } }
+
+    public static func write(_ report: Report, to text: OutputSink) {
         let cells = report.cells
-        var text = "# Data map summary\n\n"
+        text.write("# Data map summary\n\n")
         let pilots = report.map.rows.filter { $0.activity.kind == .pilot }
         let flagged = report.pilotFlags
-        text += "- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n"
-        text += "- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n"
-        text += "- \(flagged.count) of those pilots lack a defined timescale, an evaluation or outcome measures: better called new initiatives.\n\n"
-        text += "## Approaches\n\n"
+        text.write("- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n")
+        text.write("- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n")
+        text.write("- \(flagged.count) of those pilots lack a defined timescale, an evaluation or outcome measures: better called new initiatives.\n\n")
+        text.write("## Approaches\n\n")
         for approach in report.analysis.approaches {
             let list = approach.participants.map { $0.extent.isEmpty ? $0.organisation : "\($0.organisation) (\($0.extent))" }
-            text += "- **\(approach.name)**: \(list.joined(separator: "; "))\n"
+            text.write("- **\(approach.name)**: \(list.joined(separator: "; "))\n")
         }
-        text += "\n## Pilot coverage\n\n"
+        text.write("\n## Pilot coverage\n\n")
         for coverage in report.analysis.coverage {
             var line = "- \(coverage.type.label): \(cells.share(coverage.withPilot, of: coverage.organisations)) reported at least one pilot"
             if !coverage.withoutPilot.isEmpty { line += "; not: \(coverage.withoutPilot.joined(separator: ", "))" }
-            text += line + ".\n"
+            text.write(line + ".\n")
         }
-        text += "\n## Pilot evaluation by sector\n\n"
+        text.write("\n## Pilot evaluation by sector\n\n")
         for share in report.analysis.evaluation {
-            text += "- \(share.type.label): \(cells.share(share.evaluated, of: share.pilots)) pilots have a defined evaluation.\n"
+            text.write("- \(share.type.label): \(cells.share(share.evaluated, of: share.pilots)) pilots have a defined evaluation.\n")
         }
-        text += "\n## Flagged pilots\n\n"
+        text.write("\n## Flagged pilots\n\n")
         for row in pilots where flagged[row.id] != nil {
             let reasons = (flagged[row.id] ?? []).map { $0.rule == "pilot-missing-timescale" ? "no timescale" : "no evaluation or measures" }
-            text += "- \(row.organisation.name): \(row.activity.name) (\(reasons.joined(separator: ", "))) — \(row.activity.provenance.file):\(row.activity.provenance.line)\n"
+            text.write("- \(row.organisation.name): \(row.activity.name) (\(reasons.joined(separator: ", "))) — \(row.activity.provenance.file):\(row.activity.provenance.line)\n")
         }
-        if flagged.isEmpty { text += "None.\n" }
-        return Data(text.utf8)
+        if flagged.isEmpty { text.write("None.\n") }
     }
 }

@@ -24,7 +24,8 @@ public protocol StudyFileSystem: Sendable {
     func inboxEntries() throws -> [InboxEntry]
     func read(_ path: String) throws -> Data
     /// Replaces `outbox/<name>` in one step: readers see the old file or the new, never a part.
-    func writeOutput(_ name: String, contents: Data) throws
+    /// `render` writes the content to the sink a block at a time and may throw to abandon it.
+    func writeOutput(_ name: String, render: (OutputSink) throws -> Void) throws
 }
 
 /// What the store remembers about one inbox file, keyed by path.

@@ -2,24 +2,52 @@ import Foundation
 
 /// One table of the report. Every output format (CSV, JSON, XLSX, HTML) renders the same
 /// tables, so they cannot disagree.
-public struct ReportTable: Sendable, Equatable {
+public struct ReportTable: Sendable {
     /// File stem and sheet key, e.g. `approaches`.
     public var name: String
     /// Sheet and heading title.
     public var title: String
     public var columns: [String]
-    public var rows: [[String]]
+    public let count: Int
+    /// Rows are made as each format reaches them: a large study's tables are never whole in memory.
+    let row: @Sendable (Int) -> [String]
 
-    public var csv: Data { CSV.render(header: columns, rows: rows) }
+    public init(name: String, title: String, columns: [String], rows: [[String]]) {
+        self.init(name: name, title: title, columns: columns, count: rows.count) { rows[$0] }
+    }
+
+    public init(name: String, title: String, columns: [String], count: Int, row: @escaping @Sendable (Int) -> [String]) {
+        self.name = name
+        self.title = title
+        self.columns = columns
+        self.count = count
+        self.row = row
+    }
+
+    public var rows: LazyMapSequence<Range<Int>, [String]> { (0..<count).lazy.map(row) }
+
+    public var csv: Data { OutputSink.collect { writeCSV(to: $0) } }
+    public var json: Data { OutputSink.collect { writeJSON(to: $0) } }
+
+    public func writeCSV(to sink: OutputSink) {
+        CSV.write(columns, to: sink)
+        for values in rows { CSV.write(values, to: sink) }
+    }
 
     /// An array of objects keyed by column, keys in column order.
-    public var json: Data {
-        var text = "[\n"
-        for (index, row) in rows.enumerated() {
-            let fields = zip(columns, row).map { "    \(Self.quote($0)): \(Self.quote($1))" }.joined(separator: ",\n")
-            text += "  {\n\(fields)\n  }" + (index == rows.count - 1 ? "\n" : ",\n")
+    public func writeJSON(to sink: OutputSink) {
+        let keys = columns.map { "    " + Self.quote($0) + ": " }
+        sink.write("[\n")
+        for (index, values) in rows.enumerated() {
+            sink.write("  {\n")
+            for (number, (key, value)) in zip(keys, values).enumerated() {
+                if number > 0 { sink.write(",\n") }
+                sink.write(key)
+                sink.write(Self.quote(value))
+            }
+            sink.write(index == count - 1 ? "\n  }\n" : "\n  },\n")
         }
-        return Data((text + "]\n").utf8)
+        sink.write("]\n")
     }
 
     static func quote(_ value: String) -> String {
@@ -67,8 +95,9 @@ public struct Report: Sendable {
     }
 
     public var activities: ReportTable {
-        ReportTable(name: "activities", title: "Activities", columns: DataMapCSV.columns.map(\.header),
-                    rows: map.rows.map { row in DataMapCSV.columns.map { $0.value(row) } })
+        let rows = map.rows
+        return ReportTable(name: "activities", title: "Activities", columns: DataMapCSV.columns.map(\.header),
+                           count: rows.count) { index in DataMapCSV.columns.map { $0.value(rows[index]) } }
     }
 
     public var approaches: ReportTable {
@@ -83,11 +112,13 @@ public struct Report: Sendable {
 
     public var pilots: ReportTable {
         let flags = pilotFlags
+        let pilotRows = map.rows.filter { $0.activity.kind == .pilot }
         return ReportTable(
             name: "pilots", title: "Pilots and flags",
             columns: ["record_id", "organisation", "organisation_type", "pilot", "status", "timescale_defined", "evaluation",
                       "outcome_measures", "flags", "suggested_classification", "source"],
-            rows: map.rows.filter { $0.activity.kind == .pilot }.map { row in
+            count: pilotRows.count) { index in
+                let row = pilotRows[index]
                 let found = flags[row.id] ?? []
                 let provenance = row.activity.provenance
                 let span = provenance.endLine.map { "\(provenance.file):\(provenance.line)-\($0)" } ?? "\(provenance.file):\(provenance.line)"
@@ -96,7 +127,7 @@ public struct Report: Sendable {
                         row.activity.evaluation?.type.rawValue ?? "", row.activity.evaluation?.measures.joined(separator: "; ") ?? "",
                         found.map { $0.rule == "pilot-missing-timescale" ? "no timescale" : "no evaluation or measures" }.joined(separator: "; "),
                         found.isEmpty ? "pilot" : "new initiative", span]
-            })
+            }
     }
 
     public var participants: ReportTable {
@@ -152,10 +183,12 @@ public struct Report: Sendable {
     public var findingsTable: ReportTable {
         ReportTable(name: "findings", title: "Findings",
                     columns: ["file", "line", "end_line", "severity", "rule", "organisation", "record_id", "message", "reason", "suggestion"],
-                    rows: findings.map {
-                        [$0.location.file, String($0.location.line), $0.endLine.map(String.init) ?? "", $0.severity.rawValue, $0.rule,
-                         $0.organisation, $0.recordID ?? "", $0.message, $0.reason ?? "", $0.suggestion ?? ""]
-                    })
+                    count: findings.count) { [findings] index in
+                        let finding = findings[index]
+                        return [finding.location.file, String(finding.location.line), finding.endLine.map(String.init) ?? "",
+                                finding.severity.rawValue, finding.rule, finding.organisation, finding.recordID ?? "", finding.message,
+                                finding.reason ?? "", finding.suggestion ?? ""]
+                    }
     }
 
     /// The tables that get their own CSV and JSON files (activities are `datamap.csv`).

@@ -3,24 +3,46 @@ import Foundation
 /// RFC 4180 CSV: CRLF line ends, UTF-8, fields quoted when they hold a comma, quote or line break.
 public enum CSV {
     public static func render(header: [String], rows: [[String]]) -> Data {
-        var text = ""
-        for row in [header] + rows {
-            text += row.map(field).joined(separator: ",") + "\r\n"
+        OutputSink.collect { sink in
+            write(header, to: sink)
+            for row in rows { write(row, to: sink) }
         }
-        return Data(text.utf8)
     }
+
+    /// One record and its line end.
+    static func write(_ row: [String], to sink: OutputSink) {
+        for (index, value) in row.enumerated() {
+            if index > 0 { sink.write(byte: 0x2C) }
+            write(field: value, to: sink)
+        }
+        sink.write(crlf)
+    }
+
+    static let crlf: [UInt8] = [0x0D, 0x0A]
 
     /// Spreadsheets run cells that start with = + - @ as formulas, so such cells get a
     /// leading apostrophe: the text still reads the same, and nothing executes.
-    static func field(_ value: String) -> String {
+    static func write(field value: String, to sink: OutputSink) {
         var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
+        value.withUTF8 { bytes in
+            // Every trigger is ASCII, so the first byte is the first character.
+            let isFormula = bytes.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+            let needsQuotes = bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            if needsQuotes { sink.write(byte: 0x22) }
+            if isFormula { sink.write(byte: 0x27) }
+            if needsQuotes {
+                var start = 0
+                for (index, byte) in bytes.enumerated() where byte == 0x22 {
+                    sink.write(UnsafeBufferPointer(rebasing: bytes[start...index]))
+                    sink.write(byte: 0x22)
+                    start = index + 1
+                }
+                sink.write(UnsafeBufferPointer(rebasing: bytes[start...]))
+                sink.write(byte: 0x22)
+            } else {
+                sink.write(bytes)
+            }
         }
-        if value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
     }
 }
 
@@ -35,8 +57,20 @@ struct Column<Row>: Sendable {
     }
 }
 
-func table<Row>(_ columns: [Column<Row>], _ rows: [Row]) -> Data {
-    CSV.render(header: columns.map(\.header), rows: rows.map { row in columns.map { $0.value(row) } })
+/// Row by row into the sink: a table is never whole in memory as text.
+func table<Row>(_ columns: [Column<Row>], _ rows: some Sequence<Row>, to sink: OutputSink) {
+    CSV.write(columns.map(\.header), to: sink)
+    for row in rows {
+        for (index, column) in columns.enumerated() {
+            if index > 0 { sink.write(byte: 0x2C) }
+            CSV.write(field: column.value(row), to: sink)
+        }
+        sink.write(CSV.crlf)
+    }
+}
+
+func table<Row>(_ columns: [Column<Row>], _ rows: some Sequence<Row>) -> Data {
+    OutputSink.collect { table(columns, rows, to: $0) }
 }
 
 /// `outbox/datamap.csv`: the data map, one row per activity.
@@ -79,6 +113,7 @@ public enum DataMapCSV {
     ]
 
     public static func render(_ map: DataMap) -> Data { table(columns, map.rows) }
+    public static func write(_ map: DataMap, to sink: OutputSink) { table(columns, map.rows, to: sink) }
 }
 
 /// `outbox/answers.csv`: every answer keyed by question id, anonymised like the activities.
@@ -97,6 +132,7 @@ public enum AnswersCSV {
     ]
 
     public static func render(_ map: DataMap) -> Data { table(columns, map.answers) }
+    public static func write(_ map: DataMap, to sink: OutputSink) { table(columns, map.answers, to: sink) }
 }
 
 /// `outbox/notes.csv`: interviewers' notes, kept apart from what respondents said.
@@ -113,6 +149,7 @@ public enum NotesCSV {
     ]
 
     public static func render(_ map: DataMap) -> Data { table(columns, map.notes) }
+    public static func write(_ map: DataMap, to sink: OutputSink) { table(columns, map.notes, to: sink) }
 }
 
 /// `outbox/rejected.csv`: every refused return, located, with what to do about it.
@@ -127,22 +164,46 @@ public enum RejectedCSV {
     ]
 
     public static func render(_ diagnostics: [Diagnostic]) -> Data { table(columns, diagnostics) }
+    public static func write(_ diagnostics: [Diagnostic], to sink: OutputSink) { table(columns, diagnostics, to: sink) }
 }
 
 /// `outbox/datamap.json`: the same rows with their structure kept, keys sorted for stable bytes.
 public enum DataMapJSON {
     public static let format = "datamap/1"
 
-    struct Document: Encodable {
-        let format: String
-        let activities: [DataMap.Row]
-    }
+    public static func render(_ map: DataMap) -> Data { OutputSink.collect { write(map, to: $0) } }
 
-    public static func render(_ map: DataMap) -> Data {
+    public static func write(_ map: DataMap, to sink: OutputSink) {
+        sink.write("{\n")
+        PrettyJSON.write(member: "activities", map.rows, last: false, to: sink)
+        sink.write("  \"format\" : " + ReportTable.quote(format) + "\n}\n")
+    }
+}
+
+/// The bytes JSONEncoder's pretty, key-sorted output gives for an object of lists, made one
+/// element at a time, so a large document is never whole in memory.
+enum PrettyJSON {
+    /// `  "key" : [ … ]`, each element encoded alone and indented to its depth.
+    static func write<Element: Encodable>(member key: String, _ elements: some Sequence<Element>, last: Bool, to sink: OutputSink) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain value types cannot fail; an empty map is still a valid document.
-        let data = (try? encoder.encode(Document(format: format, activities: map.rows))) ?? Data("{}".utf8)
-        return data + Data("\n".utf8)
+        let indent = [UInt8]("    ".utf8)
+        sink.write("  " + ReportTable.quote(key) + " : [\n")
+        var isEmpty = true
+        for element in elements {
+            if !isEmpty { sink.write(",\n") }
+            isEmpty = false
+            // Encoding plain value types cannot fail.
+            let encoded = (try? encoder.encode(element)) ?? Data("{}".utf8)
+            // A string never holds a raw line break, so every line break is the encoder's;
+            // the encoder leaves the inside of an empty list or object blank, unindented.
+            for (number, line) in encoded.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+                if number > 0 { sink.write(byte: 0x0A) }
+                if !line.isEmpty { sink.write(indent) }
+                sink.write([UInt8](line))
+            }
+        }
+        sink.write("\n  ]")
+        sink.write(last ? "\n" : ",\n")
     }
 }

@@ -41,14 +41,19 @@ public struct ResidualRisk: Sendable {
 
     public var reviewTable: ReportTable {
         ReportTable(name: "review", title: "For human review", columns: ["source", "field", "start", "end", "kind"],
-                    rows: review.map { [$0.source, $0.field, String($0.start), String($0.end), $0.kind] })
+                    count: review.count) { [review] index in
+            let item = review[index]
+            return [item.source, item.field, String(item.start), String(item.end), item.kind]
+        }
     }
 
-    public var json: Data {
-        struct Document: Encodable { let replaced: [Count]; let review: [Review] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return ((try? encoder.encode(Document(replaced: counts, review: review))) ?? Data("{}".utf8)) + Data("\n".utf8)
+    public var json: Data { OutputSink.collect { writeJSON(to: $0) } }
+
+    public func writeJSON(to sink: OutputSink) {
+        sink.write("{\n")
+        PrettyJSON.write(member: "replaced", counts, last: false, to: sink)
+        PrettyJSON.write(member: "review", review, last: true, to: sink)
+        sink.write("}\n")
     }
 }
 

@@ -10,7 +10,7 @@ public enum Workbook {
 
     public static func xlsx(_ sheets: [ReportTable]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
-        var parts: [(String, String)] = [
+        let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes(count: sheets.count)),
             ("_rels/.rels", """
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -22,9 +22,6 @@ public enum Workbook {
             ("xl/_rels/workbook.xml.rels", workbookRelationships(count: sheets.count)),
             ("xl/styles.xml", styles),
         ]
-        for (index, sheet) in sheets.enumerated() {
-            parts.append(("xl/worksheets/sheet\(index + 1).xml", worksheet(sheet)))
-        }
         for (path, text) in parts {
             let data = Data(text.utf8)
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: timestamp,
@@ -32,8 +29,40 @@ public enum Workbook {
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
+        // A sheet is measured in one pass and made again, block by block, as it is compressed,
+        // so the largest sheet is never whole in memory.
+        for (index, sheet) in sheets.enumerated() {
+            var size = 0
+            let counter = OutputSink { size += $0.count }
+            worksheet(sheet, to: counter)
+            try counter.finish()
+            let producer = SheetProducer(sheet)
+            try archive.addEntry(with: "xl/worksheets/sheet\(index + 1).xml", type: .file, uncompressedSize: Int64(size),
+                                 modificationDate: timestamp, compressionMethod: .deflate) { position, size in
+                try producer.next(at: Int(position), count: size)
+            }
+        }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data
+    }
+
+    /// Makes a sheet's bytes in the order the archive asks for them.
+    private final class SheetProducer {
+        private var pending: [UInt8] = []
+        private var delivered = 0
+        private var finished = false
+        private let rows: AnyIterator<[UInt8]>
+
+        init(_ table: ReportTable) { rows = Workbook.worksheetParts(table) }
+
+        func next(at position: Int, count: Int) throws -> Data {
+            guard position == delivered else { throw CocoaError(.fileReadUnknown) }
+            while pending.count < count, let part = rows.next() { pending += part }
+            let block = Data(pending.prefix(count))
+            pending.removeFirst(block.count)
+            delivered += block.count
+            return block
+        }
     }
 
     static func contentTypes(count: Int) -> String {
@@ -87,28 +116,62 @@ public enum Workbook {
         """
 
     static func worksheet(_ table: ReportTable) -> String {
-        var rows = ""
-        for (rowIndex, values) in ([table.columns] + table.rows).enumerated() {
-            let number = rowIndex + 1
-            rows += "<row r=\"\(number)\">"
-            for (columnIndex, value) in values.enumerated() {
-                let reference = columnName(columnIndex) + String(number)
-                let style = rowIndex == 0 ? " s=\"1\"" : ""
-                if rowIndex > 0, isWholeNumber(value) {
-                    rows += "<c r=\"\(reference)\"\(style)><v>\(value)</v></c>"
-                } else if !value.isEmpty {
-                    let text = XMLOutput.escape(String(value.prefix(maximumCellLength)), attribute: false)
-                    rows += "<c r=\"\(reference)\"\(style) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(text)</t></is></c>"
-                }
+        String(decoding: OutputSink.collect { worksheet(table, to: $0) }, as: UTF8.self)
+    }
+
+    static func worksheet(_ table: ReportTable, to sink: OutputSink) {
+        for part in IteratorSequence(worksheetParts(table)) { sink.write(part) }
+    }
+
+    /// The sheet's opening, each row, and its close, made as they are asked for.
+    static func worksheetParts(_ table: ReportTable) -> AnyIterator<[UInt8]> {
+        let columnNames = table.columns.indices.map { [UInt8](columnName($0).utf8) }
+        var next = -1
+        return AnyIterator {
+            defer { next += 1 }
+            switch next {
+            case -1:
+                return [UInt8]("""
+                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                    <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+                    <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
+                    <sheetData>
+                    """.utf8)
+            case 0: return row(table.columns, number: 1, isHeader: true, columnNames: columnNames)
+            case 1...table.count: return row(table.row(next - 1), number: next + 1, isHeader: false, columnNames: columnNames)
+            case table.count + 1: return [UInt8]("</sheetData></worksheet>".utf8)
+            default: return nil
             }
-            rows += "</row>"
         }
-        return """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
-            <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>\
-            <sheetData>\(rows)</sheetData></worksheet>
-            """
+    }
+
+    private static func row(_ values: [String], number: Int, isHeader: Bool, columnNames: [[UInt8]]) -> [UInt8] {
+        let numberText = String(number)
+        var out: [UInt8] = []
+        out.reserveCapacity(values.reduce(32) { $0 + $1.utf8.count + 64 })
+        out.append(contentsOf: "<row r=\"".utf8)
+        out.append(contentsOf: numberText.utf8)
+        out.append(contentsOf: "\">".utf8)
+        for (columnIndex, value) in values.enumerated() {
+            let isNumber = !isHeader && isWholeNumber(value)
+            guard isNumber || !value.isEmpty else { continue }
+            out.append(contentsOf: "<c r=\"".utf8)
+            out.append(contentsOf: columnIndex < columnNames.count ? columnNames[columnIndex] : [UInt8](columnName(columnIndex).utf8))
+            out.append(contentsOf: numberText.utf8)
+            if isNumber {
+                out.append(contentsOf: "\"><v>".utf8)
+                out.append(contentsOf: value.utf8)
+                out.append(contentsOf: "</v></c>".utf8)
+            } else {
+                out.append(contentsOf: isHeader ? "\" s=\"1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8
+                                                : "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
+                let cell = value.utf8.count <= maximumCellLength ? value : String(value.prefix(maximumCellLength))
+                out.append(contentsOf: XMLOutput.escape(cell, attribute: false).utf8)
+                out.append(contentsOf: "</t></is></c>".utf8)
+            }
+        }
+        out.append(contentsOf: "</row>".utf8)
+        return out
     }
 
     /// A, B, … Z, AA, AB, …
@@ -125,8 +188,8 @@ public enum Workbook {
 
     /// Plain whole numbers only: codes such as "007" or "<3" stay text.
     static func isWholeNumber(_ value: String) -> Bool {
-        guard !value.isEmpty, value.count <= 15, value.allSatisfy(\.isASCII) else { return false }
-        if value == "0" { return true }
-        return value.first != "0" && value.allSatisfy(\.isNumber)
+        let bytes = value.utf8
+        guard (1...15).contains(bytes.count), bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return bytes.count == 1 || bytes.first != 0x30
     }
 }

@@ -134,16 +134,23 @@ enum Platform {
 
     /// Writes every byte (retrying interrupted writes), then fsyncs; false with errno set on failure.
     static func writeAndSync(_ data: Data, to descriptor: Int32) -> Bool {
-        let written: Bool = data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let result = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if result < 0 { if errno == EINTR { continue }; return false }
-                offset += result
-            }
-            return true
-        }
+        let written = data.withUnsafeBytes { raw in writeAll(UnsafeRawBufferPointer(raw), to: descriptor) }
         return written && fsync(descriptor) == 0
+    }
+
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+    }
+
+    /// Every byte, retrying interrupted and short writes; false with errno set on failure.
+    static func writeAll(_ raw: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < raw.count {
+            let result = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if result < 0 { if errno == EINTR { continue }; return false }
+            offset += result
+        }
+        return true
     }
 
     static func syncDirectory(_ url: URL) {
@@ -238,13 +245,28 @@ struct DiskStudy: StudyFileSystem {
     }
 
     /// Temporary file in `outbox/`, fsync, rename over the old file, fsync the folder.
-    func writeOutput(_ name: String, contents: Data) throws {
+    func writeOutput(_ name: String, render: (OutputSink) throws -> Void) throws {
         let outbox = paths.outbox
         if mkdir(outbox.path, 0o755) != 0 && errno != EEXIST {
             throw PlatformError("cannot create \(outbox.path): \(String(cString: strerror(errno)))")
         }
         let temporary = outbox.appendingPathComponent(".\(name).partial-\(getpid())")
-        try Platform.writeDurably(contents, to: temporary, mode: 0o644)
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { throw PlatformError("cannot write \(temporary.path): \(String(cString: strerror(errno)))") }
+        do {
+            defer { close(descriptor) }
+            let sink = OutputSink { block in
+                guard Platform.writeAll(block, to: descriptor) else {
+                    throw PlatformError("cannot write outbox/\(name): \(String(cString: strerror(errno)))")
+                }
+            }
+            try render(sink)
+            try sink.finish()
+            guard fsync(descriptor) == 0 else { throw PlatformError("cannot write outbox/\(name): \(String(cString: strerror(errno)))") }
+        } catch {
+            unlink(temporary.path)
+            throw error
+        }
         guard rename(temporary.path, outbox.appendingPathComponent(name).path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)
