@@ -138,10 +138,10 @@ public struct Builder: Sendable {
             start += chunkSize
         } while start < entries.count
 
+        progress(.stageStarted(.aggregate))
         let sources: [SourceRecord]
         do { sources = try store.sources() } catch { throw .store(String(describing: error)) }
 
-        progress(.stageStarted(.aggregate))
         var returns: [AnonymisedReturn] = []
         for source in sources {
             switch source.outcome {
@@ -184,9 +184,11 @@ public struct Builder: Sendable {
         renderers.append(("summary.md", { MarkdownSummary.write(report, to: $0) }))
         // Each output is written on its own core as it is made, a block at a time, so no
         // output is ever whole in memory (the workbook's compressed archive aside).
-        let written = ResultSlots<BuildError?>(count: renderers.count)
+        // The longest outputs start first, so that no core is left with one of them at the end.
+        let longest = ["datamap.xlsx", "datamap.json", "report.html", "findings.json", "datamap.csv", "findings.csv"]
+        let jobs = renderers.sorted { (longest.firstIndex(of: $0.0) ?? longest.count) < (longest.firstIndex(of: $1.0) ?? longest.count) }
+        let written = ResultSlots<BuildError?>(count: jobs.count)
         let counter = ResultSlots<Int>(count: 1)
-        let jobs = renderers
         let fileSystem = self.fileSystem
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (name, render) = jobs[index]

@@ -33,9 +33,15 @@ public struct PartialDate: Codable, Sendable, Hashable, Comparable, CustomString
     }
 
     public var description: String {
-        var text = String(format: "%04d", year)
-        if let month { text += String(format: "-%02d", month) }
-        if let day { text += String(format: "-%02d", day) }
+        // printf's %04d and %02d, without printf: every CSV row formats several dates.
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value.magnitude)
+            let sign = value < 0 ? "-" : ""
+            return sign + String(repeating: "0", count: max(0, width - sign.count - digits.count)) + digits
+        }
+        var text = padded(year, 4)
+        if let month { text += "-" + padded(month, 2) }
+        if let day { text += "-" + padded(day, 2) }
         return text
     }
 

@@ -97,7 +97,10 @@ public struct Report: Sendable {
     public var activities: ReportTable {
         let rows = map.rows
         return ReportTable(name: "activities", title: "Activities", columns: DataMapCSV.columns.map(\.header),
-                           count: rows.count) { index in DataMapCSV.columns.map { $0.value(rows[index]) } }
+                           count: rows.count) { index in
+            let row = rows[index]
+            return DataMapCSV.columns.map { $0.value(row) }
+        }
     }
 
     public var approaches: ReportTable {

@@ -20,6 +20,10 @@ public enum CSV {
 
     static let crlf: [UInt8] = [0x0D, 0x0A]
 
+    static func field(_ value: String) -> String {
+        String(decoding: OutputSink.collect { write(field: value, to: $0) }, as: UTF8.self)
+    }
+
     /// Spreadsheets run cells that start with = + - @ as formulas, so such cells get a
     /// leading apostrophe: the text still reads the same, and nothing executes.
     static func write(field value: String, to sink: OutputSink) {
@@ -197,10 +201,16 @@ enum PrettyJSON {
             let encoded = (try? encoder.encode(element)) ?? Data("{}".utf8)
             // A string never holds a raw line break, so every line break is the encoder's;
             // the encoder leaves the inside of an empty list or object blank, unindented.
-            for (number, line) in encoded.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-                if number > 0 { sink.write(byte: 0x0A) }
-                if !line.isEmpty { sink.write(indent) }
-                sink.write([UInt8](line))
+            encoded.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                var start = 0
+                while start <= bytes.count {
+                    let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                    if start > 0 { sink.write(byte: 0x0A) }
+                    if end > start { sink.write(indent) }
+                    sink.write(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    start = end + 1
+                }
             }
         }
         sink.write("\n  ]")

@@ -138,7 +138,8 @@ public enum Workbook {
                     <sheetData>
                     """.utf8)
             case 0: return row(table.columns, number: 1, isHeader: true, columnNames: columnNames)
-            case 1...table.count: return row(table.row(next - 1), number: next + 1, isHeader: false, columnNames: columnNames)
+            case let index where index >= 1 && index <= table.count:
+                return row(table.row(index - 1), number: index + 1, isHeader: false, columnNames: columnNames)
             case table.count + 1: return [UInt8]("</sheetData></worksheet>".utf8)
             default: return nil
             }
