@@ -66,7 +66,8 @@ public struct DataMap: Sendable, Equatable {
                                          answer: answer, source: record.source))
             }
         }
-        self.rows = rows.sorted(by: Self.rowOrder)
+        // Indices are sorted, not rows: moving a row copies all of its fields.
+        self.rows = rows.indices.sorted { Self.rowOrder(rows[$0], rows[$1]) }.map { rows[$0] }
         self.participants = participants.sorted { $0.source < $1.source }
         self.notes = notes.sorted { ($0.source, $0.note.step) < ($1.source, $1.note.step) }
         self.answers = answers.sorted {

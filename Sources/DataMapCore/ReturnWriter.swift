@@ -186,10 +186,15 @@ struct XMLOutput {
     static func escape(_ value: String, attribute: Bool) -> String {
         // Bytes, not scalars: most text needs nothing done, and the rest only ASCII replaced.
         let utf8 = value.utf8
-        func needsWork(_ byte: UInt8) -> Bool {
-            byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0xEF
+        var copy = value
+        // Line breaks and tabs stay as they are in element text, which is most long text.
+        let needsWork = copy.withUTF8 { bytes in
+            bytes.contains { byte in
+                (byte < 0x20 && (attribute || (byte != 0x0A && byte != 0x09)))
+                    || byte == 0x26 || byte == 0x3C || byte == 0x3E || (byte == 0x22 && attribute) || byte == 0xEF
+            }
         }
-        guard utf8.contains(where: needsWork) else { return value }
+        guard needsWork else { return value }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count + 32)
         let bytes = Array(utf8)

@@ -74,9 +74,11 @@ public struct ValidationRule: Sendable {
 
 public enum Validator {
     public static func run(_ context: ValidationContext) -> [Finding] {
-        rules.flatMap { $0.run(context) }.sorted {
-            ($0.location, $0.rule, $0.message) < ($1.location, $1.rule, $1.message)
-        }
+        let found = rules.flatMap { $0.run(context) }
+        // Indices are sorted, not findings: moving a finding copies ten fields.
+        return found.indices.sorted {
+            (found[$0].location, found[$0].rule, found[$0].message) < (found[$1].location, found[$1].rule, found[$1].message)
+        }.map { found[$0] }
     }
 
     static let newInitiative = "without a defined period and evaluation this is better called a new initiative than a pilot: reclassify it, or record"

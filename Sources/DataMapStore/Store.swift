@@ -95,15 +95,28 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func sources() throws -> [SourceRecord] {
-        let decoder = JSONDecoder()
-        return try queue.read { db in
+        try queue.read { db in
             var records: [SourceRecord] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT path, content_hash, payload FROM source ORDER BY path")
-            while let row = try rows.next() {
-                let payload: Data = row["payload"]
-                records.append(SourceRecord(path: row["path"], contentHash: row["content_hash"],
-                                            outcome: try decoder.decode(SourceRecord.Outcome.self, from: payload)))
+            // Payloads are read a batch at a time and decoded across the cores: decoding is most
+            // of the cost of loading a large study, and a batch bounds the raw bytes held.
+            var batch: [(path: String, hash: String, payload: Data)] = []
+            func decodeBatch() throws {
+                let decoded = ResultSlots<Result<SourceRecord.Outcome, any Error>>(count: batch.count)
+                let items = batch
+                DispatchQueue.concurrentPerform(iterations: items.count) { index in
+                    decoded[index] = Result { try JSONDecoder().decode(SourceRecord.Outcome.self, from: items[index].payload) }
+                }
+                for (item, outcome) in zip(items, decoded.values()) {
+                    records.append(SourceRecord(path: item.path, contentHash: item.hash, outcome: try outcome.get()))
+                }
+                batch.removeAll(keepingCapacity: true)
             }
+            while let row = try rows.next() {
+                batch.append((row["path"], row["content_hash"], row["payload"]))
+                if batch.count == 256 { try decodeBatch() }
+            }
+            try decodeBatch()
             return records
         }
     }
