@@ -1,0 +1,83 @@
+@testable import DataMapCore
+import Foundation
+import Testing
+import ZIPFoundation
+
+/// Outputs are made a block at a time; these check that the pieces add up to what rendering the
+/// whole document at once gives, and that a failed write is reported.
+@Suite("Streamed outputs")
+struct StreamingOutputTests {
+    /// Many rows, from copies of the golden returns under other file names.
+    static let largeMap: DataMap = {
+        var returns: [AnonymisedReturn] = []
+        for copy in 0..<400 {
+            for row in GoldenStudy.dataMap.rows {
+                var activity = row.activity
+                activity.provenance.file = "inbox/copy-\(copy).xml"
+                activity.description = (activity.description ?? "") + String(repeating: " more text", count: copy % 7)
+                returns.append(AnonymisedReturn(source: "inbox/copy-\(copy)-\(row.id).xml", organisation: row.organisation,
+                                                respondent: row.respondent, anonymity: .anonymous, submitted: row.submitted,
+                                                language: row.language, answers: [], activities: [activity]))
+            }
+        }
+        return DataMap(returns: returns)
+    }()
+
+    struct WholeDocument: Encodable {
+        let format: String
+        let activities: [DataMap.Row]
+    }
+
+    @Test(arguments: [0, 1, 2])
+    func theDataMapJSONIsTheEncodersWholeDocumentByteForByte(size: Int) throws {
+        let map = [DataMap(returns: []), GoldenStudy.dataMap, Self.largeMap][size]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let whole = try encoder.encode(WholeDocument(format: DataMapJSON.format, activities: map.rows)) + Data("\n".utf8)
+        let streamed = DataMapJSON.render(map)
+        #expect(streamed == whole)
+        #expect(size == 0 || map.rows.count > 0)
+    }
+
+    @Test func blocksArriveInOrderAndAddUpToTheWhole() throws {
+        var blocks: [[UInt8]] = []
+        let sink = OutputSink { blocks.append($0) }
+        var expected: [UInt8] = []
+        for index in 0..<300_000 {
+            let line = "line \(index), ŵyn\n"
+            sink.write(line)
+            expected += Array(line.utf8)
+        }
+        try sink.finish()
+        #expect(blocks.count > 3, "a large output is handed on in several blocks, not held whole")
+        #expect(blocks.dropLast().allSatisfy { $0.count >= OutputSink.blockSize && $0.count < OutputSink.blockSize + 64 })
+        #expect(Array(blocks.joined()) == expected)
+    }
+
+    struct DiskFull: Error, Equatable {}
+
+    @Test func theFirstFailedBlockIsReportedAndNothingIsWrittenAfterIt() {
+        var drained = 0
+        let sink = OutputSink { _ in
+            drained += 1
+            if drained == 2 { throw DiskFull() }
+        }
+        for _ in 0..<(OutputSink.blockSize / 8) * 5 { sink.write("12345678") }
+        #expect(throws: DiskFull.self) { try sink.finish() }
+        #expect(drained == 2, "no block is handed on after a failure")
+    }
+
+    @Test(arguments: [0, 3, 20_000])
+    func aWorkbookSheetMadeWhileCompressedEqualsTheSheetMadeWhole(rows: Int) throws {
+        let table = ReportTable(name: "t", title: "T", columns: ["id", "text", "count"], count: rows) { index in
+            ["r\(index)", index % 5 == 0 ? "" : "value <\(index)> & \"quoted\"\nline ŵ", String(index)]
+        }
+        let data = try Workbook.xlsx([table])
+        let archive = try Archive(data: data, accessMode: .read)
+        let entry = try #require(archive["xl/worksheets/sheet1.xml"])
+        var sheet = Data()
+        _ = try archive.extract(entry, skipCRC32: false) { sheet.append($0) }
+        #expect(String(decoding: sheet, as: UTF8.self) == Workbook.worksheet(table))
+        #expect(rows == 0 || String(decoding: sheet, as: UTF8.self).contains("<row r=\"\(rows + 1)\">"))
+    }
+}
