@@ -43,7 +43,7 @@ public struct BuildSummary: Sendable, Equatable {
 /// ingest → anonymise → aggregate → validate → write, for one study.
 public struct Builder: Sendable {
     /// Bump when reading or anonymising changes, so stored records are rebuilt from the inbox.
-    public static let pipelineVersion = 5
+    public static let pipelineVersion = 6
     /// A return is a few hundred kilobytes at most; far larger files are refused unread.
     public static let maximumReturnSize = 64 * 1024 * 1024
 
@@ -143,9 +143,12 @@ public struct Builder: Sendable {
         do { sources = try store.sources() } catch { throw .store(String(describing: error)) }
 
         var returns: [AnonymisedReturn] = []
+        var storePaths: [String] = []
         for source in sources {
             switch source.outcome {
-            case .ingested(let record): returns.append(record)
+            case .ingested(let record):
+                returns.append(record)
+                storePaths.append(source.path)
             case .rejected(let diagnostics):
                 summary.rejections += diagnostics
                 summary.rejectedFiles += 1
@@ -153,8 +156,15 @@ public struct Builder: Sendable {
         }
         summary.rejections.sort { $0.location < $1.location }
         let risk = ResidualRisk(returns: returns)
-        if let organisationMask { returns = organisationMask.apply(returns) }
-        let dataMap = DataMap(returns: returns)
+        let masker = organisationMask?.masker(for: returns.map(\.organisation))
+        if let masker { returns = masker.apply(returns) }
+        let dataMap = DataMap(returns: returns, storePaths: storePaths)
+        // Activities' long texts stay in the store until the outputs that print them reach each row.
+        let store = self.store
+        let texts: RowTexts.Fetch = { keys in
+            let found = try store.activityTexts(keys)
+            return masker.map { masker in found.map(masker.apply) } ?? found
+        }
         summary.returns = returns.count
         summary.activities = dataMap.rows.count
 
@@ -166,8 +176,8 @@ public struct Builder: Sendable {
         let report = Report(map: dataMap, reference: reference, findings: summary.findings, cells: smallCells)
         let rejections = summary.rejections
         var renderers: [(String, @Sendable (OutputSink) throws -> Void)] = [
-            ("datamap.csv", { DataMapCSV.write(dataMap, to: $0) }),
-            ("datamap.json", { DataMapJSON.write(dataMap, to: $0) }),
+            ("datamap.csv", { try DataMapCSV.write(dataMap, texts: texts, to: $0) }),
+            ("datamap.json", { try DataMapJSON.write(dataMap, texts: texts, to: $0) }),
             ("answers.csv", { AnswersCSV.write(dataMap, to: $0) }),
             ("notes.csv", { NotesCSV.write(dataMap, to: $0) }),
             ("rejected.csv", { RejectedCSV.write(rejections, to: $0) }),
@@ -179,7 +189,12 @@ public struct Builder: Sendable {
             renderers.append(("\(table.name).csv", { table.writeCSV(to: $0) }))
             renderers.append(("\(table.name).json", { table.writeJSON(to: $0) }))
         }
-        renderers.append(("datamap.xlsx", { $0.write([UInt8](try Workbook.xlsx(report.sheets))) }))
+        renderers.append(("datamap.xlsx", { sink in
+            let rows = RowTexts(dataMap.rows, fetch: texts)
+            let workbook = try Workbook.xlsx(report.sheets(rows))
+            try rows.check()
+            sink.write([UInt8](workbook))
+        }))
         renderers.append(("report.html", { HTMLReport.write(report, to: $0) }))
         renderers.append(("summary.md", { MarkdownSummary.write(report, to: $0) }))
         // Each output is written on its own core as it is made, a block at a time, so no

@@ -11,6 +11,12 @@ public struct DataMap: Sendable, Equatable {
         public var submitted: PartialDate
         public var language: Language
         public var activity: ActivityRecord
+        /// Where the activity's long texts wait in the store, when they were left there; never published.
+        public var textKey: ActivityTextKey?
+
+        enum CodingKeys: String, CodingKey {
+            case id, organisation, respondent, submitted, language, activity
+        }
     }
 
     public struct AnswerRow: Sendable, Hashable {
@@ -44,12 +50,14 @@ public struct DataMap: Sendable, Equatable {
     public private(set) var answers: [AnswerRow]
     public private(set) var notes: [NoteRow]
 
-    public init(returns: [AnonymisedReturn]) {
+    /// - Parameter storePaths: each return's path in the store, when its activities' long texts
+    ///   were left there; rows then carry the key an output uses to fetch them.
+    public init(returns: [AnonymisedReturn], storePaths: [String]? = nil) {
         var rows: [Row] = []
         var answers: [AnswerRow] = []
         var notes: [NoteRow] = []
         var participants: [ParticipantRow] = []
-        for record in returns {
+        for (number, record) in returns.enumerated() {
             participants.append(ParticipantRow(organisation: record.organisation, respondent: record.respondent,
                                                method: record.method.rawValue, source: record.source, submitted: record.submitted,
                                                answers: record.answers, instrument: record.instrument,
@@ -59,7 +67,8 @@ public struct DataMap: Sendable, Equatable {
             for (index, activity) in record.activities.enumerated() {
                 rows.append(Row(id: "\(stem)-\(index + 1)", organisation: record.organisation,
                                 respondent: record.respondent, submitted: record.submitted,
-                                language: record.language, activity: activity))
+                                language: record.language, activity: activity,
+                                textKey: storePaths.map { ActivityTextKey(path: $0[number], position: index) }))
             }
             for answer in record.answers {
                 answers.append(AnswerRow(organisation: record.organisation, respondent: record.respondent,
@@ -91,5 +100,67 @@ public struct DataMap: Sendable, Equatable {
             name = String(name[..<dot])
         }
         return name
+    }
+}
+
+/// Puts the long texts back into rows as an output reaches them, a batch at a time, so only a
+/// batch of them is ever in memory. Each output has its own, as outputs are written concurrently.
+public final class RowTexts {
+    /// Fetches texts for keys, in order, already masked if organisations are masked.
+    public typealias Fetch = @Sendable ([ActivityTextKey]) throws -> [ActivityTexts]
+    static let batchSize = 512
+
+    private let rows: [DataMap.Row]
+    private let fetch: Fetch?
+    private var start = 0
+    private var batch: [DataMap.Row] = []
+    /// The first failure to fetch; rows after it are given without their texts, and the
+    /// output that used them must throw this.
+    public private(set) var failure: (any Error)?
+
+    public init(_ rows: [DataMap.Row], fetch: Fetch?) {
+        self.rows = rows
+        self.fetch = fetch
+    }
+
+    public var count: Int { rows.count }
+
+    public subscript(index: Int) -> DataMap.Row {
+        guard let fetch, failure == nil, rows[index].textKey != nil else { return rows[index] }
+        if index < start || index >= start + batch.count {
+            start = index
+            batch = Array(rows[index..<Swift.min(rows.count, index + Self.batchSize)])
+            let keys = batch.compactMap(\.textKey)
+            do {
+                var texts = try fetch(keys).makeIterator()
+                for position in batch.indices where batch[position].textKey != nil {
+                    guard let next = texts.next() else { throw FetchError.short }
+                    batch[position].activity.longTexts = next
+                }
+            } catch {
+                failure = error
+                batch = []
+                return rows[index]
+            }
+        }
+        return batch[index - start]
+    }
+
+    public func check() throws { if let failure { throw failure } }
+
+    enum FetchError: Error, CustomStringConvertible {
+        case short
+        var description: String { "the store gave fewer activity texts than were asked for" }
+    }
+}
+
+extension RowTexts: Sequence {
+    public func makeIterator() -> AnyIterator<DataMap.Row> {
+        var index = 0
+        return AnyIterator {
+            guard index < self.count else { return nil }
+            defer { index += 1 }
+            return self[index]
+        }
     }
 }

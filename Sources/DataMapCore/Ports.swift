@@ -65,5 +65,45 @@ public protocol Store: Sendable {
     func contentHashes() throws -> [String: String]
     /// Applies one build's changes in a single transaction: all of them or none.
     func apply(upserts: [SourceRecord], deletions: [String], stamp: PipelineStamp) throws
+    /// Every stored source in path order, with each activity's long texts left out
+    /// (`activityTexts` gives them), so that a large study's records fit in memory.
     func sources() throws -> [SourceRecord]
+    /// The long texts of the given activities, in the order asked for.
+    func activityTexts(_ keys: [ActivityTextKey]) throws -> [ActivityTexts]
+}
+
+/// One activity in the store: its source's path and its place in that source.
+public struct ActivityTextKey: Sendable, Hashable {
+    public var path: String
+    public var position: Int
+
+    public init(path: String, position: Int) {
+        self.path = path
+        self.position = position
+    }
+}
+
+/// An activity's long free texts: most of a study's bytes, needed only by the outputs that
+/// print them, so they stay in the store until a row is written.
+public struct ActivityTexts: Codable, Sendable, Hashable {
+    public var description: String?
+    public var outcomes: String?
+    public var evidence: [Evidence]?
+
+    public init(description: String? = nil, outcomes: String? = nil, evidence: [Evidence]? = nil) {
+        self.description = description
+        self.outcomes = outcomes
+        self.evidence = evidence
+    }
+}
+
+extension ActivityRecord {
+    public var longTexts: ActivityTexts {
+        get { ActivityTexts(description: description, outcomes: outcomes, evidence: evidence) }
+        set {
+            description = newValue.description
+            outcomes = newValue.outcomes
+            evidence = newValue.evidence
+        }
+    }
 }

@@ -94,8 +94,12 @@ public struct Report: Sendable {
         return flags
     }
 
-    public var activities: ReportTable {
-        let rows = map.rows
+    public var activities: ReportTable { activities(RowTexts(map.rows, fetch: nil)) }
+
+    /// The sheet reads its rows through `texts`, one row after another; the caller checks
+    /// `texts` for a failed fetch once the sheet is written.
+    func activities(_ texts: RowTexts) -> ReportTable {
+        nonisolated(unsafe) let rows = texts
         return ReportTable(name: "activities", title: "Activities", columns: DataMapCSV.columns.map(\.header),
                            count: rows.count) { index in
             let row = rows[index]
@@ -198,5 +202,9 @@ public struct Report: Sendable {
     public var tables: [ReportTable] { [approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable] }
 
     /// The workbook's sheets, in order.
-    public var sheets: [ReportTable] { [activities, approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable] }
+    public var sheets: [ReportTable] { sheets(RowTexts(map.rows, fetch: nil)) }
+
+    public func sheets(_ texts: RowTexts) -> [ReportTable] {
+        [activities(texts), approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
+    }
 }

@@ -117,7 +117,13 @@ public enum DataMapCSV {
     ]
 
     public static func render(_ map: DataMap) -> Data { table(columns, map.rows) }
-    public static func write(_ map: DataMap, to sink: OutputSink) { table(columns, map.rows, to: sink) }
+
+    /// - Parameter texts: fetches the rows' long texts where the store kept them.
+    public static func write(_ map: DataMap, texts: RowTexts.Fetch? = nil, to sink: OutputSink) throws {
+        let rows = RowTexts(map.rows, fetch: texts)
+        table(columns, rows, to: sink)
+        try rows.check()
+    }
 }
 
 /// `outbox/answers.csv`: every answer keyed by question id, anonymised like the activities.
@@ -175,12 +181,18 @@ public enum RejectedCSV {
 public enum DataMapJSON {
     public static let format = "datamap/1"
 
-    public static func render(_ map: DataMap) -> Data { OutputSink.collect { write(map, to: $0) } }
+    public static func render(_ map: DataMap) -> Data {
+        // Without a store to fetch from, writing cannot fail.
+        (try? OutputSink.collect { try write(map, to: $0) }) ?? Data()
+    }
 
-    public static func write(_ map: DataMap, to sink: OutputSink) {
+    /// - Parameter texts: fetches the rows' long texts where the store kept them.
+    public static func write(_ map: DataMap, texts: RowTexts.Fetch? = nil, to sink: OutputSink) throws {
+        let rows = RowTexts(map.rows, fetch: texts)
         sink.write("{\n")
-        PrettyJSON.write(member: "activities", map.rows, last: false, to: sink)
+        PrettyJSON.write(member: "activities", rows, last: false, to: sink)
         sink.write("  \"format\" : " + ReportTable.quote(format) + "\n}\n")
+        try rows.check()
     }
 }
 

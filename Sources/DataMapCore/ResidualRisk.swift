@@ -69,8 +69,12 @@ public struct OrganisationMask: Sendable {
     }
 
     public func labels(for organisations: [Organisation]) -> [String: String] {
+        // One label per organisation however a return spells it: "Cyngor Gwynedd" and
+        // "Gwynedd Council" are one council.
         var byType: [String: Set<String>] = [:]
-        for organisation in organisations { byType[organisation.type.rawValue, default: []].insert(organisation.name) }
+        for organisation in organisations {
+            byType[organisation.type.rawValue, default: []].insert(gazetteer.canonicalName(organisation.name))
+        }
         for entry in gazetteer.entries { byType[entry.type, default: []].insert(entry.name) }
         var labels: [String: String] = [:]
         for (type, names) in byType {
@@ -79,6 +83,9 @@ public struct OrganisationMask: Sendable {
             for (index, name) in ordered.enumerated() {
                 labels[name] = "\(Self.shortLabel(type: type, fallback: label)) \(Self.letters(index))"
             }
+        }
+        for organisation in organisations {
+            labels[organisation.name] = labels[organisation.name] ?? labels[gazetteer.canonicalName(organisation.name)]
         }
         return labels
     }
@@ -109,8 +116,13 @@ public struct OrganisationMask: Sendable {
     }
 
     public func apply(_ returns: [AnonymisedReturn]) -> [AnonymisedReturn] {
-        let labels = labels(for: returns.map(\.organisation))
-        // Every way each organisation is written, longest first, so "Cardiff Council" goes before "Cardiff".
+        masker(for: returns.map(\.organisation)).apply(returns)
+    }
+
+    /// The labels for these organisations, and every way each is written, longest first, so
+    /// "Cardiff Council" goes before "Cardiff".
+    public func masker(for organisations: [Organisation]) -> Masker {
+        let labels = labels(for: organisations)
         var forms: [(String, String)] = []
         for (name, label) in labels {
             let entry = gazetteer.match(name)
@@ -118,7 +130,16 @@ public struct OrganisationMask: Sendable {
                 forms.append((form, label))
             }
         }
-        forms.sort { $0.0.count > $1.0.count }
+        // Longest first; ties in a fixed order, so that the same study always masks the same way.
+        forms.sort { ($0.0.count, $1.0, $1.1) > ($1.0.count, $0.0, $0.1) }
+        return Masker(labels: labels, forms: forms, gazetteer: gazetteer)
+    }
+
+    public struct Masker: Sendable {
+        let labels: [String: String]
+        let forms: [(String, String)]
+        let gazetteer: Gazetteer
+
         func mask(_ text: String) -> String {
             var result = text
             for (form, label) in forms where result.contains(form) {
@@ -127,28 +148,36 @@ public struct OrganisationMask: Sendable {
             }
             return result
         }
-        return returns.map { record in
-            var copy = record
-            copy.organisation.name = labels[record.organisation.name] ?? mask(record.organisation.name)
-            copy.organisation.region = nil
-            copy.answers = record.answers.map { var a = $0; a.text = mask(a.text); return a }
-            copy.notes = record.notes.map { var n = $0; n.text = mask(n.text); return n }
-            copy.activities = record.activities.map { activity in
-                var a = activity
-                a.name = mask(a.name)
-                a.description = a.description.map(mask)
-                a.partners = a.partners.map { labels[gazetteer.canonicalName($0)] ?? mask($0) }
-                a.funding = a.funding.map(mask)
-                a.targetGroup = a.targetGroup.map(mask)
-                a.outcomes = a.outcomes.map(mask)
-                a.documents = a.documents.map(mask)
-                a.evaluation?.evaluator = activity.evaluation?.evaluator.map(mask)
-                a.evaluation?.note = activity.evaluation?.note.map(mask)
-                a.extent?.note = activity.extent?.note.map(mask)
-                a.timescale?.phrase = activity.timescale?.phrase.map(mask)
-                return a
+
+        /// The texts an output fetches from the store get the same masking as the records.
+        public func apply(_ texts: ActivityTexts) -> ActivityTexts {
+            ActivityTexts(description: texts.description.map(mask), outcomes: texts.outcomes.map(mask),
+                          evidence: texts.evidence?.map { var item = $0; item.phrase = mask(item.phrase); return item })
+        }
+
+        public func apply(_ returns: [AnonymisedReturn]) -> [AnonymisedReturn] {
+            returns.map { record in
+                var copy = record
+                copy.organisation.name = labels[record.organisation.name] ?? mask(record.organisation.name)
+                copy.organisation.region = nil
+                copy.answers = record.answers.map { var a = $0; a.text = mask(a.text); return a }
+                copy.notes = record.notes.map { var n = $0; n.text = mask(n.text); return n }
+                copy.activities = record.activities.map { activity in
+                    var a = activity
+                    a.name = mask(a.name)
+                    a.longTexts = apply(activity.longTexts)
+                    a.partners = a.partners.map { labels[gazetteer.canonicalName($0)] ?? mask($0) }
+                    a.funding = a.funding.map(mask)
+                    a.targetGroup = a.targetGroup.map(mask)
+                    a.documents = a.documents.map(mask)
+                    a.evaluation?.evaluator = activity.evaluation?.evaluator.map(mask)
+                    a.evaluation?.note = activity.evaluation?.note.map(mask)
+                    a.extent?.note = activity.extent?.note.map(mask)
+                    a.timescale?.phrase = activity.timescale?.phrase.map(mask)
+                    return a
+                }
+                return copy
             }
-            return copy
         }
     }
 }

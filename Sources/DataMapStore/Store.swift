@@ -51,6 +51,17 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 table.column("value", .text).notNull()
             }
         }
+        // Activities' long texts apart from the records, so that loading a study leaves them on disk.
+        migrator.registerMigration("v2") { db in
+            try db.create(table: "activity_text") { table in
+                table.column("path", .text).notNull()
+                table.column("position", .integer).notNull()
+                table.column("description", .text)
+                table.column("outcomes", .text)
+                table.column("evidence", .blob)
+                table.primaryKey(["path", "position"])
+            }
+        }
         return migrator
     }
 
@@ -76,18 +87,33 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try queue.write { db in
+            let deleteTexts = try db.cachedStatement(sql: "DELETE FROM activity_text WHERE path = ?")
             for path in deletions {
                 try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [path])
+                try deleteTexts.execute(arguments: [path])
             }
+            let insertText = try db.cachedStatement(sql: """
+                INSERT INTO activity_text (path, position, description, outcomes, evidence) VALUES (?, ?, ?, ?, ?)
+                """)
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO source (path, content_hash, outcome, payload) VALUES (?, ?, ?, ?)
                 ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash,
                     outcome = excluded.outcome, payload = excluded.payload
                 """)
             for record in upserts {
+                try deleteTexts.execute(arguments: [record.path])
+                var stored = record.outcome
+                if case .ingested(var anonymised) = record.outcome {
+                    for position in anonymised.activities.indices {
+                        let texts = anonymised.activities[position].longTexts
+                        anonymised.activities[position].longTexts = ActivityTexts()
+                        try insertText.execute(arguments: [record.path, position, texts.description, texts.outcomes,
+                                                           try texts.evidence.map { try encoder.encode($0) }])
+                    }
+                    stored = .ingested(anonymised)
+                }
                 let outcome = switch record.outcome { case .ingested: "ingested" case .rejected: "rejected" }
-                try insert.execute(arguments: [record.path, record.contentHash, outcome,
-                                               try encoder.encode(record.outcome)])
+                try insert.execute(arguments: [record.path, record.contentHash, outcome, try encoder.encode(stored)])
             }
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('pipeline_version', ?), ('key_fingerprint', ?)",
                            arguments: [String(stamp.pipelineVersion), stamp.keyFingerprint])
@@ -119,6 +145,28 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             try decodeBatch()
             return records
         }
+    }
+
+    public func activityTexts(_ keys: [ActivityTextKey]) throws -> [ActivityTexts] {
+        let decoder = JSONDecoder()
+        return try queue.read { db in
+            let select = try db.cachedStatement(sql: """
+                SELECT description, outcomes, evidence FROM activity_text WHERE path = ? AND position = ?
+                """)
+            return try keys.map { key in
+                guard let row = try Row.fetchOne(select, arguments: [key.path, key.position]) else {
+                    throw MissingTexts()
+                }
+                let evidence: Data? = row["evidence"]
+                return ActivityTexts(description: row["description"], outcomes: row["outcomes"],
+                                     evidence: try evidence.map { try decoder.decode([Evidence].self, from: $0) })
+            }
+        }
+    }
+
+    /// A record whose texts are gone means the store was changed outside datamap.
+    struct MissingTexts: Error, CustomStringConvertible {
+        var description: String { "an activity's texts are missing from the store; delete the store file to rebuild it from inbox/" }
     }
 
     /// SQLite's reason without any bound values.

@@ -84,6 +84,27 @@ struct RecogniserTests {
         #expect(masked.activities[0].partners[0].hasPrefix("Local authority "))
         #expect(mask.apply([record])[0] == masked)
     }
+
+    @Test func oneOrganisationHasOneLabelHoweverItIsSpelt() {
+        let gazetteer = Gazetteer(entries: context.gazetteer.entries + [
+            Gazetteer.Entry(name: "Gwynedd Council", type: "local-authority", aliases: ["Gwynedd", "Cyngor Gwynedd"]),
+        ])
+        let mask = OrganisationMask(key: key, gazetteer: gazetteer)
+        let labels = mask.labels(for: [Organisation(name: "Cyngor Gwynedd", type: .localAuthority),
+                                       Organisation(name: "Gwynedd Council", type: .localAuthority)])
+        #expect(labels["Cyngor Gwynedd"] != nil)
+        #expect(labels["Cyngor Gwynedd"] == labels["Gwynedd Council"])
+        var activity = ActivityRecord(theme: .practiceModels, kind: .practiceModel, name: "Model Risg Gwynedd", status: .current,
+                                      provenance: Provenance(method: .writtenReturn, file: "inbox/a.xml", line: 1))
+        activity.evidence = [Evidence(field: "partners", line: 2, phrase: "with Cyngor Gwynedd and Gwynedd")]
+        let masked = mask.apply([AnonymisedReturn(
+            source: "inbox/a.xml", organisation: Organisation(name: "Cyngor Gwynedd", type: .localAuthority), respondent: "P-1",
+            anonymity: .anonymous, submitted: PartialDate(year: 2018), language: .cy, answers: [], activities: [activity])])[0]
+        let label = labels["Gwynedd Council"] ?? "?"
+        #expect(masked.organisation.name == label)
+        #expect(masked.activities[0].name == "Model Risg \(label)")
+        #expect(masked.activities[0].evidence?.first?.phrase == "with \(label) and \(label)")
+    }
 }
 
 @Suite("Anonymisation end to end", .serialized)
@@ -145,5 +166,13 @@ struct AnonymisationEndToEndTests {
         #expect(!csv.contains("Conwy County Borough Council") && !csv.contains("Cardiff Council"))
         #expect(csv.firstMatch(of: /,Local authority [A-Z]{1,2},local-authority,/) != nil)
         #expect(csv.firstMatch(of: /,Health board [A-Z]{1,2},health-board,/) != nil)
+        // The evidence quoted in datamap.json is masked too, and a second run masks the same way.
+        let json = try study.output("datamap.json")
+        for name in ["Gwynedd", "Conwy", "Cardiff", "Cyngor", "County Council"] {
+            #expect(!json.contains(name), "\(name) is in the masked datamap.json")
+        }
+        let first = try study.outputs()
+        #expect(try study.build(["--mask-organisations"]).status == 0)
+        #expect(try study.outputs() == first)
     }
 }

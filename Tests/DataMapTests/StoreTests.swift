@@ -43,6 +43,34 @@ struct StoreTests {
         #expect(try store.sources() == [record("inbox/a.xml", hash: "3", name: "Changed")])
     }
 
+    @Test func longTextsWaitInTheStoreUntilAskedForAndGoWithTheirSource() throws {
+        let store = try SQLiteStore(path: directory.appendingPathComponent("texts.sqlite").path)
+        let stamp = PipelineStamp(pipelineVersion: 1, keyFingerprint: "k")
+        var full = record("inbox/a.xml", hash: "1")
+        guard case .ingested(var anonymised) = full.outcome else { return }
+        var second = anonymised.activities[0]
+        second.name = "Second"
+        second.longTexts = ActivityTexts(description: "Disgrifiad hir — ŵyn", outcomes: nil,
+                                         evidence: [Evidence(field: "name", line: 4, endLine: 5, phrase: "a pilot of Second")])
+        anonymised.activities[0].longTexts = ActivityTexts(description: "First", outcomes: "Fewer placements")
+        anonymised.activities.append(second)
+        full.outcome = .ingested(anonymised)
+        try store.apply(upserts: [full, record("inbox/b.xml", hash: "2")], deletions: [], stamp: stamp)
+
+        // Loaded records are the full records less their long texts.
+        var slim = anonymised
+        for index in slim.activities.indices { slim.activities[index].longTexts = ActivityTexts() }
+        #expect(try store.sources().first == SourceRecord(path: "inbox/a.xml", contentHash: "1", outcome: .ingested(slim)))
+        let keys = [ActivityTextKey(path: "inbox/a.xml", position: 1), ActivityTextKey(path: "inbox/a.xml", position: 0)]
+        #expect(try store.activityTexts(keys) == [second.longTexts, anonymised.activities[0].longTexts])
+
+        // Replacing or deleting a source takes its texts with it.
+        try store.apply(upserts: [record("inbox/a.xml", hash: "3")], deletions: ["inbox/b.xml"], stamp: stamp)
+        #expect(try store.activityTexts([ActivityTextKey(path: "inbox/a.xml", position: 0)]) == [ActivityTexts()])
+        #expect(throws: (any Error).self) { try store.activityTexts([ActivityTextKey(path: "inbox/a.xml", position: 1)]) }
+        #expect(throws: (any Error).self) { try store.activityTexts([ActivityTextKey(path: "inbox/b.xml", position: 0)]) }
+    }
+
     @Test func anEmptyStoreHasNoStamp() throws {
         let store = try SQLiteStore(path: directory.appendingPathComponent("new.sqlite").path)
         #expect(try store.stamp() == nil)
