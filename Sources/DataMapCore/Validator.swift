@@ -186,7 +186,7 @@ public enum Validator {
             }),
         ValidationRule(
             id: "conflicting-facts", severity: .warning,
-            summary: "Two partners reporting the same programme should agree on its evaluator, end date and status.",
+            summary: "Two partners reporting the same programme should agree on its evaluator, end date and status; each report is compared with each named partner's latest.",
             examples: [
                 .init(returns: conflictExample(evaluators: ("Cardiff University", "Bangor University")), fires: true),
                 .init(returns: conflictExample(evaluators: ("Cardiff University", "Cardiff University")), fires: false),
@@ -214,17 +214,19 @@ public enum Validator {
                 }
                 var findings: [Finding] = []
                 for rows in groups.values where rows.count > 1 {
-                    // Only rows that name each other as partners are compared, found through an
-                    // index by organisation: comparing every pair would be quadratic in a large study.
+                    // A row is compared with each partner it names, as that partner last reported
+                    // the activity: comparing every report of every partner would make the
+                    // findings grow with the square of the rounds of returns.
                     let organisations = rows.map { organisation($0.organisation.name) }
-                    var byOrganisation: [String: [Int]] = [:]
-                    for (index, name) in organisations.enumerated() { byOrganisation[name, default: []].append(index) }
+                    var latest: [String: Int] = [:]
+                    for (index, name) in organisations.enumerated() {
+                        if let current = latest[name], rows[current].submitted >= rows[index].submitted { continue }
+                        latest[name] = index
+                    }
                     var pairs = Set<[Int]>()
                     for (index, row) in rows.enumerated() {
                         for partner in Set(row.activity.partners.map(organisation)) {
-                            for other in byOrganisation[partner] ?? [] where other != index {
-                                pairs.insert([min(index, other), max(index, other)])
-                            }
+                            if let other = latest[partner], other != index { pairs.insert([min(index, other), max(index, other)]) }
                         }
                     }
                     for pair in pairs.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {

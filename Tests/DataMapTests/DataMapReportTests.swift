@@ -27,6 +27,26 @@ struct ValidatorRuleTests {
             """)
     }
 
+    /// Rounds of returns from two partners that disagree: each report is compared with the
+    /// other partner's latest, so findings grow with the reports, not with their square.
+    @Test func conflictsAcrossRoundsAreComparedWithEachPartnersLatestReport() throws {
+        let rule = try #require(Validator.rules.first { $0.id == "conflicting-facts" })
+        let rounds = 40
+        var returns: [AnonymisedReturn] = []
+        for round in 0..<rounds {
+            for (index, var record) in Validator.conflictExample(evaluators: ("Cardiff University", "Bangor University")).enumerated() {
+                record.source = "inbox/round-\(round)-\(index).xml"
+                record.submitted = PartialDate(year: 2000 + round)
+                returns.append(record)
+            }
+        }
+        // Cardiff's newest report agrees with CAFCASS Cymru.
+        returns[returns.count - 2].activities[0].evaluation?.evaluator = "Bangor University"
+        let findings = rule.run(ValidationContext(map: DataMap(returns: returns), reference: Validator.exampleReference))
+        #expect(findings.count == rounds - 1, "each Cardiff report against CAFCASS Cymru's latest, which only Cardiff's newest agrees with")
+        #expect(findings.allSatisfy { $0.message.contains("round-\(rounds - 1)-1") })
+    }
+
     @Test func datesAreComparedOnlyAsFarAsTheyAreKnown() {
         #expect(PartialDate(year: 2017, month: 12).definitelyBefore(PartialDate(year: 2018)))
         #expect(!PartialDate(year: 2018).definitelyBefore(PartialDate(year: 2018, month: 4)))
