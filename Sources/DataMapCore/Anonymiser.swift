@@ -77,6 +77,10 @@ public enum NameParts {
     /// The words of a name without titles or punctuation: "Dr. Siân ap Rhys-Jones" gives
     /// ["Siân", "ap", "Rhys-Jones"].
     static func nameWords(_ name: String) -> [String] {
+        name.utf8.allSatisfy({ $0 < 0x80 }) ? asciiNameWords(name) : characterNameWords(name)
+    }
+
+    static func characterNameWords(_ name: String) -> [String] {
         let edges: Set<Character> = [".", "(", ")", "\""]
         return name.split(whereSeparator: { $0.isWhitespace || $0 == "," }).compactMap { word -> String? in
             var trimmed = Substring(word)
@@ -85,6 +89,25 @@ public enum NameParts {
             guard !trimmed.isEmpty, !titles.contains(trimmed.lowercased()) else { return nil }
             return String(trimmed)
         }
+    }
+
+    /// `nameWords` for ASCII names, byte by byte: ASCII white space is 09–0D and the space.
+    static func asciiNameWords(_ name: String) -> [String] {
+        func isEdge(_ byte: UInt8) -> Bool { byte == 0x2E || byte == 0x28 || byte == 0x29 || byte == 0x22 }
+        var words: [String] = []
+        var bytes = Array(name.utf8)
+        bytes.append(0x20)
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x20 || byte == 0x2C || (byte >= 0x09 && byte <= 0x0D) {
+            var first = start, last = index
+            start = index + 1
+            while first < last, isEdge(bytes[first]) { first += 1 }
+            while last > first, isEdge(bytes[last - 1]) { last -= 1 }
+            guard first < last else { continue }
+            let word = String(decoding: bytes[first..<last], as: UTF8.self)
+            if !titles.contains(word.lowercased()) { words.append(word) }
+        }
+        return words
     }
 
     /// National form: "+44 (0)7700 900123" and "07700 900123" both give "07700900123".

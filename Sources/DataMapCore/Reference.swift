@@ -3,9 +3,13 @@ import Yams
 
 /// Folds the ways people write one name: case, accents, '&', punctuation, spacing and a leading "the".
 public func canonicalKey(_ text: String) -> String {
-    // One pass: ASCII is folded by hand (the common case); only other text goes through Foundation.
-    let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text.lowercased()
-        : text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    // ASCII, the common case, is folded and split byte by byte; only other text goes through Foundation.
+    text.utf8.allSatisfy({ $0 < 0x80 }) ? asciiCanonicalKey(text) : foldedCanonicalKey(text)
+}
+
+/// Any text: folded by Foundation, then split into words by character.
+func foldedCanonicalKey(_ text: String) -> String {
+    let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     var words: [Substring] = []
     var current = ""
     for character in folded {
@@ -19,6 +23,37 @@ public func canonicalKey(_ text: String) -> String {
     if !current.isEmpty { words.append(Substring(current)) }
     if words.first == "the" { words.removeFirst() }
     return words.joined(separator: " ")
+}
+
+/// `canonicalKey` for ASCII text: the same words, without decoding characters.
+private func asciiCanonicalKey(_ text: String) -> String {
+    var words: [Range<Int>] = []
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count + 8)
+    var start = 0
+    for byte in text.utf8 {
+        switch byte {
+        case 0x41...0x5A: bytes.append(byte | 0x20)
+        case 0x61...0x7A, 0x30...0x39: bytes.append(byte)
+        default:
+            if bytes.count > start { words.append(start..<bytes.count) }
+            start = bytes.count
+            if byte == 0x26 {
+                bytes += [0x61, 0x6E, 0x64]
+                words.append(start..<bytes.count)
+                start = bytes.count
+            }
+        }
+    }
+    if bytes.count > start { words.append(start..<bytes.count) }
+    if let first = words.first, bytes[first].elementsEqual([0x74, 0x68, 0x65]) { words.removeFirst() }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + words.count)
+    for (index, word) in words.enumerated() {
+        if index > 0 { out.append(0x20) }
+        out += bytes[word]
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Named models and programmes with their aliases: the report merges activities under one name.

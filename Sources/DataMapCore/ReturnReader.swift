@@ -60,18 +60,35 @@ public struct ReturnReader: Sendable {
 
     /// The line of each `</activity>` in document order, so a record's span ends where its element does.
     static func closingLines(of name: String, in data: Data) -> [Int] {
-        let text = String(decoding: data, as: UTF8.self)
-        var lines: [Int] = []
-        var line = 1
-        var index = text.startIndex
-        let pattern = try? Regex("^</([A-Za-z_][A-Za-z0-9_.-]*:)?\(name)\\s*>")
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "\n" { line += 1 }
-            if character == "<", let pattern, text[index...].prefixMatch(of: pattern) != nil { lines.append(line) }
-            index = text.index(after: index)
+        // Bytes, not characters: "\r\n" is one Character, and a line ends at every line feed.
+        let name = Array(name.utf8)
+        return data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            func isNameStart(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte == 0x5F }
+            func isNameByte(_ byte: UInt8) -> Bool { isNameStart(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x2D }
+            /// `</` then an optional `prefix:`, the name, optional white space and `>`.
+            func closes(at start: Int) -> Bool {
+                var index = start
+                if index < bytes.count, isNameStart(bytes[index]) {
+                    var end = index + 1
+                    while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+                    if end < bytes.count, bytes[end] == 0x3A { index = end + 1 }
+                }
+                guard index + name.count <= bytes.count, bytes[index..<(index + name.count)].elementsEqual(name) else { return false }
+                index += name.count
+                while index < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[index]) { index += 1 }
+                return index < bytes.count && bytes[index] == 0x3E
+            }
+            var lines: [Int] = []
+            var line = 1
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0A { line += 1 } else if byte == 0x3C, index + 1 < bytes.count, bytes[index + 1] == 0x2F, closes(at: index + 2) {
+                    lines.append(line)
+                }
+            }
+            return lines
         }
-        return lines
     }
 
     static func diagnostic(_ problem: XMLProblem, source: String) -> Diagnostic {

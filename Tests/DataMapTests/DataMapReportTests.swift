@@ -47,6 +47,30 @@ struct ValidatorRuleTests {
         #expect(findings.allSatisfy { $0.message.contains("round-\(rounds - 1)-1") })
     }
 
+    /// The byte-level key for ASCII names must give what folding and splitting by character give.
+    @Test func theASCIIKeyOfANameIsTheFoldedKey() {
+        var random = SeededRandom(seed: 42)
+        let alphabet = Array("aZ09 &-_.,'\"()\t\r\nTHEthe/") + ["The ", "the ", " & ", "\r\n"].flatMap(Array.init)
+        for _ in 0..<5_000 {
+            let text = String((0..<Int(random.next() % 24)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            #expect(canonicalKey(text) == foldedCanonicalKey(text), "\(text.debugDescription)")
+        }
+        #expect(canonicalKey("The Children & Young People's Fund") == "children and young people s fund")
+    }
+
+    /// Likewise the byte-level words of an ASCII name and the words split by character.
+    @Test func theASCIIWordsOfANameAreTheCharacterWords() {
+        var random = SeededRandom(seed: 7)
+        let pieces = ["Dr", "dr.", "Mrs", "Jones", "(Gareth)", "\"Will\"", ",", " ", "\t", "\r\n",
+                                                          ".", "ap", "Rhys-Jones", "O'Neil", "()", "\n", "Prof."]
+        for _ in 0..<5_000 {
+            let name = (0..<Int(random.next() % 8)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(NameParts.asciiNameWords(name) == NameParts.characterNameWords(name), "\(name.debugDescription)")
+        }
+        #expect(NameParts.nameWords("Dr. Siân ap Rhys-Jones") == ["Siân", "ap", "Rhys-Jones"])
+        #expect(NameParts.nameWords("Dr. Sian (ap) Rhys-Jones,") == ["Sian", "ap", "Rhys-Jones"])
+    }
+
     @Test func datesAreComparedOnlyAsFarAsTheyAreKnown() {
         #expect(PartialDate(year: 2017, month: 12).definitelyBefore(PartialDate(year: 2018)))
         #expect(!PartialDate(year: 2018).definitelyBefore(PartialDate(year: 2018, month: 4)))

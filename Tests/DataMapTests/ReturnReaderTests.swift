@@ -1,4 +1,4 @@
-import DataMapCore
+@testable import DataMapCore
 import Foundation
 import LibXML
 import Testing
@@ -198,6 +198,18 @@ struct ReturnReaderTests {
         #expect(first?.code == .malformed)
         #expect(first?.message == "elements are nested more than 256 deep; a return nests only a few levels")
         #expect(first?.location.line == 1)
+    }
+}
+
+@Suite("Where an activity element ends")
+struct ClosingLineTests {
+    @Test func closingTagsAreFoundWithPrefixesSpacesAndEitherLineEnd() {
+        let lines = ["<return>", "<activity>", "<name>a</name>", "</activity>", "<x:activity>", "</x:activity >",
+                     "<activity/>", "</activityX>", "<!-- </activity --> </ns.v-2:activity\t>", "</return>"]
+        for end in ["\n", "\r\n"] {
+            let data = Data(lines.joined(separator: end).utf8)
+            #expect(ReturnReader.closingLines(of: "activity", in: data) == [4, 6, 9], "line end \(end.debugDescription)")
+        }
     }
 }
 
