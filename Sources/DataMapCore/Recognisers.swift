@@ -462,9 +462,18 @@ public enum Recognisers {
                 nameEnd = index
             }
             guard let nameEnd else { continue }
-            let start = words.start(of: nameEnd, back: 3)
-            for match in described.matches(in: text, words: words, from: start, to: list[nameEnd].end + 120, after: &after) {
-                inContext(match, described: true)
+            // The name ends at this word, so it starts at a capital at most three words back:
+            // each is tried in turn with the pattern anchored there, the leftmost first, which
+            // finds what a search of the window would without scanning all of it.
+            let windowEnd = list[nameEnd].end + 120
+            var position = max(words.start(of: nameEnd, back: 3), after)
+            while position < list[nameEnd].end {
+                if words.bytes[position] >= 0x41, words.bytes[position] <= 0x5A,
+                   let match = described.matches(in: text, words: words, from: position, to: windowEnd, after: &after, anchored: true).first {
+                    inContext(match, described: true)
+                    break
+                }
+                position += 1
             }
         }
         // 5. Any word of a name found above, wherever it appears on its own.
