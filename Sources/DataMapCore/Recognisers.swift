@@ -60,12 +60,16 @@ public struct NameList: Sendable {
 /// programmes that must survive.
 public struct RecognitionContext: Sendable {
     /// Set once per return rather than name by name: each change takes every name apart again.
-    public var knownPeople: [String] { didSet { known = Self.takeApart(knownPeople) } }
+    public var knownPeople: [String] { didSet { (known, knownIdentities, knownByFirstWord) = Self.takeApart(knownPeople) } }
     public var names: NameList
     public var gazetteer: Gazetteer
     public var taxonomy: Taxonomy
     /// The known people, taken apart once for every text of the return.
     private(set) var known: [KnownPerson] = []
+    /// Each known person's word keys → their identity; where two share a word, the later keeps it.
+    private(set) var knownIdentities: [String: String] = [:]
+    /// The first word of each known person's name, lower case → their places in `known`.
+    private(set) var knownByFirstWord: [String: [Int]] = [:]
 
     public init(knownPeople: [String] = [], names: NameList = NameList(), gazetteer: Gazetteer = Gazetteer(),
                 taxonomy: Taxonomy = Taxonomy()) {
@@ -73,13 +77,20 @@ public struct RecognitionContext: Sendable {
         self.names = names
         self.gazetteer = gazetteer
         self.taxonomy = taxonomy
-        known = Self.takeApart(knownPeople)
+        (known, knownIdentities, knownByFirstWord) = Self.takeApart(knownPeople)
     }
 
     /// Each name once, at its last mention: where two people share a word, the later one keeps it.
-    private static func takeApart(_ people: [String]) -> [KnownPerson] {
+    private static func takeApart(_ people: [String]) -> ([KnownPerson], [String: String], [String: [Int]]) {
         var seen = Set<String>()
-        return people.reversed().filter { seen.insert($0).inserted }.reversed().compactMap(KnownPerson.init)
+        let known = people.reversed().filter { seen.insert($0).inserted }.reversed().compactMap(KnownPerson.init)
+        var identities: [String: String] = [:]
+        var byFirstWord: [String: [Int]] = [:]
+        for (index, person) in known.enumerated() {
+            for key in person.identityKeys { identities[key] = person.identity }
+            byFirstWord[person.phrase[0], default: []].append(index)
+        }
+        return (known, identities, byFirstWord)
     }
 }
 
@@ -336,7 +347,8 @@ public enum Recognisers {
         let length = ns.length
         let list = words.words
         var found: [RawSpan] = []
-        var identities: [String: String] = [:]   // a name word, accents folded → the full name it belongs to
+        // A name word, accents folded → the full name it belongs to; the known people's first.
+        var identities = context.knownIdentities
         // A document names the same people and bodies again and again; each is looked up once.
         var organisations: [String: Bool] = [:], normalised: [String: String] = [:]
         func isOrganisation(_ value: String) -> Bool {
@@ -375,11 +387,7 @@ public enum Recognisers {
         }
 
         // 1. The people the return itself names (respondents), in any order of their words.
-        var byFirstWord: [String: [Int]] = [:]
-        for (index, person) in context.known.enumerated() {
-            for key in person.identityKeys { identities[key] = person.identity }
-            byFirstWord[person.phrase[0], default: []].append(index)
-        }
+        let byFirstWord = context.knownByFirstWord
         if !byFirstWord.isEmpty {
             for (index, word) in list.enumerated() where words.isCapitalised(word) {
                 guard let candidates = byFirstWord[words.lowercased(word)] else { continue }
