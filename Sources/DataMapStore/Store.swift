@@ -83,9 +83,21 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
+    /// One upsert made ready to insert: the record without its long texts, and the texts.
+    private struct Prepared: Sendable {
+        var outcome: String
+        var payload: Data
+        var texts: [(description: String?, outcomes: String?, evidence: Data?)]
+    }
+
     public func apply(upserts: [SourceRecord], deletions: [String], stamp: PipelineStamp) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        // Encoding is most of the cost of a commit, so it is spread across the cores before the
+        // transaction, which then only inserts.
+        let prepared = ResultSlots<Result<Prepared, any Error>>(count: upserts.count)
+        DispatchQueue.concurrentPerform(iterations: upserts.count) { index in
+            prepared[index] = Result { try Self.prepare(upserts[index]) }
+        }
+        let ready = try prepared.values().map { try $0.get() }
         try queue.write { db in
             let deleteTexts = try db.cachedStatement(sql: "DELETE FROM activity_text WHERE path = ?")
             for path in deletions {
@@ -100,24 +112,33 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash,
                     outcome = excluded.outcome, payload = excluded.payload
                 """)
-            for record in upserts {
+            for (record, item) in zip(upserts, ready) {
                 try deleteTexts.execute(arguments: [record.path])
-                var stored = record.outcome
-                if case .ingested(var anonymised) = record.outcome {
-                    for position in anonymised.activities.indices {
-                        let texts = anonymised.activities[position].longTexts
-                        anonymised.activities[position].longTexts = ActivityTexts()
-                        try insertText.execute(arguments: [record.path, position, texts.description, texts.outcomes,
-                                                           try texts.evidence.map { try encoder.encode($0) }])
-                    }
-                    stored = .ingested(anonymised)
+                for (position, texts) in item.texts.enumerated() {
+                    try insertText.execute(arguments: [record.path, position, texts.description, texts.outcomes, texts.evidence])
                 }
-                let outcome = switch record.outcome { case .ingested: "ingested" case .rejected: "rejected" }
-                try insert.execute(arguments: [record.path, record.contentHash, outcome, try encoder.encode(stored)])
+                try insert.execute(arguments: [record.path, record.contentHash, item.outcome, item.payload])
             }
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('pipeline_version', ?), ('key_fingerprint', ?)",
                            arguments: [String(stamp.pipelineVersion), stamp.keyFingerprint])
         }
+    }
+
+    private static func prepare(_ record: SourceRecord) throws -> Prepared {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var stored = record.outcome
+        var texts: [(description: String?, outcomes: String?, evidence: Data?)] = []
+        if case .ingested(var anonymised) = record.outcome {
+            for position in anonymised.activities.indices {
+                let long = anonymised.activities[position].longTexts
+                anonymised.activities[position].longTexts = ActivityTexts()
+                texts.append((long.description, long.outcomes, try long.evidence.map { try encoder.encode($0) }))
+            }
+            stored = .ingested(anonymised)
+        }
+        let outcome = switch record.outcome { case .ingested: "ingested" case .rejected: "rejected" }
+        return Prepared(outcome: outcome, payload: try encoder.encode(stored), texts: texts)
     }
 
     public func sources() throws -> [SourceRecord] {
