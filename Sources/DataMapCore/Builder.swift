@@ -139,34 +139,13 @@ public struct Builder: Sendable {
         } while start < entries.count
 
         progress(.stageStarted(.aggregate))
-        let sources: [SourceRecord]
-        do { sources = try store.sources() } catch { throw .store(String(describing: error)) }
-
-        var returns: [AnonymisedReturn] = []
-        var storePaths: [String] = []
-        for source in sources {
-            switch source.outcome {
-            case .ingested(let record):
-                returns.append(record)
-                storePaths.append(source.path)
-            case .rejected(let diagnostics):
-                summary.rejections += diagnostics
-                summary.rejectedFiles += 1
-            }
-        }
-        summary.rejections.sort { $0.location < $1.location }
-        let risk = ResidualRisk(returns: returns)
-        let masker = organisationMask?.masker(for: returns.map(\.organisation))
-        if let masker { returns = masker.apply(returns) }
-        let dataMap = DataMap(returns: returns, storePaths: storePaths)
+        let (dataMap, risk, masker) = try aggregate(into: &summary)
         // Activities' long texts stay in the store until the outputs that print them reach each row.
         let store = self.store
         let texts: RowTexts.Fetch = { keys in
             let found = try store.activityTexts(keys)
             return masker.map { masker in found.map(masker.apply) } ?? found
         }
-        summary.returns = returns.count
-        summary.activities = dataMap.rows.count
 
         progress(.stageStarted(.validate))
         summary.findings = Validator.run(ValidationContext(map: dataMap, reference: reference))
@@ -217,6 +196,34 @@ public struct Builder: Sendable {
         if let failure = written.values().compactMap({ $0 }).first { throw failure }
         summary.outputs = renderers.map { "outbox/" + $0.0 }
         return summary
+    }
+
+    /// The stored records as one data map. Only the map is kept: the records it came from are
+    /// let go when this returns, which matters in a large study.
+    private func aggregate(into summary: inout BuildSummary) throws(BuildError)
+        -> (DataMap, ResidualRisk, OrganisationMask.Masker?) {
+        let sources: [SourceRecord]
+        do { sources = try store.sources() } catch { throw .store(String(describing: error)) }
+        var returns: [AnonymisedReturn] = []
+        var storePaths: [String] = []
+        for source in sources {
+            switch source.outcome {
+            case .ingested(let record):
+                returns.append(record)
+                storePaths.append(source.path)
+            case .rejected(let diagnostics):
+                summary.rejections += diagnostics
+                summary.rejectedFiles += 1
+            }
+        }
+        summary.rejections.sort { $0.location < $1.location }
+        let risk = ResidualRisk(returns: returns)
+        let masker = organisationMask?.masker(for: returns.map(\.organisation))
+        if let masker { returns = masker.apply(returns) }
+        let dataMap = DataMap(returns: returns, storePaths: storePaths)
+        summary.returns = returns.count
+        summary.activities = dataMap.rows.count
+        return (dataMap, risk, masker)
     }
 
     private enum IngestResult: Sendable {
