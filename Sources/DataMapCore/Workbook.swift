@@ -41,6 +41,7 @@ public enum Workbook {
                                  modificationDate: timestamp, compressionMethod: .deflate) { position, size in
                 try producer.next(at: Int(position), count: size)
             }
+            guard producer.isFinished else { throw CocoaError(.fileReadCorruptFile) }
         }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data
@@ -50,14 +51,26 @@ public enum Workbook {
     private final class SheetProducer {
         private var pending: [UInt8] = []
         private var delivered = 0
-        private var finished = false
         private let rows: AnyIterator<[UInt8]>
 
         init(_ table: ReportTable) { rows = Workbook.worksheetParts(table) }
 
+        /// Everything made was handed on, and nothing more was to come: the sheet was as long as measured.
+        var isFinished: Bool {
+            guard pending.isEmpty else { return false }
+            if let extra = rows.next() {
+                pending = extra
+                return false
+            }
+            return true
+        }
+
+        /// Throws if the sheet comes out shorter than it measured (a row whose texts could not
+        /// be fetched the second time), rather than hand the archive a short entry.
         func next(at position: Int, count: Int) throws -> Data {
             guard position == delivered else { throw CocoaError(.fileReadUnknown) }
             while pending.count < count, let part = rows.next() { pending += part }
+            guard pending.count >= count else { throw CocoaError(.fileReadCorruptFile) }
             let block = Data(pending.prefix(count))
             pending.removeFirst(block.count)
             delivered += block.count

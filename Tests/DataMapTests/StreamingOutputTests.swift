@@ -67,6 +67,25 @@ struct StreamingOutputTests {
         #expect(drained == 2, "no block is handed on after a failure")
     }
 
+    final class Calls: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func next() -> Int { lock.withLock { count += 1; return count } }
+    }
+
+    /// A sheet that comes out another length the second time (its rows' texts could not be
+    /// fetched again) must fail the workbook, not give a sheet cut short or padded.
+    @Test(.timeLimit(.minutes(1)), arguments: [-1, 1])
+    func aSheetThatChangesLengthBetweenItsTwoPassesFailsTheWorkbook(change: Int) {
+        let calls = Calls()
+        let rows = 2_000
+        let table = ReportTable(name: "t", title: "T", columns: ["text"], count: rows) { _ in
+            let call = calls.next()
+            return [String(repeating: "x", count: call <= rows ? 40 : 40 + change * 10)]
+        }
+        #expect(throws: (any Error).self) { try Workbook.xlsx([table]) }
+    }
+
     @Test(arguments: [0, 3, 20_000])
     func aWorkbookSheetMadeWhileCompressedEqualsTheSheetMadeWhole(rows: Int) throws {
         let table = ReportTable(name: "t", title: "T", columns: ["id", "text", "count"], count: rows) { index in
