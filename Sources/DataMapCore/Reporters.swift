@@ -201,14 +201,25 @@ public enum DataMapJSON {
 enum PrettyJSON {
     /// `  "key" : [ … ]`, each element encoded alone and indented to its depth.
     static func write<Element: Encodable>(member key: String, _ elements: some Sequence<Element>, last: Bool, to sink: OutputSink) {
+        let fast = PrettyJSONEncoder()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let indent = [UInt8]("    ".utf8)
         sink.write("  " + ReportTable.quote(key) + " : [\n")
         var isEmpty = true
+        var bytes: [UInt8] = []
         for element in elements {
             if !isEmpty { sink.write(",\n") }
             isEmpty = false
+            bytes.removeAll(keepingCapacity: true)
+            bytes += indent
+            do {
+                try fast.encode(element, depth: 2, into: &bytes)
+                sink.write(bytes)
+                continue
+            } catch {
+                // A value the fast encoder does not write as JSONEncoder does: JSONEncoder's own bytes.
+            }
             // Encoding plain value types cannot fail.
             let encoded = (try? encoder.encode(element)) ?? Data("{}".utf8)
             // A string never holds a raw line break, so every line break is the encoder's;

@@ -39,6 +39,62 @@ struct StreamingOutputTests {
         #expect(size == 0 || map.rows.count > 0)
     }
 
+    /// Everything awkward the fast encoder must write as JSONEncoder does.
+    struct Awkward: Encodable {
+        struct Inner: Encodable { var list: [String] = []; var none: String?; var flag = true }
+        struct Custom: Encodable {
+            enum Keys: String, CodingKey { case zeta, alpha, Beta, nested, base }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode("z", forKey: .zeta)
+                try container.encodeNil(forKey: .alpha)
+                try container.encode(UInt8(255), forKey: .Beta)
+                var nested = container.nestedUnkeyedContainer(forKey: .nested)
+                try nested.encode(Int64.min)
+                try nested.encodeNil()
+                var inner = nested.nestedContainer(keyedBy: Keys.self)
+                try inner.encode(false, forKey: .alpha)
+                try Inner().encode(to: container.superEncoder(forKey: .base))
+                try Inner(list: ["x"]).encode(to: container.superEncoder())
+            }
+        }
+        var text = "quote \" backslash \\ slash / tab \t line \n return \r bell \u{7} \u{1F} del \u{7F} \u{2028} ŵyn 🙂 \u{8}\u{C}\u{0}"
+        var empty: [Int] = []
+        var emptyObject = Inner(list: [], none: nil)
+        var nested: [[Inner]] = [[], [Inner(list: ["a", "b"])]]
+        var optionals: [String?] = ["a", nil]
+        var numbers: [Int] = [0, -1, Int.max]
+        var custom = Custom()
+        var date = PartialDate(year: 2018, month: 3)
+    }
+
+    struct WithDouble: Encodable { var offset = 754.25; var name = "x" }
+
+    func jsonEncoder(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return [UInt8](try encoder.encode(value))
+    }
+
+    @Test func theFastEncoderWritesWhatJSONEncoderWrites() throws {
+        var bytes: [UInt8] = []
+        try PrettyJSONEncoder().encode(Awkward(), into: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: try jsonEncoder(Awkward()), as: UTF8.self))
+        for row in Self.largeMap.rows.prefix(50) + GoldenStudy.dataMap.rows {
+            bytes = []
+            try PrettyJSONEncoder().encode(row, into: &bytes)
+            #expect(bytes == (try jsonEncoder(row)))
+        }
+        // Floating point numbers are left to JSONEncoder, and the document is the same.
+        #expect(throws: PrettyJSONEncoder.Unsupported.self) { try PrettyJSONEncoder().encode(WithDouble(), into: &bytes) }
+        let document = OutputSink.collect { sink in
+            sink.write("{\n")
+            PrettyJSON.write(member: "items", [WithDouble(), WithDouble(offset: 3)], last: true, to: sink)
+            sink.write("}")
+        }
+        #expect(document == Data(try jsonEncoder(["items": [WithDouble(), WithDouble(offset: 3)]])))
+    }
+
     @Test func blocksArriveInOrderAndAddUpToTheWhole() throws {
         var blocks: [[UInt8]] = []
         let sink = OutputSink { blocks.append($0) }
