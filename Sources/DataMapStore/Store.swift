@@ -152,7 +152,12 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 let decoded = ResultSlots<Result<SourceRecord.Outcome, any Error>>(count: batch.count)
                 let items = batch
                 DispatchQueue.concurrentPerform(iterations: items.count) { index in
-                    decoded[index] = Result { try JSONDecoder().decode(SourceRecord.Outcome.self, from: items[index].payload) }
+                    let payload = items[index].payload
+                    decoded[index] = Result {
+                        // The store's own decoder first; JSONDecoder for anything it cannot read, and for the error.
+                        if let outcome = try? PayloadDecoder().decode(SourceRecord.Outcome.self, from: payload) { return outcome }
+                        return try JSONDecoder().decode(SourceRecord.Outcome.self, from: payload)
+                    }
                 }
                 for (item, outcome) in zip(items, decoded.values()) {
                     records.append(SourceRecord(path: item.path, contentHash: item.hash, outcome: try outcome.get()))

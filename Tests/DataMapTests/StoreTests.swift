@@ -1,5 +1,6 @@
 import DataMapCore
-import DataMapStore
+@testable import DataMapStore
+import LibXML
 import Foundation
 import Testing
 
@@ -69,6 +70,57 @@ struct StoreTests {
         #expect(try store.activityTexts([ActivityTextKey(path: "inbox/a.xml", position: 0)]) == [ActivityTexts()])
         #expect(throws: (any Error).self) { try store.activityTexts([ActivityTextKey(path: "inbox/a.xml", position: 1)]) }
         #expect(throws: (any Error).self) { try store.activityTexts([ActivityTextKey(path: "inbox/b.xml", position: 0)]) }
+    }
+
+    /// The store's own decoder must give exactly what JSONDecoder gives, for every kind of
+    /// record: generated XML and prose returns, the sample study, interviews with their times
+    /// and recording offsets, refusals, and awkward text.
+    @Test func payloadsDecodeAsJSONDecoderDecodesThem() throws {
+        let key = StudyKey(bytes: Data(repeating: 5, count: 32))!
+        let anonymiser = Anonymiser(key: key, reference: ShippedReference.reference)
+        let reader = ReturnReader(schema: try ReturnSchema.compiled())
+        var records: [SourceRecord] = []
+        let generator = StudyGenerator(seed: 11, reference: ShippedReference.reference, names: NameList())
+        var files = (1...80).map { generator.file($0) }.map { ("inbox/" + $0.name, $0.contents) }
+        let sample = Repo.root.appendingPathComponent("inbox")
+        for name in try FileManager.default.contentsOfDirectory(atPath: sample.path).sorted() {
+            files.append(("inbox/" + name, try Data(contentsOf: sample.appendingPathComponent(name))))
+        }
+        for (path, data) in files {
+            let result: Result<Return, Rejection> = switch ReturnFileKind(path: path) {
+            case .xml: reader.read(data, source: path)
+            case .text: ShippedReference.reader.read(data, source: path).map(\.record)
+            case .word: ShippedReference.reader.readWord(data, source: path).map(\.record)
+            case nil: .failure(Rejection([]))
+            }
+            switch result {
+            case .success(let record):
+                records.append(SourceRecord(path: path, contentHash: "h", outcome: .ingested(anonymiser.anonymise(record))))
+            case .failure(let rejection):
+                records.append(SourceRecord(path: path, contentHash: "h", outcome: .rejected(rejection.diagnostics)))
+            }
+        }
+        var interview = AnonymisedReturn(
+            source: "inbox/interview.xml", organisation: Organisation(name: "Cyngor \"Gwynedd\"\n/\\", type: .localAuthority),
+            respondent: "P-1", anonymity: .anonymous, submitted: PartialDate(year: 2018, month: 3, day: 9), language: .cy,
+            answers: [Answer(question: "q.one", text: "ŵyn 🙂 \u{1}\u{2028}\t", nonResponse: .refused, line: 4,
+                             at: Date(timeIntervalSinceReferenceDate: 543_210_987.654_321), offset: 754.25),
+                      Answer(question: "q.two", text: "", line: 5, at: Date(timeIntervalSince1970: -1.5), offset: 1e-7)],
+            activities: [], method: .interview, instrument: "local-authority@3")
+        interview.risk.counts = ["person": 2, "email": 1]
+        records.append(SourceRecord(path: "inbox/interview.xml", contentHash: "h", outcome: .ingested(interview)))
+        #expect(records.count > 90)
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for record in records {
+            let payload = try encoder.encode(record.outcome)
+            let expected = try JSONDecoder().decode(SourceRecord.Outcome.self, from: payload)
+            #expect(try PayloadDecoder().decode(SourceRecord.Outcome.self, from: payload) == expected, "\(record.path)")
+        }
+        // A damaged payload is left to JSONDecoder, which says what is wrong.
+        let payload = try encoder.encode(records[0].outcome)
+        #expect(throws: PayloadDecoder.Unreadable.self) { try PayloadDecoder().decode(SourceRecord.Outcome.self, from: payload.dropLast(2)) }
     }
 
     @Test func anEmptyStoreHasNoStamp() throws {
