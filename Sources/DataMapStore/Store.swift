@@ -176,16 +176,29 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func activityTexts(_ keys: [ActivityTextKey]) throws -> [ActivityTexts] {
         let decoder = JSONDecoder()
         return try queue.read { db in
-            let select = try db.cachedStatement(sql: """
-                SELECT description, outcomes, evidence FROM activity_text WHERE path = ? AND position = ?
-                """)
-            return try keys.map { key in
-                guard let row = try Row.fetchOne(select, arguments: [key.path, key.position]) else {
-                    throw MissingTexts()
+            var found: [ActivityTextKey: ActivityTexts] = [:]
+            // A few hundred keys a query: one statement per row would cost more than the rows.
+            for start in stride(from: 0, to: keys.count, by: 400) {
+                let batch = keys[start..<min(keys.count, start + 400)]
+                let wanted = Set(batch)
+                let paths = Array(Set(batch.map(\.path)))
+                // By path, which the primary key indexes; a source's other activities are skipped.
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT path, position, description, outcomes, evidence FROM activity_text
+                    WHERE path IN (\(Array(repeating: "?", count: paths.count).joined(separator: ", ")))
+                    """, arguments: StatementArguments(paths))
+                while let row = try rows.next() {
+                    let key = ActivityTextKey(path: row["path"], position: row["position"])
+                    guard wanted.contains(key) else { continue }
+                    let evidence: Data? = row["evidence"]
+                    found[key] = ActivityTexts(
+                        description: row["description"], outcomes: row["outcomes"],
+                        evidence: try evidence.map { try decoder.decode([Evidence].self, from: $0) })
                 }
-                let evidence: Data? = row["evidence"]
-                return ActivityTexts(description: row["description"], outcomes: row["outcomes"],
-                                     evidence: try evidence.map { try decoder.decode([Evidence].self, from: $0) })
+            }
+            return try keys.map { key in
+                guard let texts = found[key] else { throw MissingTexts() }
+                return texts
             }
         }
     }
