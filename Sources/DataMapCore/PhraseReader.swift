@@ -241,7 +241,7 @@ enum PhraseReader {
 
     static func organisations(_ text: String, gazetteer: Gazetteer) -> [OrganisationMention] {
         let tokens = ProseTokens.split(text)
-        let matches = ProseTokens.longestMatches(tokens, longest: gazetteer.longestKey) { key, slice in
+        let matches = ProseTokens.longestMatches(tokens, longest: { gazetteer.longestKeyStarting[$0] ?? 0 }) { key, slice in
             // Short aliases (OCC, NPT, CIW) and one-word place names count only when capitalised.
             slice.allSatisfy({ $0.isCapitalised || ["and", "of", "the", "s"].contains($0.folded) }) ? gazetteer.entry(forKey: key) : nil
         }

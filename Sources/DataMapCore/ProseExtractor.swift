@@ -58,12 +58,13 @@ enum ProseTokens {
 
     /// Names from a list found in a run of words: the longest at each position, left to right.
     /// `lookup` gets the folded words and the tokens, and says what they name, if anything.
-    static func longestMatches<Entry>(_ tokens: [ProseToken], longest: Int,
+    /// - Parameter longest: the most words of a key that starts with a word; 0 where none does.
+    static func longestMatches<Entry>(_ tokens: [ProseToken], longest: (String) -> Int,
                                       lookup: (String, ArraySlice<ProseToken>) -> Entry?) -> [(Entry, Range<Int>)] {
         var matches: [(Entry, Range<Int>)] = []
         var position = 0
         scan: while position < tokens.count {
-            for length in stride(from: min(longest, tokens.count - position), through: 1, by: -1) {
+            for length in stride(from: min(longest(tokens[position].folded), tokens.count - position), through: 1, by: -1) {
                 let slice = tokens[position..<(position + length)]
                 guard let entry = lookup(slice.map(\.folded).joined(separator: " "), slice) else { continue }
                 matches.append((entry, position..<(position + length)))
@@ -79,7 +80,7 @@ enum ProseTokens {
     /// count only when written as an acronym.
     static func taxonomyMatches(_ tokens: [ProseToken], taxonomy: Taxonomy,
                                 where accept: (Taxonomy.Entry) -> Bool) -> [(Taxonomy.Entry, Range<Int>)] {
-        longestMatches(tokens, longest: taxonomy.longestKey) { folded, slice in
+        longestMatches(tokens, longest: { taxonomy.longestKeyStarting[$0] ?? 0 }) { folded, slice in
             var key = folded
             if slice.count == 1, slice.first!.isAcronym, key.hasSuffix("s"), taxonomy.entry(forKey: key) == nil { key.removeLast() }
             guard let entry = taxonomy.entry(forKey: key), accept(entry) else { return nil }

@@ -72,6 +72,9 @@ public struct Taxonomy: Sendable {
     private var longestPhrase = 0
     /// The most words in any name or alias, for scanning prose.
     public private(set) var longestKey = 0
+    /// The most words in a key that starts with a word (a one-word key also under its plural,
+    /// for acronyms such as "FDACs"): prose is only looked up where a key could start.
+    private(set) var longestKeyStarting: [String: Int] = [:]
 
     public init(entries: [Entry] = []) {
         self.entries = entries
@@ -81,6 +84,7 @@ public struct Taxonomy: Sendable {
                 guard !key.isEmpty, byKey[key] == nil else { continue }
                 byKey[key] = index
                 longestKey = max(longestKey, key.split(separator: " ").count)
+                Self.noteStart(of: key, in: &longestKeyStarting)
                 // Short aliases (MI, SoS, ACE) only match a whole name, never inside one.
                 if key.count > 4, phrases[key] == nil {
                     phrases[key] = index
@@ -88,6 +92,13 @@ public struct Taxonomy: Sendable {
                 }
             }
         }
+    }
+
+    static func noteStart(of key: String, in table: inout [String: Int]) {
+        let words = key.split(separator: " ")
+        guard let first = words.first.map(String.init) else { return }
+        table[first] = max(table[first] ?? 0, words.count)
+        if words.count == 1 { table[first + "s"] = max(table[first + "s"] ?? 0, 1) }
     }
 
     public static func load(yaml: String) throws -> Taxonomy {
@@ -131,6 +142,8 @@ public struct Gazetteer: Sendable {
     public private(set) var entries: [Entry] = []
     private var byKey: [String: Int] = [:]
     public private(set) var longestKey = 0
+    /// The most words in a key that starts with a word: prose is only looked up where a key could start.
+    private(set) var longestKeyStarting: [String: Int] = [:]
 
     public init(entries: [Entry] = []) {
         self.entries = entries
@@ -139,6 +152,7 @@ public struct Gazetteer: Sendable {
                 let key = canonicalKey(form)
                 if !key.isEmpty, byKey[key] == nil { byKey[key] = index }
                 longestKey = max(longestKey, key.split(separator: " ").count)
+                Taxonomy.noteStart(of: key, in: &longestKeyStarting)
             }
         }
     }
