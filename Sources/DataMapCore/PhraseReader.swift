@@ -3,12 +3,39 @@ import Foundation
 /// A compiled case-insensitive pattern with captured groups as strings.
 struct Phrase: @unchecked Sendable {
     let regex: NSRegularExpression
+    /// Words every match contains, one of them at least (lower case, ASCII).
+    let required: [[UInt8]]
 
-    /// - Parameter caseSensitive: for patterns that find names by their capitals; keywords inside
-    ///   them use `(?i:…)`.
-    init(_ pattern: String, caseSensitive: Bool = false) {
+    /// - Parameters:
+    ///   - caseSensitive: for patterns that find names by their capitals; keywords inside
+    ///     them use `(?i:…)`.
+    ///   - requiresOneOf: words of which every match holds one: an ASCII sentence holding none
+    ///     of them is passed over without running the pattern, as most sentences are.
+    init(_ pattern: String, caseSensitive: Bool = false, requiresOneOf required: [String] = []) {
         // The patterns are literals in this file; a typo is a programming error caught by the tests.
         regex = try! NSRegularExpression(pattern: pattern, options: caseSensitive ? [] : [.caseInsensitive])
+        self.required = required.map { Array($0.utf8) }
+    }
+
+    /// False only when the pattern cannot match: an ASCII text without any required word.
+    func couldMatch(_ text: String) -> Bool {
+        guard !required.isEmpty else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return true }
+            return required.contains { word in
+                guard let first = word.first, bytes.count >= word.count else { return false }
+                var index = 0
+                while index + word.count <= bytes.count {
+                    if bytes[index] | 0x20 == first || bytes[index] == first,
+                       zip(bytes[index..<(index + word.count)], word).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }) {
+                        return true
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 
     struct Match {
@@ -18,6 +45,7 @@ struct Phrase: @unchecked Sendable {
     }
 
     func matches(_ text: String) -> [Match] {
+        guard couldMatch(text) else { return [] }
         let ns = text as NSString
         return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { result in
             Match(text: ns.substring(with: result.range),
@@ -62,14 +90,14 @@ enum PhraseReader {
         var phrase: String
     }
 
-    static let durationPhrase = Phrase("\\b(?:for|over|lasting|last|lasts|run(?:s|ning)? for|funded for|funding for|a period of|period of|spans?)\\s+(?:a\\s+|an\\s+|the\\s+|about\\s+|around\\s+|up to\\s+|at least\\s+)?(?:initial\\s+|further\\s+)?(?:\(numberWord)\\s*(?:to|-|–|or)\\s*)?\(numberWord)[ -](year|month|week)s?\\b")
-    static let durationAdjective = Phrase("\\b\(numberWord)[ -](year|month|week)s?[ -](?:long\\s+)?(?:pilot|project|programme|scheme|funding|grant|contract|period|trial|initiative|service|fixed-term)\\b")
-    static let between = Phrase("\\b(?:between|from)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\s+(?:and|to|until|till|-|–)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\b")
-    static let since = Phrase("\\b(since|from|starting|started|starting in|started in|began|began in|begun in|launched|launched in|commenced|commenced in|introduced in|set up in|established in|opened in|beginning)\\s+(?:in\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b")
-    static let until = Phrase("\\b(until|till|runs? (?:to|until)|ends? in|ending in|due to end in|will end in|funded (?:until|to)|funding (?:until|ends in)|through to|up to|to the end of|by the end of|finishes in|finishing in|concludes? in)\\s+(?:the end of\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b")
-    static let ago = Phrase("\\b\(numberWord)\\s+(year|month|week)s?\\s+ago\\b")
-    static let lastPeriod = Phrase("\\b(?:started|began|launched|introduced|set up|established)\\s+(?:in\\s+)?last\\s+(year|month)\\b")
-    static let aboutToStart = Phrase("\\b(about to (?:start|begin|launch|commence|go live)|due to (?:start|begin|launch|commence|go live)|yet to (?:start|begin|launch)|will (?:start|begin|launch|commence|go live)|(?:is|are) (?:starting|launching) (?:soon|shortly|next)|not (?:yet )?started|on the point of starting|ar fin dechrau)\\b")
+    static let durationPhrase = Phrase("\\b(?:for|over|lasting|last|lasts|run(?:s|ning)? for|funded for|funding for|a period of|period of|spans?)\\s+(?:a\\s+|an\\s+|the\\s+|about\\s+|around\\s+|up to\\s+|at least\\s+)?(?:initial\\s+|further\\s+)?(?:\(numberWord)\\s*(?:to|-|–|or)\\s*)?\(numberWord)[ -](year|month|week)s?\\b", requiresOneOf: ["year", "month", "week"])
+    static let durationAdjective = Phrase("\\b\(numberWord)[ -](year|month|week)s?[ -](?:long\\s+)?(?:pilot|project|programme|scheme|funding|grant|contract|period|trial|initiative|service|fixed-term)\\b", requiresOneOf: ["year", "month", "week"])
+    static let between = Phrase("\\b(?:between|from)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\s+(?:and|to|until|till|-|–)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\b", requiresOneOf: ["19", "20"])
+    static let since = Phrase("\\b(since|from|starting|started|starting in|started in|began|began in|begun in|launched|launched in|commenced|commenced in|introduced in|set up in|established in|opened in|beginning)\\s+(?:in\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b", requiresOneOf: ["19", "20"])
+    static let until = Phrase("\\b(until|till|runs? (?:to|until)|ends? in|ending in|due to end in|will end in|funded (?:until|to)|funding (?:until|ends in)|through to|up to|to the end of|by the end of|finishes in|finishing in|concludes? in)\\s+(?:the end of\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b", requiresOneOf: ["19", "20"])
+    static let ago = Phrase("\\b\(numberWord)\\s+(year|month|week)s?\\s+ago\\b", requiresOneOf: ["ago"])
+    static let lastPeriod = Phrase("\\b(?:started|began|launched|introduced|set up|established)\\s+(?:in\\s+)?last\\s+(year|month)\\b", requiresOneOf: ["last"])
+    static let aboutToStart = Phrase("\\b(about to (?:start|begin|launch|commence|go live)|due to (?:start|begin|launch|commence|go live)|yet to (?:start|begin|launch)|will (?:start|begin|launch|commence|go live)|(?:is|are) (?:starting|launching) (?:soon|shortly|next)|not (?:yet )?started|on the point of starting|ar fin dechrau)\\b", requiresOneOf: ["start", "begin", "launch", "commenc", "go live", "dechrau"])
 
     static func timescale(_ text: String, submitted: PartialDate) -> [TimescaleFinding] {
         var found: [TimescaleFinding] = []
@@ -147,16 +175,16 @@ enum PhraseReader {
     }
 
     static let noEvaluation = Phrase("\\b(no (?:formal |independent |external |proper |real |planned |built-in )?(?:evaluation|evaluations|outcome measures|plans? to evaluate|way of measuring)|(?:(?:has|have|had|is|are|was|were|will) not|hasn't|haven't|isn't|aren't|wasn't|weren't|won't)(?: yet)?(?: been| be)? (?:formally |independently |properly )?evaluated|not (?:been |being |yet )?(?:formally |independently )?evaluated|(?:still|yet to|not yet|are|is) (?:developing|deciding|decided|agreed|determined|working out|work out|to decide|to agree|to develop|considering|thinking about) how (?:this|it|we|the \\w+|they)(?: will| would| should| might| can| could)?(?: be)? (?:evaluat\\w*|measur\\w*|assess\\w*)|(?:we'll|we will|we|we're going to|going to) (?:just )?see how (?:it|things|this) go(?:es)?|without (?:any |an )?(?:formal )?evaluation|nothing formal|dim gwerthusiad|heb ei werthuso)")
-    static let evaluationCue = Phrase("\\b(evaluat\\w*|outcome measures?|randomi[sz]ed|controlled trial|\\bRCT\\b|monitor(?:ed|ing)|performance (?:figures|indicators|data)|KPIs?|re-referral|measured (?:using|with|by)|gwerthus\\w*)")
-    static let evaluatedBy = Phrase("(?i:\\b(?:evaluated|evaluating|assessed|reviewed) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)|\\b((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)\\s+(?i:(?:is|are|has been|have been|will be|was|were)\\s+(?:(?:commissioned|funded|contracted|appointed|asked)\\s+)?(?:to evaluate|evaluating|carrying out (?:an|the) evaluation))|(?i:evaluation (?:is being |will be |was |has been )?(?:carried out|conducted|undertaken|led|done) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)", caseSensitive: true)
-    static let ownEvaluation = Phrase("\\b(we|we're|we are|we have|our)\\b[^.]{0,100}\\b(evaluat\\w*|realist review|randomi[sz]ed)")
-    static let citation = Phrase("\\bet al\\b|\\([A-Z][A-Za-z-]+(?: and [A-Z][A-Za-z-]+)?,? (?:19|20)\\d{2}\\)")
-    static let external = Phrase("\\b(external(?:ly)?|independent(?:ly)?|universit(?:y|ies)|consultan\\w+|research centre|randomi[sz]ed|controlled trial|realist evaluations?|prifysgol)\\b")
-    static let internalCue = Phrase("\\b(internal(?:ly)?|in-house|in house|ourselves|our own|own staff|self-evaluat\\w*)\\b")
-    static let monitoring = Phrase("\\b(monitor(?:ed|ing)?|quarterly|monthly (?:figures|returns|reports)|performance (?:figures|indicators|data|measures)|KPIs?|re-referral(?:s| rates?)?|dashboard)\\b")
-    static let plannedEvaluation = Phrase("\\b(will be evaluated|plan(?:s|ned|ning)? to evaluate|intend(?:s)? to evaluate|evaluation (?:is|will be) planned|an evaluation is being (?:designed|planned|commissioned)|to be evaluated)\\b")
-    static let resultsDue = Phrase("\\b(?:results|report|findings|final report|interim report|evaluation report|outcomes)\\s+(?:are |is |will be )?(?:due|expected|available|published|reported)\\s+(?:in|by)\\s+(?:the end of\\s+)?(?:(?:spring|summer|autumn|winter)\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})")
-    static let elsewhere = Phrase("\\b(similar (?:project|scheme|service|pilot|programme|model)s?|another (?:local authority|area|authority|council|organisation|project|scheme)|other (?:local authorities|areas|authorities|councils|projects)|elsewhere|in England|in Scotland|in the US|in the United States|in America|internationally|international evidence)\\b")
+    static let evaluationCue = Phrase("\\b(evaluat\\w*|outcome measures?|randomi[sz]ed|controlled trial|\\bRCT\\b|monitor(?:ed|ing)|performance (?:figures|indicators|data)|KPIs?|re-referral|measured (?:using|with|by)|gwerthus\\w*)", requiresOneOf: ["evaluat", "outcome measure", "randomi", "controlled trial", "rct", "monitor", "performance", "kpi", "re-referral", "measured", "gwerthus"])
+    static let evaluatedBy = Phrase("(?i:\\b(?:evaluated|evaluating|assessed|reviewed) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)|\\b((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)\\s+(?i:(?:is|are|has been|have been|will be|was|were)\\s+(?:(?:commissioned|funded|contracted|appointed|asked)\\s+)?(?:to evaluate|evaluating|carrying out (?:an|the) evaluation))|(?i:evaluation (?:is being |will be |was |has been )?(?:carried out|conducted|undertaken|led|done) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)", caseSensitive: true, requiresOneOf: ["evaluat", "assessed by", "reviewed by"])
+    static let ownEvaluation = Phrase("\\b(we|we're|we are|we have|our)\\b[^.]{0,100}\\b(evaluat\\w*|realist review|randomi[sz]ed)", requiresOneOf: ["evaluat", "realist review", "randomi"])
+    static let citation = Phrase("\\bet al\\b|\\([A-Z][A-Za-z-]+(?: and [A-Z][A-Za-z-]+)?,? (?:19|20)\\d{2}\\)", requiresOneOf: ["et al", "19", "20"])
+    static let external = Phrase("\\b(external(?:ly)?|independent(?:ly)?|universit(?:y|ies)|consultan\\w+|research centre|randomi[sz]ed|controlled trial|realist evaluations?|prifysgol)\\b", requiresOneOf: ["external", "independent", "universit", "consultan", "research centre", "randomi", "controlled trial", "realist evaluation", "prifysgol"])
+    static let internalCue = Phrase("\\b(internal(?:ly)?|in-house|in house|ourselves|our own|own staff|self-evaluat\\w*)\\b", requiresOneOf: ["internal", "in-house", "in house", "ourselves", "our own", "own staff", "self-evaluat"])
+    static let monitoring = Phrase("\\b(monitor(?:ed|ing)?|quarterly|monthly (?:figures|returns|reports)|performance (?:figures|indicators|data|measures)|KPIs?|re-referral(?:s| rates?)?|dashboard)\\b", requiresOneOf: ["monitor", "quarterly", "monthly", "performance", "kpi", "re-referral", "dashboard"])
+    static let plannedEvaluation = Phrase("\\b(will be evaluated|plan(?:s|ned|ning)? to evaluate|intend(?:s)? to evaluate|evaluation (?:is|will be) planned|an evaluation is being (?:designed|planned|commissioned)|to be evaluated)\\b", requiresOneOf: ["evaluat"])
+    static let resultsDue = Phrase("\\b(?:results|report|findings|final report|interim report|evaluation report|outcomes)\\s+(?:are |is |will be )?(?:due|expected|available|published|reported)\\s+(?:in|by)\\s+(?:the end of\\s+)?(?:(?:spring|summer|autumn|winter)\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})", requiresOneOf: ["19", "20"])
+    static let elsewhere = Phrase("\\b(similar (?:project|scheme|service|pilot|programme|model)s?|another (?:local authority|area|authority|council|organisation|project|scheme)|other (?:local authorities|areas|authorities|councils|projects)|elsewhere|in England|in Scotland|in the US|in the United States|in America|internationally|international evidence)\\b", requiresOneOf: ["similar", "other", "elsewhere", "england", "scotland", "in the us", "united states", "america", "international"])
 
     /// - Parameter organisation: who wrote the return; "our evaluation" is theirs.
     static func evaluation(_ text: String, taxonomy: Taxonomy, gazetteer: Gazetteer, organisation: String? = nil) -> EvaluationFinding? {
@@ -237,7 +265,7 @@ enum PhraseReader {
         var funder: Bool
     }
 
-    static let partnerCue = Phrase("\\b(partner(?:s|ship|ing)?|with|alongside|together|jointly|joint|collaborat\\w*|co-produc\\w*|delivered by|run by|provided by|commissioned from|involv\\w*)\\b")
+    static let partnerCue = Phrase("\\b(partner(?:s|ship|ing)?|with|alongside|together|jointly|joint|collaborat\\w*|co-produc\\w*|delivered by|run by|provided by|commissioned from|involv\\w*)\\b", requiresOneOf: ["partner", "with", "alongside", "together", "joint", "collaborat", "co-produc", "delivered by", "run by", "provided by", "commissioned from", "involv"])
 
     static func organisations(_ text: String, gazetteer: Gazetteer) -> [OrganisationMention] {
         let tokens = ProseTokens.split(text)
@@ -268,9 +296,9 @@ enum PhraseReader {
 
     // MARK: Status and kind
 
-    static let plannedStatus = Phrase("\\b(plan(?:s|ned|ning)? to (?:start|launch|introduce|set up|pilot|run|develop|roll out)|(?:is|are|will be) (?:being )?(?:planned|proposed)|will (?:start|begin|launch|be launched|be introduced|be piloted|go live)|due to (?:start|begin|launch|go live)|about to (?:start|begin|launch)|from next (?:year|month|april)|in development|being set up|yn y dyfodol)\\b")
-    static let completedStatus = Phrase("\\b(ended in|has ended|came to an end|finished in|has finished|was completed|has been completed|completed in|no longer (?:running|runs|operating))\\b")
-    static let withdrawnStatus = Phrase("\\b(withdrawn|was stopped|has stopped|was discontinued|decommissioned|funding (?:ended|was cut|was withdrawn))\\b")
+    static let plannedStatus = Phrase("\\b(plan(?:s|ned|ning)? to (?:start|launch|introduce|set up|pilot|run|develop|roll out)|(?:is|are|will be) (?:being )?(?:planned|proposed)|will (?:start|begin|launch|be launched|be introduced|be piloted|go live)|due to (?:start|begin|launch|go live)|about to (?:start|begin|launch)|from next (?:year|month|april)|in development|being set up|yn y dyfodol)\\b", requiresOneOf: ["plan", "propos", "will", "due to", "about to", "from next", "in development", "being set up", "yn y dyfodol"])
+    static let completedStatus = Phrase("\\b(ended in|has ended|came to an end|finished in|has finished|was completed|has been completed|completed in|no longer (?:running|runs|operating))\\b", requiresOneOf: ["end", "finish", "complet", "no longer"])
+    static let withdrawnStatus = Phrase("\\b(withdrawn|was stopped|has stopped|was discontinued|decommissioned|funding (?:ended|was cut|was withdrawn))\\b", requiresOneOf: ["withdrawn", "stopped", "discontinued", "decommissioned", "funding"])
 
     static func status(_ text: String) -> (ActivityStatus, String)? {
         if let match = withdrawnStatus.first(text) { return (.withdrawn, match.text) }
@@ -279,7 +307,7 @@ enum PhraseReader {
         return nil
     }
 
-    static let pilotingCue = Phrase("\\b(pilot(?:ed|ing|s)?|peilot\\w*|trial(?:led|ling|ed|ing)?|being tested|test(?:ing)? (?:out )?(?:a|the|this))\\b")
+    static let pilotingCue = Phrase("\\b(pilot(?:ed|ing|s)?|peilot\\w*|trial(?:led|ling|ed|ing)?|being tested|test(?:ing)? (?:out )?(?:a|the|this))\\b", requiresOneOf: ["pilot", "peilot", "trial", "test"])
 
     /// "being piloted in Wales", "a pilot of it": the activity is a pilot even if its name does not say so.
     static func piloting(_ lower: String, _ text: String) -> String? {
