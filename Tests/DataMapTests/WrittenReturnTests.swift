@@ -569,3 +569,44 @@ struct WrittenReturnCommandTests {
         #expect(findings.contains("Drop-in advice sessions"))
     }
 }
+
+/// A phrase passes over a sentence only when its pattern could not match there.
+@Suite("Phrase prefilters")
+struct PhrasePrefilterTests {
+    static let phrases: [(String, Phrase)] = [
+        ("durationPhrase", PhraseReader.durationPhrase), ("durationAdjective", PhraseReader.durationAdjective),
+        ("between", PhraseReader.between), ("since", PhraseReader.since), ("until", PhraseReader.until), ("ago", PhraseReader.ago),
+        ("lastPeriod", PhraseReader.lastPeriod), ("aboutToStart", PhraseReader.aboutToStart), ("resultsDue", PhraseReader.resultsDue),
+        ("plannedEvaluation", PhraseReader.plannedEvaluation), ("evaluationCue", PhraseReader.evaluationCue),
+        ("evaluatedBy", PhraseReader.evaluatedBy), ("ownEvaluation", PhraseReader.ownEvaluation), ("citation", PhraseReader.citation),
+        ("external", PhraseReader.external), ("internalCue", PhraseReader.internalCue), ("monitoring", PhraseReader.monitoring),
+        ("elsewhere", PhraseReader.elsewhere), ("partnerCue", PhraseReader.partnerCue), ("plannedStatus", PhraseReader.plannedStatus),
+        ("completedStatus", PhraseReader.completedStatus), ("withdrawnStatus", PhraseReader.withdrawnStatus),
+        ("pilotingCue", PhraseReader.pilotingCue),
+    ]
+
+    @Test func noSentenceAPatternMatchesIsPassedOver() throws {
+        var texts = [
+            "THE PILOT RAN FOR TWO YEARS SINCE 2019 AND ENDED IN 2021.", "It was Evaluated By Cardiff University, Et Al (Smith, 2019).",
+            "We Will Launch next April; funding was CUT.", "Results Are Due In March 2024, from next YEAR.", "KPIs and a Dashboard.",
+            "Delivered By the council, In-House, OUR OWN staff.", "Started three weeks ago, last month, between 2018 and 2020.",
+        ]
+        let generator = StudyGenerator(seed: 21, reference: ShippedReference.reference, names: NameList())
+        for index in 1...150 {
+            let file = generator.file(index)
+            guard !file.name.hasSuffix(".xml") else { continue }
+            texts += String(decoding: file.contents, as: UTF8.self).split(whereSeparator: { ".\n".contains($0) }).map(String.init)
+        }
+        #expect(texts.count > 500)
+        var matched = 0
+        for (name, phrase) in Self.phrases {
+            #expect(!phrase.required.isEmpty, "\(name) names no required words")
+            for text in texts where phrase.regex.firstMatch(in: text, range: NSRange(location: 0, length: (text as NSString).length)) != nil {
+                matched += 1
+                #expect(phrase.couldMatch(text), "\(name) would pass over \(text.debugDescription)")
+            }
+        }
+        #expect(matched > 200)
+        #expect(!PhraseReader.ago.couldMatch("It started in 2019."))
+    }
+}
