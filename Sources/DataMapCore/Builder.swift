@@ -172,7 +172,7 @@ public struct Builder: Sendable {
             let rows = RowTexts(dataMap.rows, fetch: texts)
             let workbook = try Workbook.xlsx(report.sheets(rows))
             try rows.check()
-            sink.write([UInt8](workbook))
+            sink.write(workbook)
         }))
         renderers.append(("report.html", { HTMLReport.write(report, to: $0) }))
         renderers.append(("summary.md", { MarkdownSummary.write(report, to: $0) }))

@@ -26,13 +26,23 @@ public final class OutputSink {
     public func write(_ text: Substring) { write(String(text)) }
 
     public func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= Self.blockSize { flush() }
+        // A block at a time, so that a large write never makes the buffer as large as itself.
+        var start = 0
+        while start < bytes.count {
+            let end = Swift.min(bytes.count, start + Self.blockSize)
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            if buffer.count >= Self.blockSize { flush() }
+            start = end
+        }
     }
 
     public func write(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.blockSize { flush() }
+    }
+
+    public func write(_ data: Data) {
+        data.withUnsafeBytes { write($0.bindMemory(to: UInt8.self)) }
     }
 
     public func write(byte: UInt8) {
