@@ -59,8 +59,10 @@ public struct Pseudonymiser: Sendable {
 
     /// Folds case, accents, titles and spacing, so "Dr Siân ap Rhys" and "sian ap rhys" match.
     static func normalisedName(_ name: String) -> String {
-        NameParts.nameWords(name).map { $0.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-            .joined(separator: " ")
+        // ASCII words, most of them, fold to their lower case without Foundation.
+        NameParts.nameWords(name).map {
+            $0.utf8.allSatisfy { $0 < 0x80 } ? $0.lowercased() : $0.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        }.joined(separator: " ")
     }
 }
 
