@@ -272,16 +272,18 @@ struct Schema: ParsableCommand {
 /// A progress bar with a count and the stage on a terminal; silence when output is a file or a pipe.
 enum Progress {
     static func reporter() -> @Sendable (BuildEvent) -> Void {
-        // DATAMAP_TIMINGS=1: when each stage starts, for finding where a large study's time goes.
+        // DATAMAP_TIMINGS=1: when each stage starts and the memory in use then, for finding where
+        // a large study's time and memory go.
         if Platform.environment("DATAMAP_TIMINGS") == "1" {
             let start = Date()
             return { event in
                 let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
+                let memory = Platform.residentMegabytes().map { ", \($0) MB resident" } ?? ""
                 switch event {
                 case .stageStarted(let stage):
-                    FileHandle.standardError.write(Data("datamap: timing: \(stage.rawValue) starts at \(seconds) s\n".utf8))
+                    FileHandle.standardError.write(Data("datamap: timing: \(stage.rawValue) starts at \(seconds) s\(memory)\n".utf8))
                 case .advanced(.write, let done, let total) where done == total:
-                    FileHandle.standardError.write(Data("datamap: timing: outputs written at \(seconds) s\n".utf8))
+                    FileHandle.standardError.write(Data("datamap: timing: outputs written at \(seconds) s\(memory)\n".utf8))
                 case .advanced:
                     break
                 }

@@ -49,6 +49,14 @@ enum Platform {
 
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
+    /// This process's resident memory in megabytes, from /proc; nil where there is none.
+    static func residentMegabytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / (1024 * 1024)
+    }
+
     static func createDirectory(_ url: URL) throws(PlatformError) {
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw PlatformError("cannot create \(url.path); check the path and its permissions")
