@@ -53,10 +53,14 @@ public struct DataMap: Sendable, Equatable {
     /// - Parameter storePaths: each return's path in the store, when its activities' long texts
     ///   were left there; rows then carry the key an output uses to fetch them.
     public init(returns: [AnonymisedReturn], storePaths: [String]? = nil) {
+        // Sized once: a large study's rows are tens of megabytes, and growing copies them.
         var rows: [Row] = []
+        rows.reserveCapacity(returns.reduce(0) { $0 + $1.activities.count })
         var answers: [AnswerRow] = []
+        answers.reserveCapacity(returns.reduce(0) { $0 + $1.answers.count })
         var notes: [NoteRow] = []
         var participants: [ParticipantRow] = []
+        participants.reserveCapacity(returns.count)
         for (number, record) in returns.enumerated() {
             participants.append(ParticipantRow(organisation: record.organisation, respondent: record.respondent,
                                                method: record.method.rawValue, source: record.source, submitted: record.submitted,
@@ -75,8 +79,10 @@ public struct DataMap: Sendable, Equatable {
                                          answer: answer, source: record.source))
             }
         }
-        // Indices are sorted, not rows: moving a row copies all of its fields.
-        self.rows = rows.indices.sorted { Self.rowOrder(rows[$0], rows[$1]) }.map { rows[$0] }
+        // Indices are sorted, not rows (moving a row copies all of its fields), and the rows are
+        // then put in that order where they are, not copied into a second array.
+        rows.permute(into: rows.indices.sorted { Self.rowOrder(rows[$0], rows[$1]) })
+        self.rows = rows
         self.participants = participants.sorted { $0.source < $1.source }
         self.notes = notes.sorted { ($0.source, $0.note.step) < ($1.source, $1.note.step) }
         self.answers = answers.sorted {
@@ -100,6 +106,24 @@ public struct DataMap: Sendable, Equatable {
             name = String(name[..<dot])
         }
         return name
+    }
+}
+
+extension Array {
+    /// Rearranges in place so that element `i` is the one that was at `order[i]`, by swaps
+    /// along each cycle of the permutation.
+    mutating func permute(into order: [Int]) {
+        var order = order
+        for start in indices {
+            var position = start
+            while order[position] != start {
+                let source = order[position]
+                swapAt(position, source)
+                order[position] = position
+                position = source
+            }
+            order[position] = position
+        }
     }
 }
 

@@ -60,8 +60,7 @@ public enum HTMLReport {
             html.write("<li><strong>\(escape(approach.name))</strong>: \(list.joined(separator: "; "))</li>\n")
         }
         html.write("</ul>\n")
-        for table in [report.coverage, report.evaluation, report.counts, report.partnerships, report.participants, report.matrix,
-                      report.pilots, report.findingsTable] {
+        for table in ["coverage", "evaluation", "counts", "partnerships", "participants", "matrix", "pilots", "findings"].compactMap(report.table) {
             html.write("<h2>\(escape(table.title))</h2>\n")
             write(table, to: html)
         }

@@ -78,21 +78,27 @@ public struct Report: Sendable {
     public var findings: [Finding]
     public var cells: SmallCells
 
+    /// Flags per pilot record, from the two pilot rules.
+    public let pilotFlags: [String: [Finding]]
+    /// The tables that get their own CSV and JSON files (activities are `datamap.csv`), made once
+    /// and shared by every format.
+    public private(set) var tables: [ReportTable] = []
+
     public init(map: DataMap, reference: StudyReference, findings: [Finding], cells: SmallCells) {
         self.map = map
         self.analysis = Analysis(map, reference: reference)
         self.findings = findings
         self.cells = cells
-    }
-
-    /// Flags per pilot record, from the two pilot rules.
-    public var pilotFlags: [String: [Finding]] {
         var flags: [String: [Finding]] = [:]
         for finding in findings where finding.rule.hasPrefix("pilot-") {
             if let id = finding.recordID { flags[id, default: []].append(finding) }
         }
-        return flags
+        pilotFlags = flags
+        tables = [approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
     }
+
+    /// One of `tables`, by its file stem.
+    public func table(_ name: String) -> ReportTable? { tables.first { $0.name == name } }
 
     public var activities: ReportTable { activities(RowTexts(map.rows, fetch: nil)) }
 
@@ -198,13 +204,8 @@ public struct Report: Sendable {
                     }
     }
 
-    /// The tables that get their own CSV and JSON files (activities are `datamap.csv`).
-    public var tables: [ReportTable] { [approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable] }
-
     /// The workbook's sheets, in order.
     public var sheets: [ReportTable] { sheets(RowTexts(map.rows, fetch: nil)) }
 
-    public func sheets(_ texts: RowTexts) -> [ReportTable] {
-        [activities(texts), approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
-    }
+    public func sheets(_ texts: RowTexts) -> [ReportTable] { [activities(texts)] + tables }
 }
