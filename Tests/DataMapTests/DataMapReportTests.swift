@@ -71,6 +71,20 @@ struct ValidatorRuleTests {
         #expect(NameParts.nameWords("Dr. Sian (ap) Rhys-Jones,") == ["Sian", "ap", "Rhys-Jones"])
     }
 
+    /// Rows are put in order in place; any order must give what copying them in that order gives.
+    @Test func permutingInPlaceGivesTheOrderedCopy() {
+        var random = SeededRandom(seed: 3)
+        for count in [0, 1, 2, 3, 10, 257] {
+            for _ in 0..<20 {
+                let values = (0..<count).map { "row \($0)" }
+                let order = Array(values.indices).shuffled(using: &random)
+                var permuted = values
+                permuted.permute(into: order)
+                #expect(permuted == order.map { values[$0] })
+            }
+        }
+    }
+
     @Test func datesAreComparedOnlyAsFarAsTheyAreKnown() {
         #expect(PartialDate(year: 2017, month: 12).definitelyBefore(PartialDate(year: 2018)))
         #expect(!PartialDate(year: 2018).definitelyBefore(PartialDate(year: 2018, month: 4)))
