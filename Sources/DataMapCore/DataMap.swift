@@ -140,7 +140,7 @@ public final class RowTexts {
     private var batch: [DataMap.Row] = []
     /// The first failure to fetch; rows after it are given without their texts, and the
     /// output that used them must throw this.
-    public private(set) var failure: (any Error)?
+    private var failure: (any Error)?
 
     public init(_ rows: [DataMap.Row], fetch: Fetch?) {
         self.rows = rows

@@ -23,8 +23,6 @@ public final class OutputSink {
         text.withUTF8 { write($0) }
     }
 
-    public func write(_ text: Substring) { write(String(text)) }
-
     public func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         // A block at a time, so that a large write never makes the buffer as large as itself.
         var start = 0
@@ -37,8 +35,7 @@ public final class OutputSink {
     }
 
     public func write(_ bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= Self.blockSize { flush() }
+        bytes.withUnsafeBufferPointer { write($0) }
     }
 
     public func write(_ data: Data) {

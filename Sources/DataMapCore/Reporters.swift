@@ -10,7 +10,7 @@ public enum CSV {
     }
 
     /// One record and its line end.
-    static func write(_ row: [String], to sink: OutputSink) {
+    static func write(_ row: some Sequence<String>, to sink: OutputSink) {
         for (index, value) in row.enumerated() {
             if index > 0 { sink.write(byte: 0x2C) }
             write(field: value, to: sink)
@@ -64,13 +64,7 @@ struct Column<Row>: Sendable {
 /// Row by row into the sink: a table is never whole in memory as text.
 func table<Row>(_ columns: [Column<Row>], _ rows: some Sequence<Row>, to sink: OutputSink) {
     CSV.write(columns.map(\.header), to: sink)
-    for row in rows {
-        for (index, column) in columns.enumerated() {
-            if index > 0 { sink.write(byte: 0x2C) }
-            CSV.write(field: column.value(row), to: sink)
-        }
-        sink.write(CSV.crlf)
-    }
+    for row in rows { CSV.write(columns.lazy.map { $0.value(row) }, to: sink) }
 }
 
 func table<Row>(_ columns: [Column<Row>], _ rows: some Sequence<Row>) -> Data {

@@ -41,7 +41,7 @@ public enum Workbook {
                                  modificationDate: timestamp, compressionMethod: .deflate) { position, size in
                 try producer.next(at: Int(position), count: size)
             }
-            guard producer.isFinished else { throw CocoaError(.fileReadCorruptFile) }
+            guard !producer.hasMore() else { throw CocoaError(.fileReadCorruptFile) }
         }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data
@@ -55,15 +55,9 @@ public enum Workbook {
 
         init(_ table: ReportTable) { rows = Workbook.worksheetParts(table) }
 
-        /// Everything made was handed on, and nothing more was to come: the sheet was as long as measured.
-        var isFinished: Bool {
-            guard pending.isEmpty else { return false }
-            if let extra = rows.next() {
-                pending = extra
-                return false
-            }
-            return true
-        }
+        /// Whether the sheet had bytes left once the archive had all it measured: then it
+        /// came out longer the second time. Asking makes the next part.
+        func hasMore() -> Bool { !pending.isEmpty || rows.next() != nil }
 
         /// Throws if the sheet comes out shorter than it measured (a row whose texts could not
         /// be fetched the second time), rather than hand the archive a short entry.
