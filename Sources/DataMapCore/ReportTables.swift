@@ -26,9 +26,6 @@ public struct ReportTable: Sendable {
 
     public var rows: LazyMapSequence<Range<Int>, [String]> { (0..<count).lazy.map(row) }
 
-    public var csv: Data { OutputSink.collect { writeCSV(to: $0) } }
-    public var json: Data { OutputSink.collect { writeJSON(to: $0) } }
-
     public func writeCSV(to sink: OutputSink) {
         CSV.write(columns, to: sink)
         for values in rows { CSV.write(values, to: sink) }
@@ -99,8 +96,6 @@ public struct Report: Sendable {
 
     /// One of `tables`, by its file stem.
     public func table(_ name: String) -> ReportTable? { tables.first { $0.name == name } }
-
-    public var activities: ReportTable { activities(RowTexts(map.rows, fetch: nil)) }
 
     /// The sheet reads its rows through `texts`, one row after another; the caller checks
     /// `texts` for a failed fetch once the sheet is written.
@@ -205,7 +200,5 @@ public struct Report: Sendable {
     }
 
     /// The workbook's sheets, in order.
-    public var sheets: [ReportTable] { sheets(RowTexts(map.rows, fetch: nil)) }
-
     public func sheets(_ texts: RowTexts) -> [ReportTable] { [activities(texts)] + tables }
 }

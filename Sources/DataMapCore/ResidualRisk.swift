@@ -47,8 +47,6 @@ public struct ResidualRisk: Sendable {
         }
     }
 
-    public var json: Data { OutputSink.collect { writeJSON(to: $0) } }
-
     public func writeJSON(to sink: OutputSink) {
         sink.write("{\n")
         PrettyJSON.write(member: "replaced", counts, last: false, to: sink)
