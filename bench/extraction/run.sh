@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Scores datamap's reading of written returns against an annotated corpus nobody on the project wrote.
+#   bench/extraction/run.sh [CORPUS] [--verbose] [--check]     (CORPUS defaults to ../shared/corpus)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+corpus=../shared/corpus
+if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then corpus=$1; shift; fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+swift build -c release --product datamap >&2
+mkdir -p "$work/study/inbox"
+cp -r instruments "$work/study/"
+python3 bench/extraction/score.py "$corpus" "$PWD/.build/release/datamap" "$work/study" "$@"
