@@ -61,6 +61,11 @@ enum Console {
         return data
     }
 
+    /// The day a file was last changed, for dating an undated return.
+    static func modified(_ file: String) -> PartialDate? {
+        ((try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date).map(PartialDate.init(date:))
+    }
+
     static func out(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
@@ -75,8 +80,8 @@ struct Build: ParsableCommand {
     @Flag(help: "If another build is running on this study, wait for it instead of stopping.")
     var wait = false
 
-    @Option(help: "Counts below this are shown as \"<N\" in the report, so small groups cannot identify anyone.")
-    var smallCell: Int = 3
+    @Option(help: "Counts below this are shown as \"<N\" in the report, so small groups cannot identify anyone (default: study.yaml's small_cell, else 3).")
+    var smallCell: Int?
 
     @OptionGroup var anonymisation: AnonymisationFlags
 
@@ -85,12 +90,12 @@ struct Build: ParsableCommand {
     var chunkSize: Int?
 
     func validate() throws {
-        guard smallCell >= 1 else { throw ValidationError("--small-cell must be 1 or more") }
+        if let smallCell, smallCell < 1 { throw ValidationError("--small-cell must be 1 or more") }
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be 1 or more") }
     }
 
     func run() throws {
-        let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCells: SmallCells(threshold: smallCell),
+        let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCell: smallCell,
                                       anonymisation: anonymisation, chunkSize: chunkSize)
         Console.diagnostics(summary.rejections)
         Console.out("""
@@ -125,7 +130,7 @@ struct Validate: ParsableCommand {
             for rule in Validator.rules { Console.out("\(rule.id) (\(rule.severity.rawValue)): \(rule.summary)") }
             return
         }
-        let summary = try runPipeline(options: options, wait: wait, writeOutputs: false, smallCells: SmallCells(),
+        let summary = try runPipeline(options: options, wait: wait, writeOutputs: false, smallCell: nil,
                                       anonymisation: try AnonymisationFlags.parse([]))
         Console.diagnostics(summary.rejections)
         for finding in summary.findings {
@@ -154,7 +159,7 @@ struct AnonymisationFlags: ParsableArguments {
     var generaliseRoles = false
 }
 
-func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCells: SmallCells,
+func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCell: Int?,
                  anonymisation: AnonymisationFlags, chunkSize: Int? = nil) throws -> BuildSummary {
         let paths = StudyPaths(root: options.study, state: options.state)
         let summary: BuildSummary
@@ -179,6 +184,7 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
             let store = try SQLiteStore(path: paths.store.path)
             let reader = ReturnReader(schema: try ReturnSchema.compiled())
             let reference = try ReferenceFiles.load(paths)
+            let smallCells = SmallCells(threshold: smallCell ?? reference.settings.smallCell ?? 3)
             var builder = Builder(fileSystem: study, store: store, reader: reader, key: key,
                                   reference: reference, smallCells: smallCells, names: ReferenceFiles.names(paths),
                                   options: AnonymisationOptions(generaliseRoles: anonymisation.generaliseRoles),
@@ -202,6 +208,11 @@ enum ReferenceFiles {
             FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map { String(decoding: $0, as: UTF8.self) }
         }
         var reference = StudyReference()
+        if let data = FileManager.default.contents(atPath: paths.root.appendingPathComponent("study.yaml").path) {
+            do { reference.settings = try StudySettings.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
+                throw PlatformError("\(paths.root.appendingPathComponent("study.yaml").path)\(String(describing: error).dropFirst("study.yaml".count)); fix study.yaml and run again")
+            }
+        }
         do {
             if let yaml = text("taxonomy.yaml") { reference.taxonomy = try Taxonomy.load(yaml: yaml) }
         } catch { throw PlatformError("instruments/taxonomy.yaml cannot be read: \(error)") }

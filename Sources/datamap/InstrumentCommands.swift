@@ -26,7 +26,7 @@ struct InstrumentsCheck: ParsableCommand {
             Console.out("instruments: \(set.problems.count) problem(s)")
             throw Exit.rejectedInput
         }
-        for type in OrganisationType.allCases {
+        for type in OrganisationType.scheduled {
             guard let instrument = set.instruments[type] else { continue }
             let questions = instrument.sections.flatMap(\.items).count
             Console.out("\(type.rawValue): \(instrument.sections.count) sections, \(questions) items, version \(instrument.version)")

@@ -13,7 +13,7 @@ struct Interview: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
 
-    @Option(help: "Organisation type: \(OrganisationType.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Organisation type: \(OrganisationType.scheduled.map(\.rawValue).joined(separator: ", ")).")
     var type: String?
 
     @Option(help: "The organisation's name.")
@@ -79,20 +79,20 @@ struct Interview: ParsableCommand {
         var organisationType: OrganisationType?
         if let type {
             guard let parsed = OrganisationType(rawValue: type) else {
-                throw ValidationError("unknown --type '\(type)'; types are \(OrganisationType.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("unknown --type '\(type)'; types are \(OrganisationType.scheduled.map(\.rawValue).joined(separator: ", "))")
             }
             organisationType = parsed
         }
         while organisationType == nil {
             output.strong(UI.chooseType(language))
-            for (index, type) in OrganisationType.allCases.enumerated() {
+            for (index, type) in OrganisationType.scheduled.enumerated() {
                 output.line("  \(index + 1). \(language == .cy ? type.labelCy : type.label)")
             }
             guard let line = input.read(prompt: "> ") else { throw Exit.success }
-            if let number = Int(line.trimmingCharacters(in: .whitespaces)), (1...OrganisationType.allCases.count).contains(number) {
-                organisationType = OrganisationType.allCases[number - 1]
+            if let number = Int(line.trimmingCharacters(in: .whitespaces)), (1...OrganisationType.scheduled.count).contains(number) {
+                organisationType = OrganisationType.scheduled[number - 1]
             } else {
-                output.warning(InputProblem.choice(OrganisationType.allCases.count).message(language))
+                output.warning(InputProblem.choice(OrganisationType.scheduled.count).message(language))
             }
         }
         var organisationName = organisation?.trimmingCharacters(in: .whitespaces) ?? ""

@@ -218,7 +218,9 @@ struct DiskStudy: StudyFileSystem {
             switch info.st_mode & S_IFMT {
             case S_IFDIR: try walk(url, relative: path, into: &entries)
             case S_IFLNK: entries.append(InboxEntry(path: path, kind: .symbolicLink))
-            case S_IFREG: entries.append(InboxEntry(path: path, kind: .file(size: Int(info.st_size))))
+            case S_IFREG:
+                let modified = PartialDate(date: Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)))
+                entries.append(InboxEntry(path: path, kind: .file(size: Int(info.st_size)), modified: modified))
             default: entries.append(InboxEntry(path: path, kind: .unreadable))
             }
         }

@@ -13,7 +13,7 @@ struct Template: ParsableCommand {
 
     @OptionGroup var options: StudyOptions
 
-    @Option(help: "The organisation type: \(OrganisationType.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The organisation type: \(OrganisationType.scheduled.map(\.rawValue).joined(separator: ", ")).")
     var type: String
 
     @Option(help: "en or cy.")
@@ -28,7 +28,7 @@ struct Template: ParsableCommand {
     func validate() throws {
         guard OrganisationType(rawValue: type) != nil else {
             throw ValidationError("unknown organisation type '\(type)'; use one of: "
-                                  + OrganisationType.allCases.map(\.rawValue).joined(separator: ", "))
+                                  + OrganisationType.scheduled.map(\.rawValue).joined(separator: ", "))
         }
         guard Language(rawValue: language) != nil else { throw ValidationError("--language must be en or cy") }
         guard TemplateFormat(rawValue: format) != nil else { throw ValidationError("--format must be md, txt or xml") }
@@ -102,8 +102,8 @@ struct Extract: ParsableCommand {
             let reading: Result<(Return, TextReturnReader.Reading?), Rejection>
             switch ReturnFileKind(path: file) {
             case .xml: reading = xmlReader.read(data, source: file).map { ($0, nil) }
-            case .text: reading = textReader.read(data, source: file).map { ($0.record, $0) }
-            case .word: reading = textReader.readWord(data, source: file).map { ($0.record, $0) }
+            case .text: reading = textReader.read(data, source: file, fileDate: Console.modified(file)).map { ($0.record, $0) }
+            case .word: reading = textReader.readWord(data, source: file, fileDate: Console.modified(file)).map { ($0.record, $0) }
             case nil:
                 reading = .failure(Rejection([Diagnostic(code: .unsupported, location: SourceLocation(file: file, line: 1, column: 1),
                                                          message: "this is not a file type datamap reads as a return")]))

@@ -282,7 +282,7 @@ struct SampleStudyTests {
                 if activity.kind == .pilot && (!(activity.timescale?.isDefined ?? false) || !evaluated) { flawedPilots += 1 }
             }
         }
-        #expect(types == Set(OrganisationType.allCases))
+        #expect(types == Set(OrganisationType.scheduled))
         #expect(themes == Set(Theme.allCases))
         #expect(languages == [.en, .cy])
         #expect(flawedPilots >= 3)

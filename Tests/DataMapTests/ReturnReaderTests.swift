@@ -108,7 +108,7 @@ struct ReturnReaderTests {
         #expect(found.first?.message == """
             Element 'organisation', attribute 'type': [facet 'enumeration'] The value '…' is not an element of the set \
             {'local-authority', 'third-sector', 'private-provider', 'health-board', 'police', 'cafcass-cymru', \
-            'childrens-commissioner', 'social-care-wales', 'research-body'}.
+            'childrens-commissioner', 'social-care-wales', 'research-body', 'other'}.
             """)
     }
 

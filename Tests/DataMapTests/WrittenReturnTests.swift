@@ -23,6 +23,12 @@ enum ShippedReference {
     }()
 
     static var reader: TextReturnReader { TextReturnReader(reference: reference) }
+
+    static func reader(collection: (PartialDate, PartialDate)) -> TextReturnReader {
+        var study = reference
+        study.settings = StudySettings(collectionStart: collection.0, collectionEnd: collection.1)
+        return TextReturnReader(reference: study)
+    }
 }
 
 /// Fills a template the way a respondent would, and records what an interviewer would have
@@ -193,7 +199,7 @@ func comparable(_ answers: [Answer]) -> [String] {
 
 @Suite("Written returns: templates")
 struct TemplateTests {
-    static let cases: [(OrganisationType, Language, TemplateFormat)] = OrganisationType.allCases.flatMap { type in
+    static let cases: [(OrganisationType, Language, TemplateFormat)] = OrganisationType.scheduled.flatMap { type in
         [Language.en, .cy].flatMap { language in [TemplateFormat.markdown, .text].map { (type, language, $0) } }
     }
 
@@ -305,8 +311,13 @@ struct ProseTests {
 
     @Test func theSeneddSubmissionGivesItsAreasPrioritiesAndInitiatives() throws {
         let data = try Data(contentsOf: Self.senedd)
-        let reading = try ShippedReference.reader.read(data, source: "inbox/cascade.md").get()
+        // Undated: a study sets its collection period, and the return is dated by it with a note.
+        let reading = try ShippedReference.reader(collection: (PartialDate(year: 2018, month: 1, day: 1), PartialDate(year: 2019, month: 12, day: 31)))
+            .read(data, source: "inbox/cascade.md").get()
         #expect(reading.mode == .prose)
+        #expect(reading.record.submitted == PartialDate(year: 2019, month: 12, day: 31))
+        #expect(reading.record.submittedFrom == .collectionPeriod)
+        #expect(reading.record.intake.contains { $0.code == "undated-return" })
         let outline = reading.outline.sections.filter { !ProseOutline.isBackMatter($0.title) }
         let areas = outline.filter { $0.title.lowercased().hasPrefix("area") }
         #expect(areas.map(\.title) == ["Area one", "Area 2", "Area 3"])
@@ -431,7 +442,7 @@ struct ProseTests {
             inbox/x.txt:1:1: error: datamap cannot tell which organisation this return is from [unknown-organisation]
                 hint: add the lines 'Organisation: <name>' and 'Organisation type: <type>' at the top (types: \
             local-authority, third-sector, private-provider, health-board, police, cafcass-cymru, childrens-commissioner, \
-            social-care-wales, research-body)
+            social-care-wales, research-body, other)
             """])
     }
 }

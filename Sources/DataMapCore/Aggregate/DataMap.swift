@@ -43,6 +43,8 @@ public struct DataMap: Sendable, Equatable {
         public var answers: [Answer]
         public var instrument: String?
         public var hasActivities: Bool
+        /// What reading decided for itself: a date supplied, an organisation matched.
+        public var intake: [IntakeNote] = []
     }
 
     public private(set) var participants: [ParticipantRow]
@@ -65,7 +67,7 @@ public struct DataMap: Sendable, Equatable {
             participants.append(ParticipantRow(organisation: record.organisation, respondent: record.respondent,
                                                method: record.method.rawValue, source: record.source, submitted: record.submitted,
                                                answers: record.answers, instrument: record.instrument,
-                                               hasActivities: !record.activities.isEmpty))
+                                               hasActivities: !record.activities.isEmpty, intake: record.intake ?? []))
             notes += record.notes.map { NoteRow(organisation: record.organisation, respondent: record.respondent, note: $0, source: record.source) }
             let stem = Self.stem(record.source)
             for (index, activity) in record.activities.enumerated() {

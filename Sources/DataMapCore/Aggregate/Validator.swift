@@ -162,6 +162,25 @@ public enum Validator {
                 }
             }),
         ValidationRule(
+            id: "intake", severity: .note,
+            summary: "What reading a written return decided for itself, for a person to check: a date supplied for an undated return, an organisation found or matched by a near spelling.",
+            examples: [
+                .init(returns: [example(.service).with {
+                    $0.submittedFrom = .collectionPeriod
+                    $0.intake = [IntakeNote(code: "undated-return", line: 1, message: "the return gives no date; it is dated 2018-12-31")]
+                }], fires: true),
+                .init(returns: [example(.service)], fires: false),
+            ],
+            check: { context, rule in
+                context.map.participants.flatMap { participant in
+                    participant.intake.map { note in
+                        rule.finding(participant, line: note.line, note.message + " [\(note.code)]",
+                                     suggestion: note.code == "undated-return" ? "if the covering email gives a date, add a 'Date:' line to the return"
+                                         : "check it; add the organisation or its spelling to instruments/organisations.yaml if it is wrong")
+                    }
+                }
+            }),
+        ValidationRule(
             id: "unknown-organisation-type", severity: .warning,
             summary: "The organisation's type should agree with the gazetteer in instruments/organisations.yaml.",
             examples: [
@@ -320,5 +339,14 @@ public enum Validator {
         let second = example(.programme, evaluation: Evaluation(type: .external, evaluator: evaluators.1),
                              organisation: Organisation(name: "CAFCASS Cymru", type: .cafcassCymru), name: "FDAC")
         return [first, second]
+    }
+}
+
+extension AnonymisedReturn {
+    /// A copy with a change, for writing rule examples as one expression.
+    func with(_ change: (inout AnonymisedReturn) -> Void) -> AnonymisedReturn {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }

@@ -241,6 +241,8 @@ public struct Anonymiser: Sendable {
             method: record.interview == nil ? .writtenReturn : .interview, instrument: record.interview?.instrument)
         risk.counts["respondent", default: 0] += 1
         result.risk = risk
+        if record.submittedFrom != .stated { result.submittedFrom = record.submittedFrom }
+        if !record.intake.isEmpty { result.intake = record.intake }
         return result
     }
 

@@ -104,7 +104,7 @@ public struct OrganisationMask: Sendable {
         case .childrensCommissioner: "National body"
         case .socialCareWales: "National body"
         case .researchBody: "Research body"
-        case nil: "Organisation"
+        case .other, nil: "Organisation"
         }
     }
 

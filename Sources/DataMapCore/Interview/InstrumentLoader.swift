@@ -61,7 +61,7 @@ public enum InstrumentLoader {
             composed.version = version(bank: bank, schedule: schedule)
             instruments[instrument.organisationType] = composed
         }
-        for type in OrganisationType.allCases where instruments[type] == nil && seenTypes[type] == nil {
+        for type in OrganisationType.scheduled where instruments[type] == nil && seenTypes[type] == nil {
             linter.add(.missingSchedule, bank.path, nil, "no schedule for organisation type '\(type.rawValue)'")
         }
         return InstrumentSet(instruments: instruments, problems: linter.problems.sorted { $0.location < $1.location })
@@ -351,7 +351,7 @@ struct ScheduleReader {
         guard let typeName = root.string("organisation_type", lint: &lint) else { return nil }
         guard let type = OrganisationType(rawValue: typeName) else {
             lint.add(.unknownReference, file.path, root.value("organisation_type")?.mark,
-                             "'\(typeName)' is not an organisation type; types are \(OrganisationType.allCases.map(\.rawValue).joined(separator: ", "))")
+                             "'\(typeName)' is not an organisation type; types are \(OrganisationType.scheduled.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
         let title = root.label("title", lint: &lint) ?? Label(en: "", cy: "")

@@ -4,7 +4,7 @@ import Foundation
 /// mailed or archived and opens the same anywhere.
 public enum HTMLReport {
     /// One colour per organisation type, readable on white and distinct in greyscale order.
-    static let palette = ["#1b6ca8", "#e07a1f", "#2e9e5b", "#c23b3b", "#7b4fb3", "#8c6239", "#d45fa0", "#6b6b6b", "#b5a81f"]
+    static let palette = ["#1b6ca8", "#e07a1f", "#2e9e5b", "#c23b3b", "#7b4fb3", "#8c6239", "#d45fa0", "#6b6b6b", "#b5a81f", "#1f8a8a"]
 
     public static func render(_ report: Report) -> Data { OutputSink.collect { write(report, to: $0) } }
 

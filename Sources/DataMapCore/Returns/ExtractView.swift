@@ -25,8 +25,10 @@ public enum ExtractView {
                 if let encoding = reading.encoding { kind += ", \(encoding.rawValue)" } else { kind += ", Word" }
             }
             out.append("\(document.file): \(kind)")
-            out.append("  organisation: \(record.organisation.name) (\(record.organisation.type.rawValue)); dated \(record.submitted); "
+            let dated = record.submittedFrom.map { " (\($0.rawValue))" } ?? ""
+            out.append("  organisation: \(record.organisation.name) (\(record.organisation.type.rawValue)); dated \(record.submitted)\(dated); "
                        + "language \(record.language.rawValue); respondent \(record.respondent)")
+            for note in record.intake ?? [] { out.append("  note: line \(note.line): \(note.message) [\(note.code)]") }
             // The outline as stored: anonymised like every other text.
             let outline = record.answers.filter { $0.question.hasPrefix("outline.") }
             if !outline.isEmpty {
@@ -87,6 +89,9 @@ public enum ExtractView {
             var file: String
             var mode: String
             var organisation: Organisation
+            var submitted: PartialDate
+            var submittedFrom: String
+            var notes: [IntakeNote]
             var outline: [Section]
             var activities: [ActivityRecord]
         }
@@ -111,6 +116,9 @@ public enum ExtractView {
                 }
             }
             return Output(file: document.file, mode: document.reading?.mode.rawValue ?? "xml", organisation: document.record.organisation,
+                          submitted: document.record.submitted,
+                          submittedFrom: (document.record.submittedFrom ?? .stated).rawValue,
+                          notes: document.record.intake ?? [],
                           outline: sections, activities: document.record.activities)
         }
         let encoder = JSONEncoder()

@@ -58,7 +58,8 @@ public enum ReturnField {
             case .email: ["email", "e-mail", "e bost", "email address"]
             case .phone: ["phone", "telephone", "ffon", "phone number"]
             case .consent: ["consent", "caniatad"]
-            case .submitted: ["date submitted", "submitted", "dyddiad cyflwyno"]
+            case .submitted: ["date submitted", "submitted", "dyddiad cyflwyno", "sent", "date sent", "date of submission",
+                              "last updated", "dated", "anfonwyd"]
             default: []
             }
         }
@@ -72,7 +73,16 @@ public enum ReturnField {
         }()
 
         /// "Consent to take part (yes/no)" → `.consent`.
-        static func match(_ label: String) -> Header? { byKey[canonicalKey(TemplateText.withoutHint(label))] }
+        static func match(_ label: String) -> Header? {
+            let key = canonicalKey(TemplateText.withoutHint(label))
+            if let header = byKey[key] { return header }
+            // "Date of response", "Date received", "Dyddiad yr ymateb": a date line whatever it adds,
+            // but never a date of birth.
+            let words = key.split(separator: " ")
+            if let first = words.first, first == "date" || first == "dyddiad", words.count <= 4,
+               !key.contains("birth"), !key.contains("geni") { return .submitted }
+            return nil
+        }
     }
 
     static let byKey: [String: ActivityField] = {

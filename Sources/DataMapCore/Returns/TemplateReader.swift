@@ -44,7 +44,7 @@ struct TemplateReader {
         return map
     }()
 
-    func read(_ lines: [String], header: ReturnHeader) -> Result<Return, Rejection> {
+    func read(_ lines: [String], header: ReturnHeader, submitted: PartialDate) -> Result<Return, Rejection> {
         var answers: [String: Found] = [:]
         var blocks: [Block] = []
         var sectionIndex: Int?
@@ -131,7 +131,7 @@ struct TemplateReader {
                 continue
             }
         }
-        return .success(makeReturn(answers: answers, blocks: blocks, header: header))
+        return .success(makeReturn(answers: answers, blocks: blocks, header: header, submitted: submitted))
     }
 
     /// "Pilot 2" or "Peilot 2" under the section that holds that group.
@@ -150,7 +150,7 @@ struct TemplateReader {
         return nil
     }
 
-    private func makeReturn(answers: [String: Found], blocks: [Block], header: ReturnHeader) -> Return {
+    private func makeReturn(answers: [String: Found], blocks: [Block], header: ReturnHeader, submitted: PartialDate) -> Return {
         var raw = answers
         var blockSpans: [String: (Int, Int)] = [:]
         var repetitions: [String: Int] = [:]
@@ -167,8 +167,8 @@ struct TemplateReader {
         // The session wants a moment; the return keeps only the date, so noon UTC on it will do.
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let startedAt = calendar.date(from: DateComponents(year: header.submitted.year, month: header.submitted.month ?? 1,
-                                                           day: header.submitted.day ?? 1, hour: 12)) ?? Date(timeIntervalSince1970: 0)
+        let startedAt = calendar.date(from: DateComponents(year: submitted.year, month: submitted.month ?? 1,
+                                                           day: submitted.day ?? 1, hour: 12)) ?? Date(timeIntervalSince1970: 0)
         let organisation = Organisation(name: header.organisation ?? "", type: instrument.organisationType, region: header.region)
         var session = InterviewSession(header: InterviewHeader(id: source, instrument: instrument, organisation: organisation,
                                                                language: language, startedAt: startedAt))
@@ -205,7 +205,7 @@ struct TemplateReader {
         }
         var record = session.makeReturn(finishedAt: startedAt, source: source)
         record.interview = nil
-        record.submitted = header.submitted
+        record.submitted = submitted
         record.consent = Consent(given: header.consent, anonymity: header.anonymity)
         record.answers = record.answers.map { answer in
             var copy = answer
@@ -238,14 +238,16 @@ struct ReturnHeader {
     var consent = true
     var consentLine: Int?
     var anonymity = Anonymity.anonymous
-    var submitted = PartialDate(year: 1970)
+    /// The date the return itself gives; `submitted` is only asked for once dating is settled.
+    var statedDate: PartialDate?
+    var submittedFrom = Return.DateSource.stated
+    var notes: [IntakeNote] = []
     var language: Language?
     var lines: [ReturnField.Header: Int] = [:]
 
     /// Reads header lines from the first `limit` lines; the rest of the file is the return's body.
     static func read(_ lines: [String], limit: Int) -> ReturnHeader {
         var header = ReturnHeader()
-        var submitted: PartialDate?
         for (index, raw) in lines.prefix(limit).enumerated() {
             let cleaned = ProseBlocks.clean(raw.trimmingSpace)
             guard let field = ProseBlocks.fieldLine(cleaned), let which = ReturnField.Header.match(field.name),
@@ -268,12 +270,11 @@ struct ReturnHeader {
             case .anonymity:
                 let key = canonicalKey(value)
                 header.anonymity = ["named", "enwir", "enwog", "name me"].contains(key) ? .named : .anonymous
-            case .submitted: submitted = AnswerParser.partialDate(value)
+            case .submitted: header.statedDate = DateReader.date(in: value)
             case .language: header.language = Language(rawValue: value.lowercased().prefix(2).description)
                 ?? (["welsh", "cymraeg"].contains(value.lowercased()) ? .cy : nil)
             }
         }
-        if let submitted { header.submitted = submitted }
         return header
     }
 }

@@ -22,18 +22,18 @@ public struct TextReturnReader: Sendable {
         public var outline: ProseOutline
     }
 
-    public func read(_ data: Data, source: String) -> Result<Reading, Rejection> {
+    public func read(_ data: Data, source: String, fileDate: PartialDate? = nil) -> Result<Reading, Rejection> {
         switch PlainText.decode(data) {
         case .failure(let failure):
             return .failure(Rejection([Diagnostic(code: failure.code, location: SourceLocation(file: source, line: 1, column: 1),
                                                   message: failure.message)]))
         case .success(let decoded):
-            return read(lines: decoded.lines, encoding: decoded.encoding, source: source)
+            return read(lines: decoded.lines, encoding: decoded.encoding, source: source, fileDate: fileDate)
         }
     }
 
     /// The text of a Word file: paragraphs as lines.
-    public func readWord(_ data: Data, source: String) -> Result<Reading, Rejection> {
+    public func readWord(_ data: Data, source: String, fileDate: PartialDate? = nil) -> Result<Reading, Rejection> {
         switch WordDocument.lines(data) {
         case .failure(let failure):
             var line = 1, column = 1
@@ -45,12 +45,12 @@ public struct TextReturnReader: Sendable {
                 return .failure(Rejection([Diagnostic(code: .empty, location: SourceLocation(file: source, line: 1, column: 1),
                                                       message: "the Word document has no text")]))
             }
-            return read(lines: lines, encoding: nil, source: source, paragraphPerLine: true)
+            return read(lines: lines, encoding: nil, source: source, paragraphPerLine: true, fileDate: fileDate)
         }
     }
 
     public func read(lines: [String], encoding: PlainText.Encoding?, source: String,
-                     paragraphPerLine: Bool = false) -> Result<Reading, Rejection> {
+                     paragraphPerLine: Bool = false, fileDate: PartialDate? = nil) -> Result<Reading, Rejection> {
         let blocks = ProseBlocks.parse(lines, paragraphPerLine: paragraphPerLine)
         let outline = ProseOutline.build(blocks)
         if let (type, _, language, markerLine) = TemplateReader.marker(in: lines) {
@@ -62,15 +62,28 @@ public struct TextReturnReader: Sendable {
             }
             var header = ReturnHeader.read(lines, limit: 80)
             if header.type == nil { header.type = type }
-            if let problem = check(&header, lines: lines, source: source, blocks: blocks, outline: outline) { return .failure(problem) }
+            let submitted: PartialDate
+            switch check(&header, lines: lines, source: source, blocks: blocks, fileDate: fileDate, outline: outline) {
+            case .failure(let problem): return .failure(problem)
+            case .success(let date): submitted = date
+            }
             let reader = TemplateReader(instrument: instrument, language: header.language ?? language, source: source)
-            return reader.read(lines, header: header).map { Reading(record: $0, mode: .template, encoding: encoding, outline: outline) }
+            return reader.read(lines, header: header, submitted: submitted).map { record in
+                var record = record
+                record.submittedFrom = header.submittedFrom
+                record.intake = header.notes
+                return Reading(record: record, mode: .template, encoding: encoding, outline: outline)
+            }
         }
         var header = ReturnHeader.read(lines, limit: 60)
-        if let problem = check(&header, lines: lines, source: source, blocks: blocks, outline: outline) { return .failure(problem) }
+        let submitted: PartialDate
+        switch check(&header, lines: lines, source: source, blocks: blocks, fileDate: fileDate, outline: outline) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let date): submitted = date
+        }
         let extractor = ProseExtractor(taxonomy: reference.taxonomy, gazetteer: reference.gazetteer)
         let activities = extractor.extract(blocks, outline: outline, context: ProseExtractor.Context(
-            source: source, submitted: header.submitted, organisation: header.organisation))
+            source: source, submitted: submitted, organisation: header.organisation))
         var answers: [Answer] = []
         for (index, section) in outline.sections.enumerated() where !ProseOutline.isBackMatter(section.title) {
             let title = [section.title, section.subtitle].compactMap { $0 }.joined(separator: ": ")
@@ -79,52 +92,98 @@ public struct TextReturnReader: Sendable {
                 answers.append(Answer(question: "outline.\(index + 1).\(item.number)", text: item.title, line: item.line))
             }
         }
-        let record = Return(
+        var record = Return(
             source: source,
             organisation: Organisation(name: header.organisation ?? "", type: header.type ?? .thirdSector, region: header.region),
             respondent: Respondent(name: header.name ?? "", role: header.role, email: header.email, phone: header.phone),
-            consent: Consent(given: header.consent, anonymity: header.anonymity), submitted: header.submitted,
+            consent: Consent(given: header.consent, anonymity: header.anonymity), submitted: submitted,
             language: header.language ?? Self.language(of: blocks), answers: answers, activities: activities)
+        record.submittedFrom = header.submittedFrom
+        record.intake = header.notes
         return .success(Reading(record: record, mode: .prose, encoding: encoding, outline: outline))
     }
 
     /// Fills what the header left out from the text itself, or says what the author must add.
-    private func check(_ header: inout ReturnHeader, lines: [String], source: String, blocks: [ProseBlock],
-                       outline: ProseOutline) -> Rejection? {
+    private func check(_ header: inout ReturnHeader, lines: [String], source: String, blocks: [ProseBlock], fileDate: PartialDate?,
+                       outline: ProseOutline) -> Result<PartialDate, Rejection> {
         if !header.consent {
-            return Rejection([Diagnostic(code: .consent, location: SourceLocation(file: source, line: header.consentLine ?? 1, column: 1),
+            return .failure(Rejection([Diagnostic(code: .consent, location: SourceLocation(file: source, line: header.consentLine ?? 1, column: 1),
                                          message: "the return says consent was not given",
-                                         hint: "a return without consent cannot be used; move it out of inbox/")])
+                                         hint: "a return without consent cannot be used; move it out of inbox/")]))
         }
-        if header.organisation == nil {
-            // A report's title page usually names who wrote it: "Evidence from … (CASCADE)".
-            let front = Array(blocks[outline.preamble].prefix(12)) + Array(blocks.prefix(3))
-            header.organisation = front.lazy.compactMap { block in
-                PhraseReader.organisations(block.text, gazetteer: self.reference.gazetteer)
-                    .first { self.reference.gazetteer.match($0.name)?.organisationType != nil }?.name
-            }.first
+        let front = (Array(blocks[outline.preamble].prefix(12)) + Array(blocks.prefix(3))).map(\.text)
+        if header.organisation == nil, let found = Authorship.find(lines, gazetteer: reference.gazetteer, front: front) {
+            header.organisation = found.name
+            header.lines[.organisation] = found.line
+            header.notes.append(IntakeNote(code: "organisation-found", line: found.line,
+                                           message: "the return has no 'Organisation:' line; '\(found.name)' was \(found.how)"))
         }
-        if header.type == nil, let name = header.organisation { header.type = reference.gazetteer.match(name)?.organisationType }
+        if let name = header.organisation {
+            let line = header.lines[.organisation] ?? 1
+            if let (entry, how) = reference.gazetteer.resolve(name, typeHint: header.type ?? Gazetteer.inferType(name)) {
+                if how != .exact || entry.name != name {
+                    header.notes.append(IntakeNote(code: "organisation-matched", line: line,
+                                                   message: "'\(name)' is taken to be \(entry.name) (\(how.rawValue) in the gazetteer)"))
+                }
+                header.organisation = entry.name
+                if header.type == nil { header.type = OrganisationType(rawValue: entry.type) ?? .other }
+                if header.region == nil { header.region = entry.region }
+            } else {
+                if header.type == nil { header.type = Gazetteer.inferType(name) ?? .other }
+                header.notes.append(IntakeNote(code: "organisation-unknown", line: line,
+                                               message: "'\(name)' is not in instruments/organisations.yaml; it is taken as \(header.type!.rawValue). Add it there to give it a region and aliases"))
+            }
+        }
         if header.organisation == nil || header.type == nil {
             let line = header.lines[.organisation] ?? header.lines[.type] ?? 1
             let message = header.organisation == nil
                 ? "datamap cannot tell which organisation this return is from"
                 : "datamap cannot tell what type of organisation this return is from"
-            return Rejection([Diagnostic(code: .unknownOrganisation, location: SourceLocation(file: source, line: line, column: 1),
-                                         message: message)])
+            return .failure(Rejection([Diagnostic(code: .unknownOrganisation, location: SourceLocation(file: source, line: line, column: 1),
+                                         message: message)]))
         }
-        if header.lines[.submitted] == nil {
-            // Undated prose is dated by the latest year it mentions: a report cites nothing after it was written.
-            let years = lines.flatMap { line in
-                line.matches(of: Self.year).compactMap { Int($0.1) }
-            }
-            guard let latest = years.max() else {
-                return Rejection([Diagnostic(code: .undated, location: SourceLocation(file: source, line: 1, column: 1),
-                                             message: "the return has no date and mentions no year")])
-            }
-            header.submitted = PartialDate(year: latest)
+        if !date(&header, lines: lines, fileDate: fileDate) {
+            let line = header.lines[.submitted] ?? 1
+            let said = header.lines[.submitted] == nil ? "the return has no date" : "the return's date cannot be read"
+            return .failure(Rejection([Diagnostic(code: .undated, location: SourceLocation(file: source, line: line, column: 1),
+                                         message: "\(said), and the study gives no collection period to date it by",
+                                         hint: "add 'Date: 8 May 2018' to the return, or a collection period to study.yaml ('collection: {start: 2018-01-01, end: 2018-12-31}')")]))
         }
-        return nil
+        guard let submitted = header.statedDate else { return .failure(Rejection([])) }
+        return .success(submitted)
+    }
+
+    /// Dates the return as a careful reader would: its own date line ("Date:", "Sent:"), a dateline
+    /// standing alone near the top, or a date closing the title ("… – 19 January 2018"). Failing
+    /// those, the study's collection period or the file's date, with a note saying so; never a
+    /// year picked out of a phone number or a reference.
+    private func date(_ header: inout ReturnHeader, lines: [String], fileDate: PartialDate?) -> Bool {
+        if header.statedDate != nil { return true }
+        if let line = header.lines[.submitted] {
+            header.notes.append(IntakeNote(code: "unreadable-date", line: line,
+                                           message: "the date line cannot be read as a date; write it as '8 May 2018' or 2018-05-08"))
+        } else {
+            var seen = 0
+            for (index, raw) in lines.enumerated() where !raw.allSatisfy(\.isWhitespace) {
+                seen += 1
+                if seen > 15 { break }
+                let line = ProseBlocks.clean(raw.trimmingSpace)
+                let tail = line.split(whereSeparator: { "–—(),|".contains($0) }).last.map(String.init) ?? line
+                let candidates = [line, tail.trimmingSpace] + line.components(separatedBy: " - ").suffix(1)
+                if let found = candidates.first(where: DateReader.isDateLine).flatMap(DateReader.date(in:)) {
+                    header.statedDate = found
+                    header.lines[.submitted] = index + 1
+                    return true
+                }
+            }
+        }
+        guard let (date, source) = reference.settings.fallbackDate(fileDate: fileDate) else { return false }
+        header.statedDate = date
+        header.submittedFrom = source
+        let why = source == .collectionPeriod ? "the last day of the study's collection period" : "the day the file was last changed"
+        header.notes.append(IntakeNote(code: "undated-return", line: header.lines[.submitted] ?? 1,
+                                       message: "the return gives no date it can be read by, so it is dated \(date), \(why)"))
+        return true
     }
 
     /// Welsh prose is full of short function words English never uses.

@@ -276,8 +276,8 @@ public struct Builder: Sendable {
         let outcome: Result<Return, Rejection>
         switch ReturnFileKind(path: entry.path) {
         case .xml: outcome = reader.read(data, source: entry.path)
-        case .text: outcome = textReader.read(data, source: entry.path).map(\.record)
-        case .word: outcome = textReader.readWord(data, source: entry.path).map(\.record)
+        case .text: outcome = textReader.read(data, source: entry.path, fileDate: entry.modified).map(\.record)
+        case .word: outcome = textReader.readWord(data, source: entry.path, fileDate: entry.modified).map(\.record)
         case nil:
             return rejected(.unsupported, "'\(Self.fileExtension(entry.path))' files are not returns datamap can read", hash: hash)
         }

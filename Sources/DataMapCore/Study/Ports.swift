@@ -11,8 +11,11 @@ public struct InboxEntry: Sendable, Hashable {
     /// Relative to the study root, with `/` separators: `inbox/conwy.xml`.
     public var path: String
     public var kind: Kind
+    /// The day the file was last changed: an undated return is dated by it when nothing better is known.
+    public var modified: PartialDate?
 
-    public init(path: String, kind: Kind) {
+    public init(path: String, kind: Kind, modified: PartialDate? = nil) {
+        self.modified = modified
         self.path = path
         self.kind = kind
     }

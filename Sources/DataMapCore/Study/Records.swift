@@ -292,6 +292,20 @@ public struct InterviewInfo: Codable, Sendable, Hashable {
     }
 }
 
+/// Something reading decided that a person should be able to check, with the line it concerns.
+/// Messages name organisations and dates, never people.
+public struct IntakeNote: Codable, Sendable, Hashable {
+    public var code: String
+    public var line: Int
+    public var message: String
+
+    public init(code: String, line: Int, message: String) {
+        self.code = code
+        self.line = line
+        self.message = message
+    }
+}
+
 /// A return as read from its source, identities included. It exists only in memory during ingest.
 public struct Return: Sendable, Hashable {
     public var source: String
@@ -303,6 +317,15 @@ public struct Return: Sendable, Hashable {
     public var answers: [Answer]
     public var activities: [ActivityRecord]
     public var interview: InterviewInfo?
+    /// Where `submitted` came from: most written returns carry no date of their own.
+    public var submittedFrom: DateSource = .stated
+    /// What reading had to decide for itself, for a person to check: a date supplied, an
+    /// organisation matched by a near spelling. Each becomes a note finding.
+    public var intake: [IntakeNote] = []
+
+    public enum DateSource: String, Codable, Sendable, Hashable {
+        case stated, collectionPeriod = "collection-period", fileDate = "file-date"
+    }
 
     public init(source: String, organisation: Organisation, respondent: Respondent, consent: Consent,
                 submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord],
@@ -337,6 +360,9 @@ public struct AnonymisedReturn: Codable, Sendable, Hashable {
     public var instrument: String?
     /// What anonymisation found, for the residual-risk report.
     public var risk = RiskRecord()
+    /// Absent for a return that stated its own date.
+    public var submittedFrom: Return.DateSource?
+    public var intake: [IntakeNote]?
 
     public init(source: String, organisation: Organisation, respondent: String, anonymity: Anonymity,
                 submitted: PartialDate, language: Language, answers: [Answer], activities: [ActivityRecord],

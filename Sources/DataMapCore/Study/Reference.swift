@@ -169,6 +169,77 @@ public struct Gazetteer: Sendable {
 
     /// The canonical spelling, or the name as given when unknown.
     public func canonicalName(_ name: String) -> String { match(name)?.name ?? name }
+
+    /// How a name written in a return was matched, for the note that tells a person.
+    public enum MatchKind: String, Sendable { case exact, part, shortForm = "short form", nearSpelling = "near spelling" }
+
+    /// Matches a name as organisations write their own: exactly (name, alias or Welsh name), one
+    /// side of a bilingual "Cyngor Sir Penfro / Pembrokeshire County Council", without a national
+    /// suffix ("Action for Children Cymru"), a short form that leaves one candidate once the
+    /// context's type is known ("Gwent" beside "Police"), or a near spelling ("Abertawe Bro
+    /// Morganwg" with one n). Nil rather than a guess when more than one would fit.
+    public func resolve(_ name: String, typeHint: OrganisationType? = nil) -> (entry: Entry, how: MatchKind)? {
+        if let entry = match(name) { return (entry, .exact) }
+        let sides = name.components(separatedBy: CharacterSet(charactersIn: "/|")).map(\.trimmingSpace).filter { !$0.isEmpty }
+        if sides.count > 1, let entry = sides.lazy.compactMap(match).first { return (entry, .part) }
+        var key = canonicalKey(name)
+        for prefix in ["the "] where key.hasPrefix(prefix) { key.removeFirst(prefix.count) }
+        for suffix in [" in wales", " cymru", " wales", " uk"] where key.hasSuffix(suffix) {
+            if let index = byKey[String(key.dropLast(suffix.count))] { return (entries[index], .part) }
+        }
+        if let index = byKey[key] { return (entries[index], .exact) }
+        guard !key.isEmpty else { return nil }
+        // A short form: every canonical name that starts with it, narrowed by the type the context names.
+        let starting = entries.filter { entry in
+            ([entry.name] + (entry.aliases ?? [])).contains { canonicalKey($0).hasPrefix(key + " ") }
+        }
+        let fitting = typeHint.map { hint in starting.filter { $0.organisationType == hint } } ?? starting
+        if fitting.count == 1 { return (fitting[0], .shortForm) }
+        // A near spelling: one or two letters out in a long name, and only one name that close.
+        guard key.count >= 8 else { return nil }
+        let allowed = key.count >= 16 ? 2 : 1
+        var best: (Int, Int)?
+        var tied = false
+        for (form, index) in byKey where abs(form.count - key.count) <= allowed && form.count >= 8 {
+            let distance = editDistance(form, key, limit: allowed)
+            guard distance <= allowed else { continue }
+            if let current = best, current.0 == distance, entries[current.1].name != entries[index].name { tied = true }
+            if best == nil || distance < best!.0 { best = (distance, index); tied = false }
+        }
+        guard let best, !tied else { return nil }
+        return (entries[best.1], .nearSpelling)
+    }
+
+    /// The organisation type a name's own words say, for a body the gazetteer does not know.
+    public static func inferType(_ name: String) -> OrganisationType? {
+        let words = Set(canonicalKey(name).split(separator: " ").map(String.init))
+        if !words.isDisjoint(with: ["university", "prifysgol", "research", "ymchwil", "institute", "centre", "canolfan"]) { return .researchBody }
+        if !words.isDisjoint(with: ["police", "heddlu", "constabulary"]) { return .police }
+        if words.contains("health") && words.contains("board") || words.contains("bwrdd") && words.contains("iechyd") { return .healthBoard }
+        if !words.isDisjoint(with: ["council", "cyngor", "borough"]) { return .localAuthority }
+        if !words.isDisjoint(with: ["ltd", "limited", "plc", "llp"]) { return .privateProvider }
+        if !words.isDisjoint(with: ["charity", "advocacy", "trust", "foundation", "society", "association", "elusen", "cymdeithas",
+                                    "project", "prosiect", "partnership", "network", "forum", "rhwydwaith", "voices"]) { return .thirdSector }
+        return nil
+    }
+}
+
+/// Levenshtein distance, giving up once every path is over `limit`.
+func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    var previous = Array(0...y.count)
+    var current = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...max(1, x.count) where !x.isEmpty {
+        current[0] = i
+        var rowBest = current[0]
+        for j in 1...max(1, y.count) where !y.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            rowBest = min(rowBest, current[j])
+        }
+        if rowBest > limit { return limit + 1 }
+        swap(&previous, &current)
+    }
+    return x.isEmpty ? y.count : previous[y.count]
 }
 
 /// Everything in `instruments/` that aggregation and validation use.
@@ -176,9 +247,11 @@ public struct StudyReference: Sendable {
     public var taxonomy: Taxonomy
     public var gazetteer: Gazetteer
     public var instruments: [OrganisationType: Instrument]
+    public var settings = StudySettings()
 
     public init(taxonomy: Taxonomy = Taxonomy(), gazetteer: Gazetteer = Gazetteer(),
-                instruments: [OrganisationType: Instrument] = [:]) {
+                instruments: [OrganisationType: Instrument] = [:], settings: StudySettings = StudySettings()) {
+        self.settings = settings
         self.taxonomy = taxonomy
         self.gazetteer = gazetteer
         self.instruments = instruments

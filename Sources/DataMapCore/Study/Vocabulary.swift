@@ -23,6 +23,12 @@ public enum OrganisationType: String, Vocabulary {
     case childrensCommissioner = "childrens-commissioner"
     case socialCareWales = "social-care-wales"
     case researchBody = "research-body"
+    /// A body outside the nine the study interviews (a government department, a consortium):
+    /// it can write a return or own an activity, but has no interview schedule.
+    case other
+
+    /// The types with an interview schedule and a return template.
+    public static let scheduled: [OrganisationType] = allCases.filter { $0 != .other }
 
     public var label: String {
         switch self {
@@ -35,6 +41,7 @@ public enum OrganisationType: String, Vocabulary {
         case .childrensCommissioner: "Children's Commissioner for Wales"
         case .socialCareWales: "Social Care Wales"
         case .researchBody: "Research body"
+        case .other: "Other organisation"
         }
     }
 
@@ -49,6 +56,7 @@ public enum OrganisationType: String, Vocabulary {
         case .childrensCommissioner: "Comisiynydd Plant Cymru"
         case .socialCareWales: "Gofal Cymdeithasol Cymru"
         case .researchBody: "Corff ymchwil"
+        case .other: "Sefydliad arall"
         }
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import Yams
+
+/// Study-wide settings from `study.yaml` at the study root: what a project lead sets once for
+/// a whole fieldwork period, rather than as options on every command.
+///
+/// ```yaml
+/// title: Innovation for looked-after children in Wales
+/// collection:
+///   start: 2018-01-01
+///   end: 2018-12-31
+/// language: en
+/// small_cell: 3
+/// ```
+public struct StudySettings: Sendable, Hashable {
+    public var title: String?
+    /// Returns are dated inside this period when they carry no date of their own.
+    public var collectionStart: PartialDate?
+    public var collectionEnd: PartialDate?
+    public var language: Language?
+    public var smallCell: Int?
+
+    public init(title: String? = nil, collectionStart: PartialDate? = nil, collectionEnd: PartialDate? = nil,
+                language: Language? = nil, smallCell: Int? = nil) {
+        self.title = title
+        self.collectionStart = collectionStart
+        self.collectionEnd = collectionEnd
+        self.language = language
+        self.smallCell = smallCell
+    }
+
+    public struct Problem: Error, CustomStringConvertible, Sendable {
+        public var line: Int
+        public var column: Int
+        public var message: String
+        public var description: String { "study.yaml:\(line):\(column): \(message)" }
+    }
+
+    public static func load(yaml text: String) throws(Problem) -> StudySettings {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            let mark = (error as? YamlError).flatMap { error -> (Int, Int)? in
+                if case .scanner(_, _, let mark, _) = error { return (mark.line, mark.column) }
+                if case .parser(_, _, let mark, _) = error { return (mark.line, mark.column) }
+                return nil
+            }
+            throw Problem(line: mark?.0 ?? 1, column: mark?.1 ?? 1, message: "this is not valid YAML; check the indentation and colons")
+        }
+        guard let root = node else { return StudySettings() }
+        guard let map = root.mapping else {
+            throw Problem(line: root.mark?.line ?? 1, column: root.mark?.column ?? 1, message: "expected settings as 'name: value' lines")
+        }
+        var settings = StudySettings()
+        func problem(_ node: Node, _ message: String) -> Problem {
+            Problem(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message)
+        }
+        func date(_ node: Node, _ name: String) throws(Problem) -> PartialDate {
+            guard let text = node.string, let value = DateReader.date(in: text) else {
+                throw problem(node, "\(name) must be a date such as 2018-01-01 or 'January 2018'")
+            }
+            return value
+        }
+        for (keyNode, value) in map {
+            switch keyNode.string ?? "" {
+            case "title": settings.title = value.string
+            case "collection", "collection_period":
+                guard let period = value.mapping else { throw problem(value, "collection needs 'start:' and 'end:' dates") }
+                for (name, when) in period {
+                    switch name.string ?? "" {
+                    case "start": settings.collectionStart = try date(when, "collection start")
+                    case "end": settings.collectionEnd = try date(when, "collection end")
+                    default: throw problem(name, "collection takes only 'start' and 'end'")
+                    }
+                }
+                if let start = settings.collectionStart, let end = settings.collectionEnd, end.definitelyBefore(start) {
+                    throw problem(value, "the collection period ends before it starts")
+                }
+            case "language":
+                guard let code = value.string.flatMap(Language.init(rawValue:)) else { throw problem(value, "language must be en or cy") }
+                settings.language = code
+            case "small_cell":
+                guard let number = value.int, number >= 1 else { throw problem(value, "small_cell must be a whole number, 1 or more") }
+                settings.smallCell = number
+            default:
+                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language and small_cell")
+            }
+        }
+        return settings
+    }
+
+    /// The date an undated return is given, and why: the file's own date when it falls in the
+    /// collection period, otherwise the period's last day; the file's date when there is no period.
+    public func fallbackDate(fileDate: PartialDate?) -> (PartialDate, Return.DateSource)? {
+        if let end = collectionEnd {
+            if let fileDate, !(collectionStart.map { fileDate.definitelyBefore($0) } ?? false), !end.definitelyBefore(fileDate) {
+                return (fileDate, .fileDate)
+            }
+            return (end, .collectionPeriod)
+        }
+        if let fileDate { return (fileDate, .fileDate) }
+        return nil
+    }
+}
