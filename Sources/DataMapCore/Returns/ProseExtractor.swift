@@ -85,6 +85,9 @@ enum ProseTokens {
             if slice.count == 1, slice.first!.isAcronym, key.hasSuffix("s"), taxonomy.entry(forKey: key) == nil { key.removeLast() }
             guard let entry = taxonomy.entry(forKey: key), accept(entry) else { return nil }
             if key.count <= 4 && !slice.allSatisfy({ $0.isAcronym || $0.original == entry.name }) { return nil }
+            // A one-word name is also an ordinary word ("budgets must reflect need", "children thrive"):
+            // it names the programme only when written with its capital.
+            if slice.count == 1, let token = slice.first, !token.isCapitalised, !entry.name.contains(" ") { return nil }
             return entry
         }
     }
@@ -144,6 +147,8 @@ public struct ProseExtractor: Sendable {
         var sentence: Int
         var phrase: String
         var isPilot: Bool
+        /// Named only to compare: "based on North Yorkshire's No Wrong Door", "services such as IFST".
+        var comparator = false
     }
 
     public struct Context: Sendable {
@@ -168,6 +173,9 @@ public struct ProseExtractor: Sendable {
         // Group mentions by activity, in order of first appearance.
         var order: [String] = []
         var byKey: [String: [Mention]] = [:]
+        // An activity named only as a comparator is someone else's, not the author's.
+        let claimed = Set(mentions.filter { !$0.comparator }.map(\.key))
+        mentions.removeAll { !claimed.contains($0.key) }
         for mention in mentions {
             if byKey[mention.key] == nil { order.append(mention.key) }
             byKey[mention.key, default: []].append(mention)
@@ -229,7 +237,11 @@ public struct ProseExtractor: Sendable {
                     offset += text.distance(from: cursor, to: range.lowerBound)
                     let length = text.distance(from: range.lowerBound, to: range.upperBound)
                     cursor = range.lowerBound
-                    let sentence = String(text[range]).trimmingSpace
+                    var sentence = String(text[range]).trimmingSpace
+                    // "3.1 In Newport, …", "(b) Torfaen began …": the paragraph's number is not part of its first sentence.
+                    if range.lowerBound == text.startIndex, let marker = sentence.firstMatch(of: Self.paragraphNumber) {
+                        sentence = String(sentence[marker.range.upperBound...])
+                    }
                     guard !sentence.isEmpty else { continue }
                     result.append(ProseSentence(text: sentence, block: blockIndex, offset: offset, line: block.line(at: offset),
                                                 endLine: block.line(at: offset + max(0, length - 1)), heading: heading))
@@ -238,6 +250,9 @@ public struct ProseExtractor: Sendable {
         }
         return result
     }
+
+    /// A paragraph number, a lettered item or a code such as KF3 or R12 at the start of a block.
+    nonisolated(unsafe) static let paragraphNumber = #/^(?:\d+(?:\.\d+)*\.?|\(?[a-z]\)|\(?[ivx]+\)|[A-Z]{1,3}\d{1,3}[.:]?)\s+/#
 
     // MARK: Finding activities
 
@@ -383,7 +398,13 @@ public struct ProseExtractor: Sendable {
         }
         // Keep one mention per activity per sentence.
         var seen = Set<String>()
-        return found.filter { seen.insert($0.key).inserted || $0.isPilot }
+        var kept = found.filter { seen.insert($0.key).inserted || $0.isPilot }
+        for index in kept.indices {
+            guard let range = sentence.range(of: kept[index].phrase) else { continue }
+            let before = sentence[..<range.lowerBound].lowercased().suffix(60)
+            kept[index].comparator = before.range(of: Self.comparatorCue, options: .regularExpression) != nil
+        }
+        return kept
     }
 
     private func taxonomyEntry(in tokens: [ProseToken]) -> Taxonomy.Entry? {
@@ -402,6 +423,38 @@ public struct ProseExtractor: Sendable {
         case "multi-agency": .multiAgency
         default: .other
         }
+    }
+
+    /// Words that set up a comparison rather than describe the author's own work.
+    static let comparatorCue = #"\b(based on|modelled on|modeled on|similar to|such as|like the|inspired by|adapted from|along the lines of|compared with|in the style of|as in)\s+(the\s+)?([A-Z]?[\w'’-]+\s+){0,4}[\w'’-]*$"#
+
+    /// Whose activity a sentence describes, when it says so: an organisation as the sentence's
+    /// subject ("Torfaen began a reunification pilot", "In Newport, the team…"), one that owns
+    /// the name ("Blaenau Gwent's strategy"), or the body a section is written by ("Appendix B –
+    /// written evidence from Swansea Bay University Health Board").
+    func owner(of phrase: String, in sentence: ProseSentence, author: String?) -> String? {
+        let text = sentence.text
+        let mentions = PhraseReader.organisations(text, gazetteer: gazetteer)
+        let authorName = author.map(gazetteer.canonicalName)
+        let namePosition = text.range(of: phrase)?.lowerBound ?? text.endIndex
+        for mention in mentions where mention.name != authorName {
+            guard let range = text.range(of: mention.phrase), range.lowerBound < namePosition else { continue }
+            let lead = text[..<range.lowerBound].trimmingSpace.lowercased()
+            let subject = lead.isEmpty || lead == "in" || lead == "in the" || lead == "the" || lead == "yn" || lead == "yng" || lead == "ym"
+            let after = text[range.upperBound...]
+            let possessive = after.hasPrefix("'s ") || after.hasPrefix("’s ") || after.hasPrefix("' ")
+            if (subject && !mention.funder && !mention.partner) || (possessive && text.distance(from: range.upperBound, to: namePosition) <= 3) {
+                return mention.name
+            }
+        }
+        // The section's own author: the deepest heading that names an organisation.
+        for heading in sentence.heading.components(separatedBy: " / ").reversed() {
+            let pieces = heading.components(separatedBy: CharacterSet(charactersIn: ":–—|")).flatMap { $0.components(separatedBy: " from ") }
+            if let entry = pieces.lazy.compactMap({ self.gazetteer.match($0.trimmingSpace) }).first {
+                return entry.name == authorName ? nil : entry.name
+            }
+        }
+        return nil
     }
 
     // MARK: Reading one activity
@@ -497,6 +550,7 @@ public struct ProseExtractor: Sendable {
             provenance: Provenance(method: .writtenReturn, file: context.source, line: firstSentence.line,
                                    endLine: lastLine > firstSentence.line ? lastLine : nil))
         record.evidence = evidence
+        record.owner = owner(of: first.phrase, in: firstSentence, author: context.organisation)
         return record
     }
 
