@@ -113,7 +113,7 @@ for gold_name in sorted(os.listdir(gold_dir)):
             continue
         taken.add(match)
         p = predicted[match]
-        owner = p.get("owner") or author
+        owner = (p.get("owner") or {}).get("name") or author
         checks = {
             "owner": norm(owner) == norm(g["organisation"]),
             "kind": KIND.get(p["kind"], p["kind"]) == g["kind"],

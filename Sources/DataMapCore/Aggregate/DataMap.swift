@@ -71,7 +71,8 @@ public struct DataMap: Sendable, Equatable {
             notes += record.notes.map { NoteRow(organisation: record.organisation, respondent: record.respondent, note: $0, source: record.source) }
             let stem = Self.stem(record.source)
             for (index, activity) in record.activities.enumerated() {
-                rows.append(Row(id: "\(stem)-\(index + 1)", organisation: record.organisation,
+                // The row is the owner's: a research centre's evidence about Newport's team maps Newport.
+                rows.append(Row(id: "\(stem)-\(index + 1)", organisation: activity.owner ?? record.organisation,
                                 respondent: record.respondent, submitted: record.submitted,
                                 language: record.language, activity: activity,
                                 textKey: storePaths.map { ActivityTextKey(path: $0[number], position: index) }))

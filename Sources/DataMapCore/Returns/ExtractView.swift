@@ -44,7 +44,11 @@ public enum ExtractView {
                 let span = activity.provenance.endLine.map { "lines \(activity.provenance.line)–\($0)" } ?? "line \(activity.provenance.line)"
                 out.append("  \(index + 1). \(activity.name)  [\(activity.kind.rawValue), \(activity.theme.rawValue), "
                            + "\(activity.status.rawValue)]  \(span)")
-                for (field, value) in summary(activity) {
+                // Whose it is and the sentence it came from: what a researcher checks first.
+                let owner = activity.owner.map { "\($0.name) (reported by \(record.organisation.name))" } ?? record.organisation.name
+                var rows = [("owner", owner)]
+                if let sentence = activity.description { rows.append(("sentence", "“\(sentence)”")) }
+                for (field, value) in rows + summary(activity) {
                     out.append("       \(field.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)")
                 }
                 for evidence in activity.evidence ?? [] {

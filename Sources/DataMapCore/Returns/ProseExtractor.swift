@@ -550,7 +550,11 @@ public struct ProseExtractor: Sendable {
             provenance: Provenance(method: .writtenReturn, file: context.source, line: firstSentence.line,
                                    endLine: lastLine > firstSentence.line ? lastLine : nil))
         record.evidence = evidence
-        record.owner = owner(of: first.phrase, in: firstSentence, author: context.organisation)
+        record.owner = owner(of: first.phrase, in: firstSentence, author: context.organisation).map { name in
+            let entry = gazetteer.match(name)
+            return Organisation(name: name, type: entry.flatMap { OrganisationType(rawValue: $0.type) } ?? Gazetteer.inferType(name) ?? .other,
+                                region: entry?.region)
+        }
         return record
     }
 

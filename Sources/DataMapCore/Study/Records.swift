@@ -191,7 +191,7 @@ public struct ActivityRecord: Codable, Sendable, Hashable {
     /// Whose activity it is, when that is not the body that sent the return: "Newport's Edge of
     /// Care team" in a research centre's evidence, or a partner's appendix to a council's report.
     /// The sender is then the activity's `reportedBy`, which is the return's own organisation.
-    public var owner: String?
+    public var owner: Organisation?
 
     public init(theme: Theme, kind: ActivityKind, name: String, description: String? = nil,
                 status: ActivityStatus, extent: Extent? = nil, timescale: Timescale? = nil,
