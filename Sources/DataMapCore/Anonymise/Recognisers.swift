@@ -299,6 +299,12 @@ public enum Recognisers {
                 }
             }
         }
+        // What the layout gives away; the names it finds are known people for the rest of the text.
+        var context = context
+        let laidOut = LayoutRecogniser.find(in: ns.original, gazetteer: context.gazetteer)
+        for found in laidOut where found.range.location != NSNotFound { spans.append(RawSpan(range: found.range, type: found.type)) }
+        let named = laidOut.filter { $0.type == .person && $0.text.contains(" ") }.map(\.text)
+        if !named.isEmpty { context.knownPeople += named }
         spans += people(in: ns, words: words, context: context)
         return resolve(spans)
     }

@@ -1,0 +1,123 @@
+import Foundation
+
+/// People and job titles that a letter's or an email's layout gives away, whatever the name:
+/// the lines after "Yours sincerely", "From:" and "Completed by:" fields, "Name | Role |
+/// Organisation" signatures, a lone first name signing off a message, and "(Kayleigh, 19)".
+/// None of them needs the name to be in a list. Names found here become known people for the
+/// whole return, so a later first name alone ("Seun") is hidden too.
+enum LayoutRecogniser {
+    struct Found {
+        var range: NSRange
+        var type: EntityType
+        var text: String
+    }
+
+    nonisolated(unsafe) static let signOff = #/^(?i:yours (?:sincerely|faithfully|truly)|kind regards|best regards|warm regards|regards|best wishes|with best wishes|many thanks|thanks(?: again)?|diolch(?: yn fawr)?|yn gywir|yr eiddoch yn gywir|cofion(?: gorau| cynnes)?|all the best)[,.!]?$/#
+    nonisolated(unsafe) static let personField = #/^(?i:from|to|cc|sent by|completed by|contact|contact officer|contact name|author|prepared by|signed|name|your name|enw|oddi wrth|gan|cyswllt|respondent)\s*:\s*(.+)$/#
+    nonisolated(unsafe) static let childAge = #/\(([A-Z][\p{Ll}'’-]+),\s*(?:aged\s+)?\d{1,2}\)/#
+    nonisolated(unsafe) static let titleThenName = #/^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Rev|DCI|DI|DS|PC|Sgt)\.?\s+)?(?:[A-Z]\.\s*)*[A-Z][\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?(?:\s+(?:ap|ab|ferch|verch|de|van|von|der|da|bin|el|al|le|la|[A-Z]\.|[A-Z][\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?)){0,3}$/#
+    static let roleHeads: Set<String> = ["manager", "director", "officer", "lead", "head", "coordinator", "co-ordinator", "psychologist",
+                                         "doctor", "nurse", "executive", "member", "chair", "worker", "practitioner", "consultant",
+                                         "swyddog", "rheolwr", "cyfarwyddwr", "weithredwr", "pennaeth", "cadeirydd", "adviser", "advisor",
+                                         "administrator", "secretary", "commissioner", "inspector", "superintendent", "sergeant"]
+
+    static func find(in text: String, gazetteer: Gazetteer) -> [Found] {
+        var found: [Found] = []
+        var offset = 0
+        var lines: [(text: Substring, start: Int)] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines.append((line, offset))
+            offset += line.utf16.count + 1
+        }
+        func add(_ piece: Substring, in line: (text: Substring, start: Int), _ type: EntityType) {
+            let trimmed = piece.trimmingCharacters(in: CharacterSet(charactersIn: " \t,;–-_*"))
+            guard !trimmed.isEmpty, let range = line.text.range(of: trimmed) else { return }
+            let start = line.start + line.text.utf16.distance(from: line.text.startIndex, to: range.lowerBound)
+            found.append(Found(range: NSRange(location: start, length: trimmed.utf16.count), type: type, text: trimmed))
+        }
+        func isBlank(_ index: Int) -> Bool { index >= lines.count || lines[index].text.allSatisfy(\.isWhitespace) }
+        /// "Name, Role, Organisation" or "Name | Role | Organisation": the name, then titles until an organisation.
+        func nameAndRoles(_ value: Substring, line: (text: Substring, start: Int)) {
+            var value = value
+            if let angle = value.firstIndex(of: "<") { value = value[..<angle] }
+            let separators = CharacterSet(charactersIn: "|,(")
+            let parts = value.components(separatedBy: separators).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " )\t_*")) }
+                .filter { !$0.isEmpty }
+            guard let first = parts.first else { return }
+            // "Nowak, Agnieszka": surname, first name.
+            if parts.count >= 2, isName(first), isName(parts[1]), parts[1].split(separator: " ").count == 1, first.split(separator: " ").count == 1,
+               !looksLikeRole(parts[1]) {
+                add(Substring(first + ", " + parts[1]), in: line, .person)
+                add(Substring(parts[1] + " " + first), in: line, .person)
+                return
+            }
+            guard isName(first), gazetteer.resolve(first) == nil else { return }
+            add(Substring(first), in: line, .person)
+            // The rest up to the organisation is the role, as one span: "Consultant Clinical Psychologist, LAC CAMHS (Central)".
+            let rest = parts.dropFirst().prefix { gazetteer.resolve($0) == nil && !Authorship.organisationShaped($0, gazetteer) || looksLikeRole($0) }
+            if let firstRole = rest.first, looksLikeRole(firstRole), let from = line.text.range(of: firstRole),
+               let lastPiece = rest.last, let to = line.text.range(of: lastPiece, range: from.lowerBound..<line.text.endIndex) {
+                var upper = to.upperBound
+                if upper < line.text.endIndex, line.text[upper] == ")" { upper = line.text.index(after: upper) }
+                add(line.text[from.lowerBound..<upper], in: line, .role)
+            }
+        }
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.text.trimmingCharacters(in: .whitespaces)
+            let clean = trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "_*"))
+            if let match = clean.wholeMatch(of: personField) {
+                nameAndRoles(Substring(String(match.1)), line: line)
+            } else if clean.wholeMatch(of: signOff) != nil {
+                // The signature: a name, then its titles, until a blank or contact line.
+                var next = index + 1
+                while next < lines.count, isBlank(next), next < index + 3 { next += 1 }
+                guard next < lines.count else { continue }
+                let nameLine = lines[next].text.trimmingCharacters(in: .whitespaces)
+                if isName(nameLine) || nameLine.contains("|") || nameLine.contains(",") {
+                    nameAndRoles(Substring(nameLine), line: lines[next])
+                    var roleIndex = next + 1
+                    while roleIndex < lines.count, !isBlank(roleIndex), roleIndex <= next + 2 {
+                        let role = lines[roleIndex].text.trimmingCharacters(in: .whitespaces)
+                        if looksLikeRole(role), !role.contains("@"), !role.contains(where: \.isNumber) { add(Substring(role), in: lines[roleIndex], .role) }
+                        roleIndex += 1
+                    }
+                }
+            } else if trimmed.contains("|"), trimmed.split(separator: "|").count >= 2,
+                      let first = trimmed.split(separator: "|").first.map({ $0.trimmingCharacters(in: .whitespaces) }), isName(first),
+                      gazetteer.resolve(first) == nil, !Authorship.organisationShaped(first, gazetteer) {
+                nameAndRoles(Substring(trimmed), line: line)
+            } else if isBlank(index - 1 < 0 ? lines.count : index - 1) || index == 0, isBlank(index + 1),
+                      !trimmed.isEmpty, trimmed.split(separator: " ").count <= 2, isName(trimmed), !looksLikeRole(trimmed),
+                      gazetteer.resolve(trimmed) == nil, closesAMessage(after: index, lines: lines.map(\.text)) {
+                // "Dafydd" alone before "Sent from my iPhone", a forwarded header or the end.
+                add(Substring(trimmed), in: line, .person)
+            }
+            for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
+        }
+        return found
+    }
+
+    /// A lone name closes a message when what follows is the end, a client's footer, a forwarded
+    /// message or another message's header.
+    static func closesAMessage(after index: Int, lines: [Substring]) -> Bool {
+        for next in lines.indices.dropFirst(index + 1) {
+            let text = lines[next].trimmingCharacters(in: .whitespaces).lowercased()
+            if text.isEmpty { continue }
+            return text.hasPrefix("sent from") || text.hasPrefix("---") || text.hasPrefix("from:") || text.hasPrefix("on ")
+                || text.hasPrefix("anfonwyd") || text.hasPrefix(">")
+        }
+        return true
+    }
+
+    static func isName(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count <= 40, trimmed.wholeMatch(of: titleThenName) != nil else { return false }
+        let words = trimmed.split(separator: " ").map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
+        return !words.contains { roleHeads.contains($0) || Recognisers.notNames.contains($0.prefix(1).uppercased() + $0.dropFirst()) }
+    }
+
+    static func looksLikeRole(_ text: String) -> Bool {
+        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "-" })
+        return words.contains { roleHeads.contains(String($0)) }
+    }
+}
