@@ -21,6 +21,36 @@ enum LayoutRecogniser {
                                          "swyddog", "rheolwr", "cyfarwyddwr", "weithredwr", "pennaeth", "cadeirydd", "adviser", "advisor",
                                          "administrator", "secretary", "commissioner", "inspector", "superintendent", "sergeant"]
 
+    /// A job title in running text, in title case ("the Head of Public Protection", "Cabinet Member for
+    /// Social Care and Wellbeing", "Assistant Director (South East Wales)") or in lower case when it is
+    /// placed at an organisation ("the safeguarding lead at Powys", "the team manager in Newport").
+    nonisolated(unsafe) static let titledRole = #/(?:\b(?:[Tt]he|[Oo]ur|[Ee]in)\s+)?(?:[A-Z][\p{L}'’-]*\s+(?:(?:of|and|for)\s+)?){0,4}(?:Manager|Director|Officer|Lead|Head|Coordinator|Co-ordinator|Psychologist|Doctor|Nurse|Executive|Member|Chair|Swyddog|Rheolwr|Cyfarwyddwr|Weithredwr|Pennaeth)\b(?:\s+(?:of|for|in)\s+(?:[A-Z][\p{L}'’-]*)(?:\s+(?:[A-Z][\p{L}'’-]*|and|of|for|the))*)?(?:\s*\([A-Z][^()\n]{1,40}\))?/#
+    nonisolated(unsafe) static let placedRole = #/\b(?:[Tt]he|[Oo]ur)\s+(?:[\p{Ll}'’-]+\s+|[A-Z][\p{L}'’-]*\s+(?:of\s+)?){0,5}(?:manager|director|lead|officer|nurse|coordinator|co-ordinator|head)\s+(?:[\p{Ll}'’-]+\s+){0,4}(?:at|in|for)\s+(?:the\s+)?[A-Z][\p{L}'’-]*(?:\s+[A-Z][\p{L}'’-]*){0,5}/#
+
+    static func roles(in line: Substring, gazetteer: Gazetteer) -> [Substring] {
+        var found: [Substring] = []
+        for match in line.matches(of: placedRole) {
+            // Only where what follows "at" is an organisation: "the lead nurse at Hywel Dda".
+            let tail = match.output.split(separator: " ").suffix(6).joined(separator: " ")
+            if PhraseReader.organisations(tail, gazetteer: gazetteer).isEmpty == false || gazetteer.resolve(String(tail)) != nil {
+                found.append(match.output)
+            }
+        }
+        for match in line.matches(of: titledRole) where !found.contains(where: { $0.startIndex < match.range.upperBound && match.range.lowerBound < $0.endIndex }) {
+            var role = match.output
+            // "Signs of Safety Lead Practitioner" aside, a capitalised run that is itself an organisation is not a title.
+            if gazetteer.resolve(String(role)) != nil { continue }
+            // A one-word title in running text ("the Director said") points at a person only with "the" or "our".
+            if !role.contains(" ") { continue }
+            // "Director of Social Services Annual Report" is a document's title, not a person's.
+            if let last = role.split(separator: " ").last?.lowercased(),
+               ["report", "reports", "strategy", "plan", "review", "meeting", "meetings", "group", "board", "team", "forum"].contains(last) { continue }
+            if role.hasSuffix(" ") { role = role.dropLast() }
+            found.append(role)
+        }
+        return found
+    }
+
     static func find(in text: String, gazetteer: Gazetteer) -> [Found] {
         var found: [Found] = []
         var offset = 0
@@ -93,6 +123,11 @@ enum LayoutRecogniser {
                 add(Substring(trimmed), in: line, .person)
             }
             for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
+            if line.text.contains(where: \.isUppercase) {
+                for role in roles(in: line.text, gazetteer: gazetteer) where !found.contains(where: { $0.type == .role && $0.text == role }) {
+                    add(role, in: line, .role)
+                }
+            }
         }
         return found
     }

@@ -305,7 +305,7 @@ public enum Recognisers {
         for found in laidOut where found.range.location != NSNotFound { spans.append(RawSpan(range: found.range, type: found.type)) }
         let named = laidOut.filter { $0.type == .person && $0.text.contains(" ") }.map(\.text)
         if !named.isEmpty { context.knownPeople += named }
-        spans += people(in: ns, words: words, context: context)
+        spans += people(in: ns, words: words, context: context).filter { !insideOrganisationName($0.range, ns, context) }
         return resolve(spans)
     }
 
@@ -511,6 +511,52 @@ public enum Recognisers {
             if known.count == 1, words.allSatisfy({ identities[asciiShadow($0)] != nil }) { found[index].identity = known.first }
         }
         return found
+    }
+
+    /// Words that end a body's name, however personal its first words: "Haydn Jones Memorial Trust",
+    /// "Aneurin Bevan University Health Board", "St Thomas Family Centre", "St David's Day Fund".
+    static let organisationEnds: Set<String> = ["trust", "centre", "center", "board", "council", "fund", "foundation", "university",
+                                                "college", "school", "hospital", "society", "association", "institute", "charity",
+                                                "partnership", "network", "unit", "service", "services", "project", "cymru", "wales",
+                                                "act", "award", "awards", "lecture", "prize", "house", "court", "ltd", "limited"]
+    static let organisationStarts: Set<String> = ["cyngor", "prifysgol", "canolfan", "ysgol", "ysbyty", "bwrdd", "cymdeithas",
+                                                  "ymddiriedolaeth", "centre", "institute", "university", "st", "saint"]
+
+    /// True when a person span is part of a longer capitalised name on its line that is shaped like
+    /// an organisation's or is in the gazetteer, so the person's words are the body's name.
+    static func insideOrganisationName(_ range: NSRange, _ ns: UTF16Text, _ context: RecognitionContext) -> Bool {
+        let text = ns.original
+        guard let span = Range(range, in: text) else { return false }
+        let lineStart = text[..<span.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+        let lineEnd = text[span.upperBound...].firstIndex(of: "\n") ?? text.endIndex
+        let connectors: Set<String> = ["of", "for", "and", "the", "y", "yr", "s", "'s", "’s", "de"]
+        func isNameWord(_ word: Substring) -> Bool {
+            guard let first = word.first else { return false }
+            return first.isUppercase || first.isNumber || connectors.contains(word.lowercased())
+        }
+        // Words after the span, then before it, while they continue a capitalised name.
+        let after = text[span.upperBound..<lineEnd].split(separator: " ", omittingEmptySubsequences: false)
+        var following: [Substring] = []
+        for word in after.dropFirst(text[span.upperBound..<lineEnd].hasPrefix(" ") ? 1 : 0) {
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:()"))
+            guard !bare.isEmpty, isNameWord(Substring(bare)) else { break }
+            following.append(Substring(bare))
+            if word.last.map({ ",.;:)".contains($0) }) == true { break }
+        }
+        let before = text[lineStart..<span.lowerBound].split(separator: " ").reversed()
+        var preceding: [Substring] = []
+        for word in before {
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:()"))
+            guard !bare.isEmpty, isNameWord(Substring(bare)), word.last.map({ !",.;:".contains($0) }) ?? true else { break }
+            preceding.insert(Substring(bare), at: 0)
+        }
+        while let last = following.last, connectors.contains(last.lowercased()) { following.removeLast() }
+        let lastWord = (following.last ?? "").lowercased().replacingOccurrences(of: "’s", with: "").replacingOccurrences(of: "'s", with: "")
+        let firstWord = (preceding.first ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        if !following.isEmpty, organisationEnds.contains(lastWord) { return true }
+        if !preceding.isEmpty, organisationStarts.contains(firstWord) { return true }
+        let whole = (preceding + [Substring(text[span])] + following).joined(separator: " ")
+        return (preceding.count + following.count) > 0 && context.gazetteer.resolve(whole) != nil
     }
 
     static func isSentenceStart(_ location: Int, _ ns: UTF16Text) -> Bool {
