@@ -32,9 +32,13 @@ enum LayoutRecogniser {
         for match in line.matches(of: placedRole) {
             // Only where what follows "at" is an organisation: "the lead nurse at Hywel Dda".
             let tail = match.output.split(separator: " ").suffix(6).joined(separator: " ")
-            if PhraseReader.organisations(tail, gazetteer: gazetteer).isEmpty == false || gazetteer.resolve(String(tail)) != nil {
-                found.append(match.output)
+            guard PhraseReader.organisations(tail, gazetteer: gazetteer).isEmpty == false || gazetteer.resolve(String(tail)) != nil else { continue }
+            // The title is hidden, the organisation it is placed at is kept: "the [ROLE] at Powys".
+            var role = match.output
+            if let place = [" at ", " in ", " for "].compactMap({ role.range(of: $0, options: .backwards) }).max(by: { $0.lowerBound < $1.lowerBound }) {
+                role = role[..<place.lowerBound]
             }
+            found.append(withoutArticle(role))
         }
         for match in line.matches(of: titledRole) where !found.contains(where: { $0.startIndex < match.range.upperBound && match.range.lowerBound < $0.endIndex }) {
             var role = match.output
@@ -45,10 +49,19 @@ enum LayoutRecogniser {
             // "Director of Social Services Annual Report" is a document's title, not a person's.
             if let last = role.split(separator: " ").last?.lowercased(),
                ["report", "reports", "strategy", "plan", "review", "meeting", "meetings", "group", "board", "team", "forum"].contains(last) { continue }
-            if role.hasSuffix(" ") { role = role.dropLast() }
-            found.append(role)
+            while let last = role.split(separator: " ").last, ["and", "of", "for", "the", "in"].contains(last) {
+                role = role[..<last.startIndex].dropLast(0)
+                while role.last == " " { role = role.dropLast() }
+            }
+            found.append(withoutArticle(role))
         }
         return found
+    }
+
+    /// "the Head of Public Protection" → "Head of Public Protection": the article stays in the text.
+    static func withoutArticle(_ role: Substring) -> Substring {
+        for article in ["the ", "The ", "our ", "Our ", "ein ", "Ein "] where role.hasPrefix(article) { return role.dropFirst(article.count) }
+        return role
     }
 
     static func find(in text: String, gazetteer: Gazetteer) -> [Found] {
@@ -116,7 +129,7 @@ enum LayoutRecogniser {
                       let first = trimmed.split(separator: "|").first.map({ $0.trimmingCharacters(in: .whitespaces) }), isName(first),
                       gazetteer.resolve(first) == nil, !Authorship.organisationShaped(first, gazetteer) {
                 nameAndRoles(Substring(trimmed), line: line)
-            } else if isBlank(index - 1 < 0 ? lines.count : index - 1) || index == 0, isBlank(index + 1),
+            } else if index >= 3, isBlank(index - 1), isBlank(index + 1),
                       !trimmed.isEmpty, trimmed.split(separator: " ").count <= 2, isName(trimmed), !looksLikeRole(trimmed),
                       gazetteer.resolve(trimmed) == nil, closesAMessage(after: index, lines: lines.map(\.text)) {
                 // "Dafydd" alone before "Sent from my iPhone", a forwarded header or the end.
