@@ -152,14 +152,15 @@ public enum Recognisers {
     static let titles = ["Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Cllr", "Councillor", "Rev", "Revd", "Sir",
                          "Dame", "DC", "DS", "DI", "DCI", "PC", "Sgt", "Sergeant", "Inspector"]
     static let title = "(?:\(titles.joined(separator: "|")))\\.?"
-    static let fullName = "\(word)(?:\\s+\(particle))?(?:\\s+\(word)){0,2}"
-    static let titled = regex("\\b\(title)\\s+(\(word)(?:\\s+(?:\(particle)\\s+)?\(word)){0,2})")
+    /// Names never run over a line break: "… from Swansea Council⏎Contact officer: …" is two lines.
+    static let fullName = "\(word)(?:[ \\t]+\(particle))?(?:[ \\t]+\(word)){0,2}"
+    static let titled = regex("\\b\(title)[ \\t]+(\(word)(?:[ \\t]+(?:\(particle)[ \\t]+)?\(word)){0,2})")
     /// Words after which a name is likely: "spoke to X", "thanks to X".
     static let cueWords = ["spoke", "speak", "spoken", "talked", "talking", "met", "meeting", "contact", "contacted", "email",
                            "emailed", "call", "called", "phoned", "rang", "asked", "told", "thanks", "thank", "according",
                            "supported", "managed", "led", "chaired", "coordinated", "run", "referred", "introduced", "signed",
                            "written", "cc", "from"]
-    static let cue = regex("(?:\\b(?:\(cueWords.joined(separator: "|")))\\b(?:\\s+(?:to|with|by|from|on))?\\s+)(\(fullName))")
+    static let cue = regex("(?:\\b(?:\(cueWords.joined(separator: "|")))\\b(?:[ \\t]+(?:to|with|by|from|on))?[ \\t]+)(\(fullName))")
     /// Verbs after which a capitalised word is a person: "X said".
     static let reportingVerbs = ["said", "says", "explained", "told", "reported", "noted", "added", "confirmed", "leads", "led",
                                  "manages", "managed", "chairs", "chaired", "explains", "described", "wrote", "emailed", "phoned",

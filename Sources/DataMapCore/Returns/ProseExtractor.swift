@@ -438,7 +438,7 @@ public struct ProseExtractor: Sendable {
         let authorName = author.map(gazetteer.canonicalName)
         let namePosition = text.range(of: phrase)?.lowerBound ?? text.endIndex
         for mention in mentions where mention.name != authorName {
-            guard let range = text.range(of: mention.phrase), range.lowerBound < namePosition else { continue }
+            guard let range = text.range(of: mention.phrase), range.lowerBound <= namePosition else { continue }
             let lead = text[..<range.lowerBound].trimmingSpace.lowercased()
             let subject = lead.isEmpty || lead == "in" || lead == "in the" || lead == "the" || lead == "yn" || lead == "yng" || lead == "ym"
             let after = text[range.upperBound...]

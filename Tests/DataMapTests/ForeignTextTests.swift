@@ -1,0 +1,191 @@
+@testable import DataMapCore
+import Foundation
+import Testing
+
+/// Reading and anonymising text as organisations write it, from short passages written for these
+/// tests. The corpus in ../shared/corpus measures the same rules on text nobody here wrote.
+@Suite("Returns as organisations send them")
+struct IntakeTests {
+    @Test(arguments: [
+        ("8 May 2018", "2018-05-08"), ("8th May 2018", "2018-05-08"), ("Wednesday, 2 May 2018", "2018-05-02"),
+        ("May 2018", "2018-05"), ("May 8, 2018", "2018-05-08"), ("08.05.18", "2018-05-08"), ("02/03/18", "2018-03-02"),
+        ("8 Mai 2018", "2018-05-08"), ("Mai 2018", "2018-05"), ("20 Chwefror / February 2018", "2018-02-20"),
+        ("Tue, 6 Nov 2018 at 11:17", "2018-11-06"), ("5th Feb 20l8", "2018-02-05"), ("2018-05-08", "2018-05-08"),
+        ("Dydd Mawrth, 6 Mawrth 2018", "2018-03-06"), ("Sept 2019", "2019-09"),
+    ])
+    func everyCommonDateFormIsRead(text: String, expected: String) {
+        #expect(DateReader.date(in: text)?.description == expected)
+    }
+
+    @Test(arguments: ["30 February 2018", "2018-02-30", "31/04/2019", "spring, we think", "Annual Report 2017/18"])
+    func aDateThatCannotBeReadIsNotGuessed(text: String) {
+        #expect(DateReader.date(in: text) == nil)
+    }
+
+    static let undated = "Organisation: Conwy County Borough Council\n\nWe run a Family Time pilot for two years.\nCall 01632 960 2087.\n"
+
+    @Test func anUndatedReturnIsDatedByTheCollectionPeriodWithANoteNeverByAPhoneNumber() throws {
+        let reader = ShippedReference.reader(collection: (PartialDate(year: 2018, month: 1, day: 1), PartialDate(year: 2018, month: 12, day: 31)))
+        let record = try reader.read(Data(Self.undated.utf8), source: "inbox/conwy.txt").get().record
+        #expect(record.submitted == PartialDate(year: 2018, month: 12, day: 31))
+        #expect(record.submittedFrom == .collectionPeriod)
+        #expect(record.intake.map(\.code) == ["undated-return"])
+        // The file's own date wins when it falls inside the period.
+        let dated = try reader.read(Data(Self.undated.utf8), source: "inbox/conwy.txt", fileDate: PartialDate(year: 2018, month: 6, day: 3)).get().record
+        #expect(dated.submitted == PartialDate(year: 2018, month: 6, day: 3))
+        #expect(dated.submittedFrom == .fileDate)
+    }
+
+    @Test func withNoPeriodAndNoFileDateTheReturnIsRefusedSayingWhatToAdd() {
+        guard case .failure(let rejection) = ShippedReference.reader.read(Data(Self.undated.utf8), source: "inbox/conwy.txt") else {
+            Issue.record("an undated return was given a date from nowhere"); return
+        }
+        #expect(rejection.diagnostics.first?.code == .undated)
+        #expect(rejection.diagnostics.first?.hint.contains("study.yaml") == true)
+    }
+
+    @Test func anUnreadableDateLineIsANoteNotTheEpoch() throws {
+        let reader = ShippedReference.reader(collection: (PartialDate(year: 2018, month: 1, day: 1), PartialDate(year: 2018, month: 12, day: 31)))
+        let text = "Organisation: Conwy County Borough Council\nDate: the week after half term\n\nWe run a Family Time pilot.\n"
+        let record = try reader.read(Data(text.utf8), source: "inbox/conwy.txt").get().record
+        #expect(record.submitted.year == 2018)
+        #expect(record.intake.map(\.code) == ["unreadable-date", "undated-return"])
+    }
+
+    @Test func aLetterIsDatedByItsDatelineAndNotByItsSwitchboard() throws {
+        let text = """
+            ANYTOWN CHILDREN'S TRUST
+            1 High Street, Wrexham  LL11 1AA
+            Switchboard: 01632 960 000
+
+            14 March 2018
+
+            Dear Research Team,
+
+            Our Bridges pilot began in 2017.
+            """
+        let record = try ShippedReference.reader.read(Data(text.utf8), source: "inbox/trust.txt").get().record
+        #expect(record.submitted == PartialDate(year: 2018, month: 3, day: 14))
+        #expect(record.organisation.name == "Anytown Children's Trust")
+        #expect(record.organisation.type == .thirdSector)
+        #expect(record.intake.contains { $0.code == "organisation-unknown" })
+    }
+
+    @Test func theOrganisationLineIsMatchedByNearSpellingShortFormAndPart() {
+        let gazetteer = ShippedReference.reference.gazetteer
+        #expect(gazetteer.resolve("Wrexam County Borough Council")?.entry.name == "Wrexham County Borough Council")
+        #expect(gazetteer.resolve("Wrexam County Borough Council")?.how == .nearSpelling)
+        #expect(gazetteer.resolve("Gwent", typeHint: .police)?.entry.name == "Gwent Police")
+        #expect(gazetteer.resolve("Action for Children Cymru")?.entry.name == "Action for Children")
+        #expect(gazetteer.resolve("Cyngor Sir Benfro / Pembrokeshire County Council")?.entry.name == "Pembrokeshire County Council")
+        #expect(gazetteer.resolve("Ruritania Borough Council") == nil)
+    }
+
+    @Test func anAuthorIsFoundFromItsCueLineOrItsEmailAddress() throws {
+        let evidence = "Consultation on services\nEvidence from: Cardiff Council\nOctober 2018\n\n1.1 We run a Family Time pilot.\n"
+        let one = try ShippedReference.reader.read(Data(evidence.utf8), source: "inbox/e.txt").get().record
+        #expect(one.organisation.name == "Cardiff Council")
+        #expect(one.submitted == PartialDate(year: 2018, month: 10))
+        let email = "From: Someone <someone@wrecsam.gov.uk>\nSent: 3 May 2018 09:00\nSubject: review\n\nWe run a Family Time pilot.\n"
+        #expect(try ShippedReference.reader.read(Data(email.utf8), source: "inbox/m.txt").get().record.organisation.name
+                == "Wrexham County Borough Council")
+    }
+}
+
+@Suite("Activities and their owners in foreign prose")
+struct OwnerTests {
+    func read(_ body: String) throws -> [ActivityRecord] {
+        let text = "Organisation: Cardiff University\nOrganisation type: research-body\nDate: 1 October 2018\n\n" + body
+        return try ShippedReference.reader.read(Data(text.utf8), source: "inbox/x.md").get().record.activities
+    }
+
+    @Test func theSubjectOrPossessorOfTheSentenceOwnsTheActivity() throws {
+        let activities = try read("""
+            In Newport, the Rapid Response team was set up in 2016 to work with families in crisis.
+
+            Torfaen's Reunite pilot began in the autumn of 2017.
+            """)
+        #expect(activities.first { $0.name == "Rapid Response team" }?.owner?.name == "Newport City Council")
+        #expect(activities.first { $0.name.contains("Reunite") }?.owner?.name == "Torfaen County Borough Council")
+    }
+
+    @Test func anAppendixWrittenByAnotherBodyGivesItsActivitiesToThatBody() throws {
+        let activities = try read("""
+            Our findings are below.
+
+            ## Appendix 2 – Written evidence from Action for Children
+
+            We run the Family Bridges service for teenagers in Newport.
+            """)
+        #expect(activities.first { $0.name == "Family Bridges service" }?.owner?.name == "Action for Children")
+    }
+
+    @Test func aComparatorIsNotTheAuthorsActivity() throws {
+        let activities = try read("Our Keep Close pilot is based on the Hillside Hub model and runs for two years.\n")
+        #expect(activities.contains { $0.name == "Keep Close pilot" })
+        #expect(!activities.contains { $0.name.contains("Hillside") })
+    }
+
+    @Test func monitoringIsAnEvaluationAndAWishIsNot() throws {
+        let activities = try read("""
+            Our Keep Close pilot started in 2018. We monitor each month the number of families who stay together.
+
+            Our Open Door pilot started in 2018. We would like to evaluate it.
+            """)
+        #expect(activities.first { $0.name == "Keep Close pilot" }?.evaluation.map { $0.type != .none } == true)
+        #expect(activities.first { $0.name == "Open Door pilot" }?.evaluation.map { $0.type != .none } != true)
+    }
+
+    @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
+        let activities = try read("Budgets must reflect need across the region.\n")
+        #expect(!activities.contains { $0.name == "Reflect" })
+    }
+}
+
+@Suite("Anonymising text nobody here wrote")
+struct ForeignAnonymiserTests {
+    let key = StudyKey(bytes: Data(repeating: 5, count: 32))!
+    var context: RecognitionContext {
+        RecognitionContext(names: NameList(givenNames: ["Gareth"], surnames: ["Jones"]), gazetteer: ShippedReference.reference.gazetteer,
+                           taxonomy: ShippedReference.reference.taxonomy)
+    }
+
+    func scrub(_ text: String) -> String { TextAnonymiser(key: key).scrub(text, context: context).text }
+
+    @Test func aSpanNeverCrossesALineBreakAndTheOrganisationSurvives() {
+        let out = scrub("Written submission from Swansea Council\nContact officer: Emyr Okonkwo\n")
+        #expect(out.hasPrefix("Written submission from Swansea Council\nContact officer: "))
+        #expect(!out.contains("Emyr"))
+        #expect(!out.contains("Okonkwo"))
+    }
+
+    @Test func aPostcodeStaysWholeAndTheNextLineIsUntouched() {
+        let out = scrub("Postcode: SY16 4YZ\n\nStaff reported that the pilot helped.\n")
+        #expect(!out.contains("SY16"))
+        #expect(out.contains("Staff reported that the pilot helped."))
+    }
+
+    @Test func aSignatureGivesAwayANameAndTitleThatNoListHolds() {
+        let out = scrub("Thank you.\n\nYours sincerely,\n\nDilwyn Okafor\nHead of Family Resilience\nDirect line: 01632 960 111\n")
+        #expect(!out.contains("Dilwyn"))
+        #expect(!out.contains("Okafor"))
+        #expect(!out.contains("Head of Family Resilience"))
+    }
+
+    @Test func aNameFoundOnceIsHiddenWhenItsFirstNameStandsAlone() {
+        let out = scrub("From: Okafor, Dilwyn <d.okafor@example.org>\nSent: 3 May 2018\n\nDilwyn Okafor leads the work. Dilwyn said it helped.\n")
+        #expect(!out.contains("Dilwyn"))
+    }
+
+    @Test func rolesAtOrganisationsAreHiddenInAnyCaseAndTheOrganisationKept() {
+        let out = scrub("We spoke to the safeguarding lead at Cardiff Council and the Cabinet Member for Children's Services.\n")
+        #expect(!out.contains("safeguarding lead"))
+        #expect(out.contains("Cardiff Council"))
+        #expect(!out.contains("Cabinet Member for Children's Services"))
+    }
+
+    @Test(arguments: ["St David's Day Fund", "Haydn Jones Memorial Trust", "Aneurin Bevan University Health Board", "Prince's Trust Cymru"])
+    func namesOfBodiesThatHoldAPersonsNameAreKept(name: String) {
+        #expect(scrub("Funding came from the \(name) last year.\n").contains(name))
+    }
+}
