@@ -189,3 +189,29 @@ struct ForeignAnonymiserTests {
         #expect(scrub("Funding came from the \(name) last year.\n").contains(name))
     }
 }
+
+@Suite("The annotated corpus built as a study")
+struct CorpusStudyTests {
+    static let corpus = Repo.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/returns")
+
+    /// Every return is read, none is dated outside the study's collection period, and none is dated 1970.
+    @Test func everyReturnIsReadAndDatedInsideTheCollectionPeriod() throws {
+        let study = try TemporaryStudy(copySample: false)
+        try study.copyInstruments()
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path) {
+            try FileManager.default.copyItem(at: Self.corpus.appendingPathComponent(name), to: study.inbox.appendingPathComponent(name))
+        }
+        try Data("title: Rapid review\ncollection:\n  start: 2017-01-01\n  end: 2019-12-31\n".utf8)
+            .write(to: study.root.appendingPathComponent("study.yaml"))
+        let built = try study.build()
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(built.stdout.contains("0 refused"), "\(built.stdout)")
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: study.outbox.appendingPathComponent("datamap.json"))) as? [String: Any]
+        let rows = document?["activities"] as? [[String: Any]] ?? []
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let submitted = row["submitted"] as? String ?? ""
+            #expect(submitted >= "2017" && submitted <= "2019-12-31", "\(submitted)")
+        }
+    }
+}
