@@ -142,14 +142,13 @@ public struct TextReturnReader: Sendable {
             return .failure(Rejection([Diagnostic(code: .unknownOrganisation, location: SourceLocation(file: source, line: line, column: 1),
                                          message: message)]))
         }
-        if !date(&header, lines: lines, fileDate: fileDate) {
+        guard let submitted = date(&header, lines: lines, fileDate: fileDate) else {
             let line = header.lines[.submitted] ?? 1
             let said = header.lines[.submitted] == nil ? "the return has no date" : "the return's date cannot be read"
             return .failure(Rejection([Diagnostic(code: .undated, location: SourceLocation(file: source, line: line, column: 1),
                                          message: "\(said), and the study gives no collection period to date it by",
                                          hint: "add 'Date: 8 May 2018' to the return, or a collection period to study.yaml ('collection: {start: 2018-01-01, end: 2018-12-31}')")]))
         }
-        guard let submitted = header.statedDate else { return .failure(Rejection([])) }
         return .success(submitted)
     }
 
@@ -157,8 +156,8 @@ public struct TextReturnReader: Sendable {
     /// standing alone near the top, or a date closing the title ("… – 19 January 2018"). Failing
     /// those, the study's collection period or the file's date, with a note saying so; never a
     /// year picked out of a phone number or a reference.
-    private func date(_ header: inout ReturnHeader, lines: [String], fileDate: PartialDate?) -> Bool {
-        if header.statedDate != nil { return true }
+    private func date(_ header: inout ReturnHeader, lines: [String], fileDate: PartialDate?) -> PartialDate? {
+        if let stated = header.statedDate { return stated }
         if let line = header.lines[.submitted] {
             header.notes.append(IntakeNote(code: "unreadable-date", line: line,
                                            message: "the date line cannot be read as a date; write it as '8 May 2018' or 2018-05-08"))
@@ -173,17 +172,17 @@ public struct TextReturnReader: Sendable {
                 if let found = candidates.first(where: DateReader.isDateLine).flatMap(DateReader.date(in:)) {
                     header.statedDate = found
                     header.lines[.submitted] = index + 1
-                    return true
+                    return found
                 }
             }
         }
-        guard let (date, source) = reference.settings.fallbackDate(fileDate: fileDate) else { return false }
+        guard let (date, source) = reference.settings.fallbackDate(fileDate: fileDate) else { return nil }
         header.statedDate = date
         header.submittedFrom = source
         let why = source == .collectionPeriod ? "the last day of the study's collection period" : "the day the file was last changed"
         header.notes.append(IntakeNote(code: "undated-return", line: header.lines[.submitted] ?? 1,
                                        message: "the return gives no date it can be read by, so it is dated \(date), \(why)"))
-        return true
+        return date
     }
 
     /// Welsh prose is full of short function words English never uses.
