@@ -41,7 +41,9 @@ struct Interview: ParsableCommand {
         }
         let output = TerminalOutput.current()
         let term = Platform.environment("TERM") ?? ""
-        let input: any LineSource = Platform.isTerminal(0) && term != "dumb" && !term.isEmpty ? EditLineSource() : PlainLineSource()
+        // The line editor only where it can decode UTF-8; otherwise plain lines, which keep every byte.
+        let editing = Platform.isTerminal(0) && term != "dumb" && !term.isEmpty && EditLineSource.useUTF8Locale()
+        let input: any LineSource = editing ? EditLineSource() : PlainLineSource()
         do {
             try paths.validate()
             var runner: InterviewRunner

@@ -21,6 +21,25 @@ final class EditLineSource: LineSource {
         stifle_history(500)
     }
 
+    /// libedit decodes keys and measures the prompt by the C locale's character type. A Swift
+    /// program starts in the "C" locale, where every byte past ASCII is dropped (Siân became Sin)
+    /// and a multibyte prompt such as "… " is measured wrong, which crashed the editor. So the
+    /// user's locale is taken, and where that is not UTF-8 the built-in C.UTF-8 is used instead:
+    /// answers are stored as UTF-8 whatever the terminal's locale says.
+    /// False when no UTF-8 locale exists on the machine; the caller then reads plain lines.
+    static func useUTF8Locale() -> Bool {
+        if let chosen = setlocale(LC_CTYPE, ""), isUTF8(String(cString: chosen)) { return true }
+        for name in ["C.UTF-8", "C.utf8", "en_GB.UTF-8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil {
+            return true
+        }
+        return false
+    }
+
+    private static func isUTF8(_ locale: String) -> Bool {
+        let lower = locale.lowercased()
+        return lower.contains("utf-8") || lower.contains("utf8")
+    }
+
     func read(prompt: String) -> String? {
         guard let pointer = readline(prompt) else { return nil }
         defer { free(pointer) }

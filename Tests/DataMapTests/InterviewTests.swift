@@ -96,6 +96,32 @@ struct InterviewTests {
         #expect(!csv.contains("Eirlys") && !answers.contains("Eirlys") && !answers.contains("Prydderch"))
     }
 
+    /// Every Welsh letter with a circumflex, grave or diaeresis, in both cases, a curly apostrophe
+    /// and an emoji, typed at libedit's prompt by a terminal whose locale is plain "C" (as a
+    /// server's often is), and a long answer continued over a line with a backslash. Before, the
+    /// letters were dropped (Siân became Sin) and the continuation prompt crashed the editor.
+    @Test func welshLettersAndBackslashContinuationSurviveTheLineEditorInTheCLocale() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study, environment: ["LANG": "C", "LC_ALL": "C", "LC_CTYPE": "C"])
+        let letters = "âêîôûŵŷ ÂÊÎÔÛŴŶ àèìòùẁỳ ÀÈÌÒÙẀỲ äëïöüẅÿ ÄËÏÖÜẄŸ"
+        var script = localAuthorityScript()
+        script[0] = "Siân Ŵyn"
+        script[1] = "Pennaeth – sy’n arwain 🙂"
+        script[6] = "Cyngor Sir Gâr: \(letters) \\"
+        script.insert("ail linell yn Nhŷ’r Cyngor", at: 7)
+        try terminal.expect("Question 1/")
+        for (index, line) in script.enumerated() {
+            if index == 7 { try terminal.expect("… ") ; terminal.send(line) } else { try terminal.answer(line) }
+        }
+        let record = try read(study, try finish(terminal, review: "── Review ──"))
+        #expect(terminal.waitForExit() == 0)
+        #expect(record.respondent.name == "Siân Ŵyn")
+        #expect(record.respondent.role == "Pennaeth – sy’n arwain 🙂")
+        #expect(record.answers.first { $0.question == "practice.core-model" }?.text
+                == "Cyngor Sir Gâr: \(letters) \nail linell yn Nhŷ’r Cyngor")
+        #expect(record.activities.map(\.name) == ["Signs of Safety", "Crisis Response Pilot", "Family Time Project", "Edge of Care Team"])
+    }
+
     @Test func killingTheProcessAfterTheTenthAnswerLosesNothing() throws {
         let study = try TemporaryStudy(copySample: false)
         let script = localAuthorityScript()
