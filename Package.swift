@@ -26,6 +26,14 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // zlib as a system library, for the DEFLATE data inside a Word package. Only `Inflate` imports it.
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Owns every zlib call: raw inflate with an output ceiling, and CRC-32.
+        .target(name: "Inflate", dependencies: ["CDeflate"]),
         // Owns every libxml2 pointer: safe parsing, XSD validation, a Swift-value tree out.
         .target(name: "LibXML", dependencies: ["CLibXML2"]),
         // The pure core: records, return format, anonymiser, pipeline, reporters. Prints nothing.
@@ -33,6 +41,7 @@ let package = Package(
             name: "DataMapCore",
             dependencies: [
                 "LibXML",
+                "Inflate",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

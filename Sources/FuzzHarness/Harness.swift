@@ -8,6 +8,8 @@ public enum Harness: String, CaseIterable, Sendable {
     case xmlReturn = "xml-return"
     /// A plain-text or Markdown return: decoding, outline, template or prose reading.
     case textReturn = "text-return"
+    /// A Word return: the ZIP container, inflate, the document XML and the prose reader.
+    case wordReturn = "word-return"
     /// An interview schedule or question bank: YAML, composition and linting.
     case instrument
 
@@ -17,6 +19,8 @@ public enum Harness: String, CaseIterable, Sendable {
             if let reader = Self.returnReader { _ = reader.read(data, source: "inbox/fuzz.xml") }
         case .textReturn:
             _ = Self.textReader.read(data, source: "inbox/fuzz.md")
+        case .wordReturn:
+            _ = Self.textReader.readWord(data, source: "inbox/fuzz.docx")
         case .instrument:
             let text = String(decoding: data, as: UTF8.self)
             // As a schedule composed against the shipped bank, and as a bank on its own.

@@ -40,9 +40,19 @@ public enum SafeXMLParser {
     /// Problems reported per document, at most; a broken file can raise thousands.
     public static let problemLimit = 20
 
-    public static func parse(_ data: Data, schema: XMLSchema? = nil) -> Result<XMLDocument, XMLProblems> {
+    /// Start tags a document may hold. The tree costs a few hundred bytes per element, in libxml2
+    /// and again in Swift, so this bounds memory: 200,000 elements is some 150 MB, and a real
+    /// return holds a few thousand. Beyond it the document is refused before libxml2 sees it.
+    public static let defaultElementLimit = 200_000
+
+    public static func parse(_ data: Data, schema: XMLSchema? = nil,
+                             elementLimit: Int = defaultElementLimit) -> Result<XMLDocument, XMLProblems> {
         LibXMLRuntime.ensureInitialised()
         if let problem = Prolog.check(data) { return .failure(XMLProblems([problem])) }
+        if startTags(in: data, moreThan: elementLimit) {
+            return .failure(XMLProblems([XMLProblem(kind: .tooComplex, line: 1, column: 1,
+                message: "the document has more than \(elementLimit) elements, far more than any return needs")]))
+        }
 
         let collector = ProblemCollector(source: data, kind: .malformed)
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue
@@ -84,6 +94,30 @@ public enum SafeXMLParser {
 
         let encoding = document.pointee.encoding.map { String(cString: $0) }
         return .success(XMLDocument(root: TreeBuilder.element(rootNode), declaredEncoding: encoding))
+    }
+}
+
+extension SafeXMLParser {
+    /// One linear pass over the bytes: every `<` not followed by `/`, `!` or `?` opens an element
+    /// (inside a comment or CDATA it may not, so this over-counts, which errs on the safe side).
+    static func startTags(in data: Data, moreThan limit: Int) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var count = 0
+            var index = 0
+            let end = bytes.count
+            while index < end {
+                if bytes[index] == 0x3C, index + 1 < end {
+                    let next = bytes[index + 1]
+                    if next != 0x2F && next != 0x21 && next != 0x3F {
+                        count += 1
+                        if count > limit { return true }
+                    }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 }
 

@@ -49,6 +49,8 @@ public enum XMLProblemKind: String, Sendable, Equatable {
     case forbidden
     /// The document has no content at all.
     case empty
+    /// More elements than the memory bound allows.
+    case tooComplex
 }
 
 /// One problem, located in the source. Messages never quote document content.

@@ -90,7 +90,9 @@ struct Build: ParsableCommand {
     var chunkSize: Int?
 
     func validate() throws {
-        if let smallCell, smallCell < 1 { throw ValidationError("--small-cell must be 1 or more") }
+        if let smallCell, !(1...SmallCells.largestThreshold).contains(smallCell) {
+            throw ValidationError("--small-cell must be a whole number from 1 to \(SmallCells.largestThreshold)")
+        }
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be 1 or more") }
     }
 

@@ -29,8 +29,9 @@ struct Generate: ParsableCommand {
     var study: String = "."
 
     func validate() throws {
-        guard returns >= 0 else { throw ValidationError("--returns must be 0 or more") }
-        guard first >= 1 else { throw ValidationError("--first must be 1 or more") }
+        // A million returns is some 5 GB of files, far past any study or benchmark.
+        guard (0...1_000_000).contains(returns) else { throw ValidationError("--returns must be a whole number from 0 to 1000000") }
+        guard (1...1_000_000_000).contains(first) else { throw ValidationError("--first must be a whole number from 1 to 1000000000") }
     }
 
     func run() throws {

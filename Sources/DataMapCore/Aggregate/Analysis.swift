@@ -184,10 +184,17 @@ public struct Analysis: Sendable {
 
 /// Counts that small could point at one person: they are shown as "<N".
 public struct SmallCells: Sendable {
-    public var threshold: Int
+    /// A threshold above this would hide every count a study could have; larger values are
+    /// refused where they are read (the flag and study.yaml), and clamped here so no arithmetic
+    /// on a threshold can overflow.
+    public static let largestThreshold = 1_000
+
+    public var threshold: Int {
+        didSet { threshold = min(max(threshold, 1), Self.largestThreshold) }
+    }
 
     public init(threshold: Int = 3) {
-        self.threshold = threshold
+        self.threshold = min(max(threshold, 1), Self.largestThreshold)
     }
 
     public func isSmall(_ count: Int) -> Bool { count > 0 && count < threshold }

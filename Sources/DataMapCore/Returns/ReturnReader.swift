@@ -98,6 +98,7 @@ public struct ReturnReader: Sendable {
         case .encoding: .encoding
         case .forbidden: .forbidden
         case .empty: .empty
+        case .tooComplex: .tooComplex
         }
         var hint: String?
         var message = problem.message

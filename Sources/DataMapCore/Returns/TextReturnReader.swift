@@ -38,7 +38,12 @@ public struct TextReturnReader: Sendable {
         case .failure(let failure):
             var line = 1, column = 1
             if case .xml(let l, let c, _) = failure { line = l; column = c }
-            return .failure(Rejection([Diagnostic(code: .badDocument, location: SourceLocation(file: source, line: line, column: column),
+            let code: Diagnostic.Code = switch failure {
+            case .tooLarge: .tooLarge
+            case .tooComplex: .tooComplex
+            default: .badDocument
+            }
+            return .failure(Rejection([Diagnostic(code: code, location: SourceLocation(file: source, line: line, column: column),
                                                   message: failure.message)]))
         case .success(let lines):
             guard lines.contains(where: { !$0.isEmpty }) else {

@@ -32,6 +32,7 @@ public struct Diagnostic: Codable, Sendable, Hashable {
         case unsupported = "unsupported-file"
         case unreadable = "unreadable-file"
         case tooLarge = "too-large"
+        case tooComplex = "too-complex"
         case symlink = "symbolic-link"
         case duplicate = "duplicate-content"
         case unknownOrganisation = "unknown-organisation"
@@ -93,6 +94,8 @@ extension Diagnostic.Code {
             "check the file's permissions (it must be readable by you), then run 'datamap build' again"
         case .tooLarge:
             "a single return this large is almost certainly not a return; check the file"
+        case .tooComplex:
+            "a return holds a few thousand elements or paragraphs at most; check where this file came from, or split it"
         case .duplicate:
             "the same return is in inbox/ twice; only the first copy (in name order) is used, so remove the other"
         case .yaml:

@@ -79,7 +79,9 @@ public struct StudySettings: Sendable, Hashable {
                 guard let code = value.string.flatMap(Language.init(rawValue:)) else { throw problem(value, "language must be en or cy") }
                 settings.language = code
             case "small_cell":
-                guard let number = value.int, number >= 1 else { throw problem(value, "small_cell must be a whole number, 1 or more") }
+                guard let number = value.int, (1...SmallCells.largestThreshold).contains(number) else {
+                    throw problem(value, "small_cell must be a whole number from 1 to \(SmallCells.largestThreshold)")
+                }
                 settings.smallCell = number
             default:
                 throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language and small_cell")

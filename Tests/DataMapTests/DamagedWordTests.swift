@@ -1,0 +1,149 @@
+import DataMapCore
+import Foundation
+import Testing
+import ZIPFoundation
+
+/// A Word file as a broken download, a cut attachment or a hand-edited package leaves it. Each
+/// must be refused with a reason, alone, and never take the process down.
+@Suite("Damaged Word files")
+struct DamagedWordTests {
+    /// A real package: several parts, deflated, as Word writes them.
+    static func realPackage() throws -> Data {
+        let body = (1...40).map { paragraph("Paragraph \($0): the Edge Pilot started in April 2017 and runs for two years.") }.joined()
+        return try wordDocument(body)
+    }
+
+    static func refusal(_ data: Data) -> String? {
+        guard case .failure(let rejection) = ShippedReference.reader.readWord(data, source: "inbox/w.docx") else { return nil }
+        return rejection.diagnostics.first?.message
+    }
+
+    static func endRecord(_ data: Data) -> Int {
+        let bytes = [UInt8](data)
+        return (0...(bytes.count - 22)).reversed().first { bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 5 && bytes[$0 + 3] == 6 }!
+    }
+
+    /// Where the package's directory lists the named part.
+    static func directoryEntry(_ name: String, in bytes: [UInt8]) -> Int? {
+        let wanted = Array(name.utf8)
+        for i in 0..<(bytes.count - 46 - wanted.count) where bytes[i] == 0x50 && bytes[i + 1] == 0x4B && bytes[i + 2] == 1 && bytes[i + 3] == 2 {
+            if Array(bytes[(i + 46)..<(i + 46 + wanted.count)]) == wanted { return i }
+        }
+        return nil
+    }
+
+    static func setU32(_ data: inout Data, _ at: Int, _ value: UInt32) {
+        for k in 0..<4 { data[at + k] = UInt8((value >> (8 * UInt32(k))) & 0xFF) }
+    }
+
+    @Test func aDirectoryPointingPastTheEndIsRefusedAsDamaged() throws {
+        var data = try Self.realPackage()
+        Self.setU32(&data, Self.endRecord(data) + 16, UInt32(data.count + 1000))
+        let message = try #require(Self.refusal(data))
+        #expect(message.contains("damaged"), "\(message)")
+    }
+
+    @Test func threeHundredBytesCutFromTheMiddleAreRefusedAsDamaged() throws {
+        let data = try Self.realPackage()
+        let cut = data.prefix(data.count / 2) + data.suffix(from: data.count / 2 + 300)
+        let message = try #require(Self.refusal(Data(cut)))
+        #expect(message.contains("damaged"), "\(message)")
+    }
+
+    @Test func aChecksumMismatchIsRefused() throws {
+        var data = try Self.realPackage()
+        let bytes = [UInt8](data)
+        // The central directory's entry for word/document.xml: its CRC field is at +16.
+        let name = "word/document.xml"
+        let entry = try #require(Self.directoryEntry(name, in: bytes))
+        let local = Int(UInt32(bytes[entry + 42]) | UInt32(bytes[entry + 43]) << 8 | UInt32(bytes[entry + 44]) << 16 | UInt32(bytes[entry + 45]) << 24)
+        Self.setU32(&data, entry + 16, 0xDEAD_BEEF)
+        Self.setU32(&data, local + 14, 0xDEAD_BEEF)
+        let message = try #require(Self.refusal(data))
+        #expect(message.contains("checksum"), "\(message)")
+    }
+
+    @Test func encryptedAndBzip2PartsAreNamedForWhatTheyAre() throws {
+        let original = try Self.realPackage()
+        let bytes = [UInt8](original)
+        let name = "word/document.xml"
+        let entry = try #require(Self.directoryEntry(name, in: bytes))
+        var encrypted = original
+        encrypted[entry + 8] |= 1
+        #expect(Self.refusal(encrypted)?.contains("password-protected") == true)
+        var bzip = original
+        bzip[entry + 10] = 12
+        bzip[entry + 11] = 0
+        #expect(Self.refusal(bzip)?.contains("compression method 12") == true)
+    }
+
+    /// Truncation, a cut from the middle, flipped bytes and overwritten fields, at seeded random
+    /// offsets, 10,000 times: every result is a reading or a refusal, and the process lives.
+    @Test func tenThousandRandomDamagesNeverCrash() throws {
+        let original = try Self.realPackage()
+        var generator = SplitMix(seed: 0x5EED_D0C5)
+        var refused = 0
+        for _ in 0..<10_000 {
+            var data = original
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: data = data.prefix(Int.random(in: 0..<data.count, using: &generator))
+            case 1:
+                let at = Int.random(in: 0..<data.count, using: &generator)
+                let length = Int.random(in: 1...600, using: &generator)
+                data = Data(data.prefix(at) + data.suffix(from: min(data.count, at + length)))
+            case 2:
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    data[Int.random(in: 0..<data.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            default:
+                let at = Int.random(in: 0..<(data.count - 4), using: &generator)
+                let values: [UInt32] = [0, 0xFFFF_FFFF, UInt32(data.count), UInt32.random(in: 0...UInt32.max, using: &generator)]
+                Self.setU32(&data, at, values[Int.random(in: 0..<4, using: &generator)])
+            }
+            // The container and unpacking path directly: the prose reader is tested elsewhere.
+            if case .failure = WordDocument.lines(data) { refused += 1 }
+        }
+        #expect(refused > 1_000, "the damage was too mild to test anything: \(refused) refusals")
+    }
+
+    @Test func aDamagedWordFileInTheInboxRefusesItselfAndTheBuildGoesOn() throws {
+        let study = try TemporaryStudy()
+        var data = try Self.realPackage()
+        Self.setU32(&data, Self.endRecord(data) + 16, UInt32(data.count + 1000))
+        try data.write(to: study.inbox.appendingPathComponent("zz-cut.docx"))
+        let result = try study.build()
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("zz-cut.docx:1:1: error: the Word package is damaged"))
+        #expect(try study.output("rejected.csv").contains("zz-cut.docx,1,1,unreadable-document"))
+        #expect(try study.output("datamap.csv").contains("Teulu Cyfan Pilot"))
+        let extract = try datamap(["extract", "--study", study.root.path, "inbox/zz-cut.docx"], in: study.root)
+        #expect(extract.status == 65)
+        #expect(extract.stderr.contains("damaged"))
+    }
+}
+
+/// Option and setting values that once trapped the process (an overflow, a 1.6 TB allocation)
+/// are usage errors, exit 64, with the range that is allowed.
+@Suite("Option values at the edges")
+struct OptionEdgeTests {
+    @Test func aHugeSmallCellThresholdIsAUsageError() throws {
+        let study = try TemporaryStudy()
+        for value in ["1844674407370955162", "9223372036854775807", "0", "-1"] {
+            let result = try datamap(["build", "--study", study.root.path, "--small-cell=\(value)"])
+            #expect(result.status == 64, "--small-cell \(value): \(result.stderr)")
+            #expect(result.stderr.contains("--small-cell must be a whole number from 1 to 1000"), "\(result.stderr)")
+        }
+        try Data("small_cell: 1844674407370955162\n".utf8).write(to: study.root.appendingPathComponent("study.yaml"))
+        let fromSettings = try study.build()
+        #expect(fromSettings.status != 0 && fromSettings.status < 128, "\(fromSettings.stderr)")
+        #expect(fromSettings.stderr.contains("small_cell must be a whole number from 1 to 1000"), "\(fromSettings.stderr)")
+    }
+
+    @Test func anImpossibleNumberOfGeneratedReturnsIsAUsageError() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gen-\(UUID().uuidString)")
+        let result = try datamap(["generate", "--returns", "99999999999", "--seed", "1", "--output", output.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--returns must be a whole number from 0 to 1000000"))
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+}
