@@ -40,15 +40,21 @@ public enum ProseBlocks {
         var paragraphStart = 0
         var paragraphEnd = 0
         var inFence = false
+        /// The character count of the last block's text while it is a list item taking continuations.
+        var listLength = 0
 
         func flush() {
             guard !paragraph.isEmpty else { return }
             var text = ""
             var breaks: [Int] = []
+            // Lengths are kept as they grow: asking a String its count walks it, and doing that
+            // per line made a long paragraph quadratic.
+            var length = 0
             for (offset, line) in paragraph.enumerated() {
                 let cleaned = clean(line)
-                if offset > 0 { text += " "; breaks.append(text.count) }
+                if offset > 0 { text += " "; length += 1; breaks.append(length) }
                 text += cleaned
+                length += cleaned.count
             }
             if !text.isEmpty {
                 var block = ProseBlock(kind: .paragraph, text: text, number: leadingNumber(text)?.0, line: paragraphStart,
@@ -88,6 +94,7 @@ public enum ProseBlocks {
             if let text = listItem(line) {
                 flush()
                 let cleaned = clean(text.body)
+                listLength = cleaned.count
                 blocks.append(ProseBlock(kind: .listItem, text: cleaned, number: text.number ?? leadingNumber(cleaned)?.0,
                                          line: number, endLine: number))
                 continue
@@ -107,9 +114,12 @@ public enum ProseBlocks {
             // A list item's wrapped continuation lines stay with it.
             if paragraph.isEmpty, let last = blocks.last, last.kind == .listItem, last.endLine == number - 1,
                raw.first == " " || raw.first == "\t" {
+                let cleaned = clean(line)
                 blocks[blocks.count - 1].text += " "
-                blocks[blocks.count - 1].lineBreaks.append(blocks[blocks.count - 1].text.count)
-                blocks[blocks.count - 1].text += clean(line)
+                listLength += 1
+                blocks[blocks.count - 1].lineBreaks.append(listLength)
+                blocks[blocks.count - 1].text += cleaned
+                listLength += cleaned.count
                 blocks[blocks.count - 1].endLine = number
                 continue
             }

@@ -22,7 +22,17 @@ public struct TextReturnReader: Sendable {
         public var outline: ProseOutline
     }
 
+    /// A 400-page report is some 20,000 lines. Every line becomes a block with its own strings, so
+    /// this keeps a text return's reading within the build's memory bound, counted on the bytes
+    /// before anything is decoded.
+    public static let maximumLines = 100_000
+
     public func read(_ data: Data, source: String, fileDate: PartialDate? = nil) -> Result<Reading, Rejection> {
+        let lineCount = data.withUnsafeBytes { raw in raw.reduce(into: 0) { count, byte in if byte == 0x0A { count += 1 } } }
+        if lineCount > Self.maximumLines {
+            return .failure(Rejection([Diagnostic(code: .tooComplex, location: SourceLocation(file: source, line: 1, column: 1),
+                                                  message: "the file has more than \(Self.maximumLines) lines, far more than any return")]))
+        }
         switch PlainText.decode(data) {
         case .failure(let failure):
             return .failure(Rejection([Diagnostic(code: failure.code, location: SourceLocation(file: source, line: 1, column: 1),

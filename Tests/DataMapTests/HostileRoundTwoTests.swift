@@ -147,3 +147,39 @@ struct OptionEdgeTests {
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 }
+
+/// Work per file is bounded: big inputs are refused by counting, before they are decoded or
+/// parsed, and the text reader is linear in the length of a paragraph.
+@Suite("Bounded work per file")
+struct BoundedWorkTests {
+    @Test func aTextReturnOfMillionsOfHeadingsIsRefusedAsTooComplex() {
+        let data = Data(String(repeating: "# h\n", count: TextReturnReader.maximumLines + 1).utf8)
+        guard case .failure(let rejection) = ShippedReference.reader.read(data, source: "inbox/h.md") else {
+            Issue.record("accepted"); return
+        }
+        #expect(rejection.diagnostics[0].code == .tooComplex)
+        #expect(rejection.diagnostics[0].message.contains("more than 100000 lines"))
+    }
+
+    @Test func anXMLReturnOfMillionsOfElementsIsRefusedBeforeParsing() throws {
+        let data = Data(("<return>" + String(repeating: "<a/>", count: 250_000) + "</return>").utf8)
+        let reader = ReturnReader(schema: try ReturnSchema.compiled())
+        guard case .failure(let rejection) = reader.read(data, source: "inbox/a.xml") else { Issue.record("accepted"); return }
+        #expect(rejection.diagnostics[0].code == .tooComplex)
+    }
+
+    /// Quadrupling a paragraph of one-letter lines must cost about four times as much, not
+    /// sixteen (it once did: 256 KB took 16 s). Measured on the blocks step, where it was.
+    @Test func aLongParagraphIsReadInLinearTime() {
+        func seconds(_ lines: Int) -> Double {
+            let text = Array(repeating: "x", count: lines)
+            let start = Date()
+            _ = ProseBlocks.parse(text)
+            return Date().timeIntervalSince(start)
+        }
+        _ = seconds(1_000)
+        let small = seconds(25_000)
+        let large = seconds(100_000)
+        #expect(large < small * 8, "25,000 lines took \(small) s, 100,000 took \(large) s")
+    }
+}
