@@ -142,6 +142,62 @@ struct OwnerTests {
     }
 }
 
+/// Activities named the way people write, without capitals or a naming pattern: each passage is
+/// my own, and each holds one rule a careful reader follows.
+@Suite("Activities named in ordinary prose")
+struct PhrasedActivityTests {
+    func names(_ body: String) throws -> [String] {
+        try OwnerTests().read(body).map(\.name)
+    }
+
+    @Test func whatIsBeingPilotedIsTheActivity() throws {
+        let found = try names("The youth team is piloting evening drop-in sessions in Rhyl for six months.\n")
+        #expect(found.contains("Evening drop-in sessions"), "\(found)")
+        let pilotOf = try names("In May the Council began a pilot of a dedicated kinship assessment pathway, with health visitors.\n")
+        #expect(pilotOf.contains("Kinship assessment pathway"), "\(pilotOf)")
+        let possessed = try names("We began piloting the Trust's Family Reunion Framework in one team.\n")
+        #expect(possessed.contains("Family Reunion Framework"), "\(possessed)")
+        #expect(try names("We are testing whether young people stay longer.\n").isEmpty)
+    }
+
+    @Test func anIndefiniteSubjectThatBeginsIsTheActivity() throws {
+        let found = try names("A small weekend mentoring pilot began in the south of the county in March.\n")
+        #expect(found.contains("Weekend mentoring pilot"), "\(found)")
+    }
+
+    @Test func aNameGivenOutrightIsTheName() throws {
+        let called = try names("We also run a group work pilot for care leavers called 'Next Steps', which started in May.\n")
+        #expect(called.contains("Next Steps"), "\(called)")
+        let known = try names("A family worker sits in the health centre two days a week as a pilot, known locally as Door Open.\n")
+        #expect(known.contains("Door Open"), "\(known)")
+    }
+
+    @Test func aDefinitionNamesTheActivityButNotAnOrganisationOrAnAdverb() throws {
+        let defined = try names("Bridges Together is an early help service for families with children under five.\n")
+        #expect(defined.contains("Bridges Together"), "\(defined)")
+        let apposed = try names("Tŷ Seren, a new two-bed children's home on the coast, opened in 2019.\n")
+        #expect(apposed.contains("Tŷ Seren"), "\(apposed)")
+        #expect(try !names("Barnardo's Cymru is a charity that runs a service in Newport.\n").contains("Barnardo's Cymru"))
+        #expect(try !names("Locally, our recruitment campaign ran for six weeks.\n").contains("Locally"))
+    }
+
+    @Test func aTitleLeadingAListItemOrPilotHeadingIsTheName() throws {
+        let found = try names("""
+            - evening outreach trial. A small offer on Friday nights, for six months.
+            - Peer support pilot – care leavers co-design it with us.
+            - We ran a carer pilot last year.
+
+            ## Supported lodgings pilot
+
+            Young people aged 16 and 17 practise living alone.
+            """)
+        #expect(found.contains("Evening outreach trial"), "\(found)")
+        #expect(found.contains("Peer support pilot"), "\(found)")
+        #expect(found.contains("Supported lodgings pilot"), "\(found)")
+        #expect(!found.contains { $0.hasPrefix("We ran") })
+    }
+}
+
 @Suite("Anonymising text nobody here wrote")
 struct ForeignAnonymiserTests {
     let key = StudyKey(bytes: Data(repeating: 5, count: 32))!

@@ -168,7 +168,12 @@ public struct ProseExtractor: Sendable {
         let sentences = Self.sentences(blocks, outline: outline)
         var mentions: [Mention] = []
         for (index, sentence) in sentences.enumerated() {
-            mentions += self.mentions(in: sentence.text, sentence: index)
+            var here = self.mentions(in: sentence.text, sentence: index)
+            if sentence.offset == 0, let lead = leadTitle(sentence, index: index, heading: blocks[sentence.block].headingLevel != nil),
+               !here.contains(where: { $0.key == lead.key || lead.phrase.contains($0.phrase) }) {
+                here.insert(lead, at: 0)
+            }
+            mentions += here
         }
         // Group mentions by activity, in order of first appearance.
         var order: [String] = []
@@ -373,29 +378,12 @@ public struct ProseExtractor: Sendable {
                 }
             }
             for (from, to) in candidates {
-                let slice = tokens[from...to]
-                if (from...to).allSatisfy({ covered.contains($0) }) { continue }
-                var phrase = String(sentence[slice.first!.range.lowerBound..<slice.last!.range.upperBound])
-                if phrase.hasSuffix(",") { phrase.removeLast() }
-                let words = slice.map(\.folded)
-                // A bare "pilot project" names nothing; "a parenting pilot" does.
-                if words.allSatisfy({ Self.singularTriggers[$0] != nil || Self.connectors.contains($0) }) { continue }
-                let inner = slice.filter { Self.singularTriggers[$0.folded] == nil }
-                // Names made only of an organisation ("Barnardo's service") are not initiatives.
-                if gazetteer.match(inner.map { String($0.original) }.joined(separator: " ")) != nil { continue }
-                let isPilot = words.contains { ["pilot", "peilot", "trial"].contains($0) }
-                // An initiative whose name holds a known model ("FDAC in Wales pilot") is that model.
-                if let entry = taxonomyEntry(in: Array(slice)) {
-                    found.append(Mention(key: "taxonomy:" + canonicalKey(entry.name), name: entry.name,
-                                         kind: Self.kind(ofTaxonomy: entry.kind), fromTaxonomy: true, sentence: index,
-                                         phrase: phrase, isPilot: isPilot))
-                    continue
+                if let mention = mention(tokens: tokens, from: from, to: to, in: sentence, kind: kind, sentence: index, covered: covered) {
+                    found.append(mention)
                 }
-                let name = phrase.prefix(1).uppercased() + phrase.dropFirst()
-                found.append(Mention(key: "initiative:" + canonicalKey(name), name: String(name), kind: kind,
-                                     fromTaxonomy: false, sentence: index, phrase: phrase, isPilot: isPilot))
             }
         }
+        found += phrasedMentions(tokens: tokens, in: sentence, sentence: index, covered: covered, found: found)
         // Keep one mention per activity per sentence.
         var seen = Set<String>()
         var kept = found.filter { seen.insert($0.key).inserted || $0.isPilot }
@@ -405,6 +393,31 @@ public struct ProseExtractor: Sendable {
             kept[index].comparator = before.range(of: Self.comparatorCue, options: .regularExpression) != nil
         }
         return kept
+    }
+
+    /// A candidate run of words as a mention, unless it names nothing: only trigger words, only an
+    /// organisation ("Barnardo's service"), or words already taken by a taxonomy name.
+    func mention(tokens: [ProseToken], from: Int, to: Int, in sentence: String, kind: ActivityKind, sentence index: Int,
+                 covered: Set<Int>) -> Mention? {
+        let slice = tokens[from...to]
+        if (from...to).allSatisfy({ covered.contains($0) }) { return nil }
+        var phrase = String(sentence[slice.first!.range.lowerBound..<slice.last!.range.upperBound])
+        if phrase.hasSuffix(",") { phrase.removeLast() }
+        let words = slice.map(\.folded)
+        // A bare "pilot project" names nothing; "a parenting pilot" does.
+        if words.allSatisfy({ Self.singularTriggers[$0] != nil || Self.connectors.contains($0) }) { return nil }
+        let inner = slice.filter { Self.singularTriggers[$0.folded] == nil }
+        // Names made only of an organisation ("Barnardo's service") are not initiatives.
+        if gazetteer.match(inner.map { String($0.original) }.joined(separator: " ")) != nil { return nil }
+        let isPilot = words.contains { ["pilot", "peilot", "trial"].contains($0) }
+        // An initiative whose name holds a known model ("FDAC in Wales pilot") is that model.
+        if let entry = taxonomyEntry(in: Array(slice)) {
+            return Mention(key: "taxonomy:" + canonicalKey(entry.name), name: entry.name, kind: Self.kind(ofTaxonomy: entry.kind),
+                           fromTaxonomy: true, sentence: index, phrase: phrase, isPilot: isPilot)
+        }
+        let name = phrase.prefix(1).uppercased() + phrase.dropFirst()
+        return Mention(key: "initiative:" + canonicalKey(name), name: String(name), kind: kind,
+                       fromTaxonomy: false, sentence: index, phrase: phrase, isPilot: isPilot)
     }
 
     private func taxonomyEntry(in tokens: [ProseToken]) -> Taxonomy.Entry? {
