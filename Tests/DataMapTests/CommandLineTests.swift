@@ -9,8 +9,10 @@ import Glibc
 @Suite("datamap build, end to end", .serialized)
 struct BuildCommandTests {
     /// Activities in the sample's written returns in prose, Markdown and Word, as read by hand:
-    /// Ceredigion 6, Voices from Care 2 (its template's two pilot blocks), Hywel Dda 3.
-    static let writtenActivityCount = 11
+    /// Ceredigion 6, Voices from Care 2 (its template's two pilot blocks), Hywel Dda 2. Hywel Dda's
+    /// "our looked after children nursing team offers every child a health assessment" is a
+    /// standing team doing its usual work, which the annotated corpus does not count either.
+    static let writtenActivityCount = 10
     static let sampleReturnCount = 16
 
     static let sampleActivityCount: Int = {

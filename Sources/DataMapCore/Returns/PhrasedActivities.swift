@@ -10,7 +10,8 @@ import Foundation
 /// - a title leading a list item or paragraph: "- weekend outreach trial. Small edge of care offer…".
 extension ProseExtractor {
     /// Verbs that say the subject is trying something out; what follows is the thing tried.
-    static let pilotingVerbs: Set<String> = ["piloting", "trialling", "trialing", "testing", "peilota", "treialu"]
+    static let pilotingVerbs: Set<String> = ["piloting", "piloted", "trialling", "trialled", "trialing", "trialed", "testing",
+                                             "tested", "peilota", "treialu"]
     /// Verbs that start an activity, after its name: "A … pilot began", "The … project started".
     static let startingVerbs: Set<String> = ["began", "begun", "started", "launched", "opened", "ran", "runs", "running", "went",
                                              "starts", "begins", "commenced", "has", "have", "was", "is", "will"]
@@ -106,8 +107,16 @@ extension ProseExtractor {
         }
         if lead.hasSuffix(".") { lead = lead.dropLast() }
         let tokens = ProseTokens.split(String(lead))
-        guard (2...7).contains(tokens.count), let last = tokens.last, let kind = Self.singularTriggers[last.folded] else { return nil }
-        if heading, !["pilot", "trial", "peilot"].contains(last.folded) { return nil }
+        guard (2...8).contains(tokens.count), let last = tokens.last else { return nil }
+        let kind: ActivityKind
+        if heading {
+            // "Practice leadership pilot for team managers": a heading that says pilot names one.
+            guard tokens.contains(where: { ["pilot", "trial", "peilot"].contains($0.folded) }) else { return nil }
+            kind = .pilot
+        } else {
+            guard tokens.count <= 7, let trigger = Self.singularTriggers[last.folded] else { return nil }
+            kind = trigger
+        }
         // A title has no verb of its own: "We ran a pilot" is a sentence, not a title.
         let verbs: Set<String> = ["is", "are", "was", "were", "has", "have", "had", "will", "we", "they", "it", "be", "been", "ran",
                                   "began", "started", "run", "runs", "mae", "roedd", "this", "that", "there"]
@@ -123,7 +132,9 @@ extension ProseExtractor {
     /// then up to seven words until a stop word or punctuation. One lower-case word is too little.
     func nounPhrase(_ tokens: [ProseToken], after start: Int, in sentence: String) -> (Int, Int)? {
         var from = start
-        while from < tokens.count, Self.determiners.contains(tokens[from].folded) || tokens[from].folded == "dedicated" { from += 1 }
+        // Articles and possessives go; adjectives stay ("a small grant" is the small grant).
+        let articles: Set<String> = ["a", "an", "the", "our", "this", "their", "its", "un", "y", "yr", "ein"]
+        while from < tokens.count, articles.contains(tokens[from].folded) { from += 1 }
         // A possessor: "the NSPCC's Reunification Practice Framework" is the framework.
         if from + 2 < tokens.count, tokens[from + 1].folded == "s",
            sentence[tokens[from].range.upperBound..<tokens[from + 1].range.lowerBound].allSatisfy({ $0 == "'" || $0 == "’" }) {

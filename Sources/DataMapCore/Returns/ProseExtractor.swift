@@ -220,7 +220,7 @@ public struct ProseExtractor: Sendable {
         var result: [ProseSentence] = []
         // The text before the first heading counts too: a short return may have no headings at all.
         let parts = [(title: "", level: 0, blocks: outline.preamble)]
-            + outline.sections.filter { !ProseOutline.isBackMatter($0.title) }
+            + outline.sections.filter { !ProseOutline.isBackMatter($0.title + " " + ($0.subtitle ?? "")) }
                 .map { (title: $0.title + " " + ($0.subtitle ?? ""), level: $0.level, blocks: $0.blocks) }
         for part in parts {
             var headings: [(Int, String)] = [(part.level, part.title)]
@@ -299,6 +299,9 @@ public struct ProseExtractor: Sendable {
                                  isPilot: false))
             covered.formUnion(range)
         }
+        // In a line of capitals every word looks like a name; only taxonomy names are read there.
+        let letters = sentence.filter(\.isLetter)
+        if letters.count >= 6, letters.allSatisfy(\.isUppercase) { return found }
         // Named initiatives: "Basic Income Pilot", "pilot of Step Up, Step Down", "Project Unity".
         for (triggerIndex, token) in tokens.enumerated() {
             guard let kind = Self.singularTriggers[token.folded] ?? (token.isCapitalised ? Self.leadingTriggers[token.folded] : nil)
@@ -354,6 +357,13 @@ public struct ProseExtractor: Sendable {
                     candidates.append((after == triggerIndex + 1 && leading ? triggerIndex : after, end - 1))
                 }
             }
+            // "a placement stability pilot, Camu Ymlaen, for 18 months": the name in apposition.
+            if candidates.isEmpty, triggerIndex + 1 < tokens.count, !token.isCapitalised,
+               sentence[token.range.upperBound..<tokens[triggerIndex + 1].range.lowerBound] == ", ",
+               let (from, to) = givenName(tokens, after: triggerIndex + 1, in: sentence), tokens[from].isCapitalised,
+               to + 1 >= tokens.count || sentence[tokens[to].range.upperBound...].hasPrefix(",") {
+                candidates.append((from, to))
+            }
             // "we are piloting a family reunification service": an unnamed initiative of their own.
             if candidates.isEmpty, kind != .practiceModel, Self.singularTriggers[token.folded] != nil {
                 var back = triggerIndex - 1
@@ -372,7 +382,12 @@ public struct ProseExtractor: Sendable {
                         || (back > 1 && tokens[back - 2].folded == "we")
                     var first = back + 1
                     while first < triggerIndex, ["a", "an", "the", "new", "own", "small", "up", "our"].contains(tokens[first].folded) { first += 1 }
-                    if owned, first <= triggerIndex {
+                    // A standing team or service of the author's ("our front door team", "our fostering
+                    // service") is how it works, not an initiative, unless the sentence says it is new.
+                    let initiative = ["pilot", "trial", "peilot", "project", "prosiect", "scheme", "cynllun", "initiative",
+                                      "menter", "campaign", "ymgyrch"].contains(token.folded)
+                    let newness = tokens.contains { Self.newnessWords.contains($0.folded) }
+                    if owned, first <= triggerIndex, initiative || newness {
                         candidates.append((first, triggerIndex))
                     }
                 }
@@ -391,6 +406,13 @@ public struct ProseExtractor: Sendable {
             guard let range = sentence.range(of: kept[index].phrase) else { continue }
             let before = sentence[..<range.lowerBound].lowercased().suffix(60)
             kept[index].comparator = before.range(of: Self.comparatorCue, options: .regularExpression) != nil
+            // "Funded from the St David's Day Fund", "promoted under the National Fostering Framework",
+            // "Families First funding": a source of money or a national frame, not the author's activity.
+            let after = sentence[range.upperBound...].lowercased().prefix(20)
+            if before.range(of: Self.fundingCue, options: .regularExpression) != nil
+                || after.range(of: #"^\s*(funding|money|monies|grant|allocation|budget|cyllid|grant)\b"#, options: .regularExpression) != nil {
+                kept[index].comparator = true
+            }
         }
         return kept
     }
@@ -405,8 +427,17 @@ public struct ProseExtractor: Sendable {
         if phrase.hasSuffix(",") { phrase.removeLast() }
         let words = slice.map(\.folded)
         // A bare "pilot project" names nothing; "a parenting pilot" does.
-        if words.allSatisfy({ Self.singularTriggers[$0] != nil || Self.connectors.contains($0) }) { return nil }
+        // "Pilot projects" is a heading over several; plurals of the triggers name nothing either.
+        if words.allSatisfy({ Self.singularTriggers[$0] != nil || Self.connectors.contains($0)
+                                || ($0.hasSuffix("s") && Self.singularTriggers[String($0.dropLast())] != nil) }) { return nil }
         let inner = slice.filter { Self.singularTriggers[$0.folded] == nil }
+        // "twelve-month pilot", "a 2-year project": a length is not a name.
+        if inner.allSatisfy({ Self.durationWords.contains($0.folded) || $0.original.first?.isNumber == true
+                                || Self.connectors.contains($0.folded) || Self.determiners.contains($0.folded) }) { return nil }
+        // A body that runs things ("Management Team", "Steering Group") is not itself an activity.
+        if let before = inner.last?.folded, Self.governanceWords.contains(before), slice.last.map({ ["team", "tim", "group"].contains($0.folded) }) == true {
+            return nil
+        }
         // Names made only of an organisation ("Barnardo's service") are not initiatives.
         if gazetteer.match(inner.map { String($0.original) }.joined(separator: " ")) != nil { return nil }
         let isPilot = words.contains { ["pilot", "peilot", "trial"].contains($0) }
@@ -437,6 +468,20 @@ public struct ProseExtractor: Sendable {
         default: .other
         }
     }
+
+    static let durationWords: Set<String> = ["one", "two", "three", "four", "five", "six", "nine", "twelve", "eighteen", "month",
+                                             "months", "year", "years", "week", "weeks", "day", "days", "short", "long", "term",
+                                             "mis", "blwyddyn", "flwyddyn", "wythnos"]
+    static let governanceWords: Set<String> = ["management", "leadership", "steering", "executive", "senior", "scrutiny",
+                                               "board", "committee", "rheoli", "arwain"]
+
+    /// Words before a name that make it the money or the national frame behind the work.
+    static let fundingCue = #"\b(funded|financed|paid for|supported)\s+(from|through|by|via|under|out of)\s+(the\s+)?$|\b(allocation|funding|money|grant|monies|bid)\s+(from|through|under)\s+(the\s+)?$|\bunder\s+the\s+$|\bthrough\s+the\s+$"#
+    /// Words that say an activity is new, so a team or service of the author's counts as one.
+    static let newnessWords: Set<String> = ["new", "newly", "started", "starting", "launched", "launching", "set", "introduced",
+                                            "introducing", "established", "piloting", "piloted", "began", "begun", "created",
+                                            "developed", "developing", "commissioned", "start", "starts", "planned",
+                                            "planning", "opening", "launch", "newydd", "sefydlu", "dechrau"]
 
     /// Words that set up a comparison rather than describe the author's own work.
     static let comparatorCue = #"\b(based on|modelled on|modeled on|similar to|such as|like the|inspired by|adapted from|along the lines of|compared with|in the style of|as in)\s+(the\s+)?([A-Z]?[\w'’-]+\s+){0,4}[\w'’-]*$"#

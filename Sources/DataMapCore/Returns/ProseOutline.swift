@@ -99,6 +99,22 @@ public enum ProseBlocks {
                                          line: number, endLine: number))
                 continue
             }
+            // A line in capitals ("OPERATION OF OUT OF COUNTY PLACEMENTS") is a heading, as a reader sees it.
+            if !paragraphPerLine, isCapitalsHeading(line) {
+                flush()
+                blocks.append(ProseBlock(kind: .heading(level: 7), text: clean(line), number: leadingNumber(line)?.0,
+                                         line: number, endLine: number))
+                continue
+            }
+            // A short first line with no closing punctuation, then a sentence on the next line, is a
+            // title over its paragraph ("Camau Bach / Little Steps" above "Camau Bach is a pilot…").
+            if paragraph.count == 1, isTitleLine(paragraph[0]), line.first?.isUppercase == true,
+               line.count > paragraph[0].count {
+                let title = clean(paragraph[0])
+                blocks.append(ProseBlock(kind: .heading(level: 7), text: title, number: leadingNumber(title)?.0,
+                                         line: paragraphStart, endLine: paragraphStart))
+                paragraph = []
+            }
             if isBoldOnly(line) {
                 flush()
                 let cleaned = clean(line)
@@ -171,6 +187,27 @@ public enum ProseBlocks {
         // "1.5 million" is a number, not an item.
         guard body.first == " " || body.first == "\t" || body.isEmpty else { return nil }
         return (number, body.trimmingSpace)
+    }
+
+    /// Two or more words, every letter a capital, and no sentence punctuation at the end.
+    static func isCapitalsHeading(_ line: String) -> Bool {
+        let letters = line.filter(\.isLetter)
+        guard letters.count >= 6, line.split(separator: " ").count >= 2, line.count <= 120 else { return false }
+        guard let last = line.last, !".,;".contains(last) else { return false }
+        return letters.allSatisfy { $0.isUppercase }
+    }
+
+    /// Short, unpunctuated, and not an address or a salutation: a title on a line of its own.
+    static func isTitleLine(_ line: String) -> Bool {
+        let words = line.split(separator: " ")
+        guard (1...8).contains(words.count), line.count <= 60, let last = line.last, !".,;:!?)".contains(last),
+              line.first?.isUppercase == true || line.first?.isNumber == true else { return false }
+        let lower = line.lowercased()
+        if ["dear ", "annwyl ", "yours ", "yn gywir", "regards", "kind regards", "best wishes"].contains(where: { lower.hasPrefix($0) }) {
+            return false
+        }
+        // Address lines and phone lines carry commas or digits through them; a title rarely does.
+        return !line.contains(",") && line.filter(\.isNumber).count <= 4
     }
 
     static func isBoldOnly(_ line: String) -> Bool {

@@ -100,7 +100,7 @@ public struct TextReturnReader: Sendable {
         let activities = extractor.extract(blocks, outline: outline, context: ProseExtractor.Context(
             source: source, submitted: submitted, organisation: header.organisation))
         var answers: [Answer] = []
-        for (index, section) in outline.sections.enumerated() where !ProseOutline.isBackMatter(section.title) {
+        for (index, section) in outline.sections.enumerated() where !ProseOutline.isBackMatter(section.title + " " + (section.subtitle ?? "")) {
             let title = [section.title, section.subtitle].compactMap { $0 }.joined(separator: ": ")
             answers.append(Answer(question: "outline.\(index + 1)", text: title, line: section.line))
             for item in section.items {
