@@ -273,6 +273,51 @@ struct NotAnActivityTests {
     }
 }
 
+/// Evaluation as the study counts it, read from my own sentences.
+@Suite("Evaluation in ordinary prose")
+struct EvaluationPhraseTests {
+    func evaluation(_ body: String, of name: String) throws -> Evaluation? {
+        try OwnerTests().read(body).first { $0.name == name }?.evaluation
+    }
+
+    @Test(arguments: [
+        "Our Harbour pilot started in 2018. We do not evaluate it.",
+        "Our Harbour pilot started in 2018. We have not tried to evaluate it yet.",
+        "Our Harbour pilot started in 2018. We haven't worked out yet how we'll evaluate it.",
+        "Our Harbour pilot started in 2018. We have not yet agreed with the health board how it will be evaluated.",
+        "Our Harbour pilot started in 2018. We don’t evaluate it.",
+    ])
+    func aNegatedEvaluationIsNone(text: String) throws {
+        let found = try evaluation(text + "\n", of: "Harbour pilot")
+        #expect(found == nil || found?.type == EvaluationType.none, "\(String(describing: found))")
+    }
+
+    @Test(arguments: [
+        "Our Harbour pilot started in 2018. We intend to carry out an internal review at the end of the pilot.",
+        "Our Harbour pilot started in 2018. It will be reviewed by the corporate parenting panel in 2019.",
+        "Our Harbour pilot started in 2018. We will audit attendance before and during the pilot.",
+        "Our Harbour pilot started in 2018. We track the number of families re-referred every quarter.",
+        "Our Harbour pilot started in 2018. Each family completes the Outcomes Star with their worker.",
+    ])
+    func aReviewAnAuditOrAToolIsAnEvaluation(text: String) throws {
+        let found = try evaluation(text + "\n", of: "Harbour pilot")
+        #expect(found.map { $0.type != EvaluationType.none } == true, "\(String(describing: found))")
+    }
+
+    @Test func aHeadingThatNamesAPilotOwnsTheParagraphsBelowIt() throws {
+        let found = try evaluation("""
+            ### Harbour pilot for young carers
+
+            Young carers meet weekly at the library.
+
+            Referrals have been steady since the spring.
+
+            Participants do a self-assessment at the start and at the end.
+            """, of: "Harbour pilot")
+        #expect(found.map { $0.type != EvaluationType.none } == true, "\(String(describing: found))")
+    }
+}
+
 @Suite("Anonymising text nobody here wrote")
 struct ForeignAnonymiserTests {
     let key = StudyKey(bytes: Data(repeating: 5, count: 32))!

@@ -179,6 +179,14 @@ enum PhraseReader {
     /// measured, reported on a schedule, or asked of the people it serves. The gold standard counts
     /// routine monitoring and feedback as a (weak or moderate) evaluation; so does a careful reader.
     static let evaluationCue = Phrase("\\b(evaluat\\w*|outcome measures?|randomi[sz]ed|controlled trial|\\bRCT\\b|monitor(?:s|ed|ing)?|performance (?:figures|indicators|data)|KPIs?|re-referral|measured (?:using|with|by)|gwerthus\\w*|monitro|(?:outcomes?|figures|data|results|progress|take-up)\\s+(?:are|is|were|will be)\\s+(?:reported|tracked|collected|monitored|reviewed)|report(?:s|ed|ing)?\\s+(?:\\w+\\s+){0,3}(?:quarterly|monthly|annually|each (?:month|quarter|year)|every)|(?:quarterly|monthly|annual) (?:monitoring|reports?|returns?)|(?:case(?: file)?|practice) audits?|audit(?:s|ed)? (?:of|each|every|monthly|quarterly)|questionnaires?|feedback|survey(?:s|ed)?|(?:a|an|the) (?:\\w+ )?review of|(?:is|are) being reviewed|under review|write (?:a|an) (?:\\w+ )?report|checked through|holiadur\\w*|adborth|adolygiad|adolygu)", requiresOneOf: ["evaluat", "outcome", "randomi", "controlled trial", "rct", "monitor", "performance", "kpi", "re-referral", "measured", "gwerthus", "monitro", "figures", "data", "results", "progress", "take-up", "report", "audit", "questionnaire", "feedback", "survey", "review", "checked", "holiadur", "adborth", "adolyg"])
+    /// A negator before the verb: "we do not evaluate", "we have not tried to evaluate", "we
+    /// haven't worked out yet how we'll evaluate", "not yet agreed with the board how it will be evaluated".
+    static let negatedEvaluation = Phrase("(?:\\b(?:do|does|did|can|could)(?: not|n['’]t|nt) (?:\\w+ )?evaluat\\w*|\\b(?:have|has|had)(?: not|n['’]t)(?: yet)? (?:tried|attempted|managed|been able|got round|had (?:the )?(?:chance|time|capacity|money|funding)) to evaluat\\w*|(?:\\bnot|n['’]t)(?: yet)? (?:worked out|agreed|decided|settled|sorted out|planned|determined|confirmed)(?: yet)?(?: [\\w'’-]+){0,5}? how (?:[\\w'’]+ ){0,4}?(?:evaluat\\w*|measur\\w*))", requiresOneOf: ["evaluat", "measur"])
+    /// Reviews and audits an author commits to: "an internal review at the end of the pilot",
+    /// "will be reviewed by the corporate parenting panel", "we will audit attendance", "we track this every quarter".
+    static let reviewCue = Phrase("\\b((?:internal|external|independent|formal|final|annual|end-of-pilot|end of pilot) review|(?:will|is to|are to) be reviewed|(?:will|we|to|and) audit|track(?:s|ed|ing)? (?:[\\w'’-]+ ){0,5}?(?:every|each|quarterly|monthly|annually|termly)|self-assessment|feedback session)\\b", requiresOneOf: ["review", "audit", "track", "self-assessment", "feedback"])
+    /// Completing or scoring a named tool: "each family completes the Family Star Plus".
+    static let measuredWith = Phrase("\\b(complet(?:e|es|ed|ing)|score[sd]?|scoring|measured|using|uses|use|fills? in|filled in)\\b", requiresOneOf: ["complet", "score", "scoring", "measured", "using", "use", "fill"])
     static let evaluatedBy = Phrase("(?i:\\b(?:evaluated|evaluating|assessed|reviewed) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)|\\b((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)\\s+(?i:(?:is|are|has been|have been|will be|was|were)\\s+(?:(?:commissioned|funded|contracted|appointed|asked)\\s+)?(?:to evaluate|evaluating|carrying out (?:an|the) evaluation))|(?i:evaluation (?:is being |will be |was |has been )?(?:carried out|conducted|undertaken|led|done) by )((?:the )?[A-Z][\\w'’&-]*(?:\\s+(?:of|and|for|&|the)?\\s*[A-Z][\\w'’&-]*)*)", caseSensitive: true, requiresOneOf: ["evaluat", "assessed by", "reviewed by"])
     static let ownEvaluation = Phrase("\\b(we|we're|we are|we have|our)\\b[^.]{0,100}\\b(evaluat\\w*|realist review|randomi[sz]ed)", requiresOneOf: ["evaluat", "realist review", "randomi"])
     static let citation = Phrase("\\bet al\\b|\\([A-Z][A-Za-z-]+(?: and [A-Z][A-Za-z-]+)?,? (?:19|20)\\d{2}\\)", requiresOneOf: ["et al", "19", "20"])
@@ -191,10 +199,14 @@ enum PhraseReader {
 
     /// - Parameter organisation: who wrote the return; "our evaluation" is theirs.
     static func evaluation(_ text: String, taxonomy: Taxonomy, gazetteer: Gazetteer, organisation: String? = nil) -> EvaluationFinding? {
-        if let negative = noEvaluation.first(text) {
+        if let negative = noEvaluation.first(text) ?? negatedEvaluation.first(text) {
             return EvaluationFinding(evaluation: Evaluation(type: .none, note: negative.text), phrase: negative.text, aboutAnother: false)
         }
-        guard let cue = evaluationCue.first(text) else { return nil }
+        // A named outcome tool that people complete is measurement, which the study counts as evaluation.
+        let tools = measureNames(text, taxonomy: taxonomy)
+        guard let cue = evaluationCue.first(text) ?? reviewCue.first(text) ?? (tools.isEmpty ? nil : measuredWith.first(text)) else {
+            return nil
+        }
         var evaluation = Evaluation(type: .internal)
         var phrase = cue.text
         if let by = evaluatedBy.first(text) {

@@ -186,7 +186,8 @@ public struct ProseExtractor: Sendable {
             byKey[mention.key, default: []].append(mention)
         }
         let bySentence = Dictionary(grouping: mentions, by: \.sentence)
-        let topics = Self.topics(sentences, mentions: bySentence)
+        let headingBlocks = Set(blocks.indices.filter { blocks[$0].headingLevel != nil })
+        let topics = Self.topics(sentences, mentions: bySentence, headings: headingBlocks)
         var records: [ActivityRecord] = []
         for key in order {
             records.append(record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context))
@@ -196,20 +197,30 @@ public struct ProseExtractor: Sendable {
 
     /// What each sentence is about, when it names nothing itself or points back: "It runs for two
     /// years" and "This model utilises MI" are about the activity named before them in the paragraph.
-    static func topics(_ sentences: [ProseSentence], mentions: [Int: [Mention]]) -> [Int: String] {
+    static func topics(_ sentences: [ProseSentence], mentions: [Int: [Mention]], headings: Set<Int> = []) -> [Int: String] {
         var topics: [Int: String] = [:]
         var topic: String?
+        // A heading that names an activity ("### Practice leadership pilot") makes it the topic of
+        // everything under it, paragraph after paragraph, until the next heading.
+        var headingTopic: String?
         var carried = 0
         for (index, sentence) in sentences.enumerated() {
             let lower = sentence.text.lowercased()
             let pointsBack = anaphora.contains { lower.hasPrefix($0) }
+            if headings.contains(sentence.block) {
+                headingTopic = mentions[index]?.first?.key
+                topic = headingTopic
+                carried = 0
+                if let topic { topics[index] = topic }
+                continue
+            }
             // A new paragraph starts a new topic, unless it opens by pointing back ("It is evaluated by…").
-            if index > 0, sentences[index - 1].block != sentence.block, !pointsBack { topic = nil }
+            if index > 0, sentences[index - 1].block != sentence.block, !pointsBack { topic = headingTopic; carried = 0 }
             if let here = mentions[index], let first = here.first {
                 if !(pointsBack && topic != nil) { topic = first.key; carried = 0 }
             } else {
                 carried += 1
-                if carried > 3 { topic = nil }
+                if carried > 3 { topic = headingTopic }
             }
             if let topic { topics[index] = topic }
         }
