@@ -318,6 +318,40 @@ struct EvaluationPhraseTests {
     }
 }
 
+/// Whose length a time phrase gives: the activity's, or the people's it helps, or the past's.
+@Suite("Timescales in ordinary prose")
+struct TimescalePhraseTests {
+    func defined(_ text: String) -> Bool {
+        PhraseReader.timescale(text, submitted: PartialDate(year: 2018, month: 10))
+            .contains { $0.end != nil || $0.duration != nil }
+    }
+
+    @Test(arguments: [
+        "The group is for 16 to 21-year-olds.",
+        "Families receive support for between three and six months.",
+        "Young people stay in the flat for up to three months.",
+        "Carers attend over a 12-week course.",
+        "We have used it over the last eighteen months.",
+        "Each family is seen for 9 to 12 months.",
+        "The team offers intensive help, including evenings and weekends, for up to twelve weeks.",
+    ])
+    func aLengthThatIsNotTheActivitysDefinesNothing(text: String) {
+        #expect(!defined(text), "\(text)")
+    }
+
+    @Test(arguments: [
+        "The pilot is planned to last twelve months.",
+        "It runs for two years from April 2018.",
+        "Mae'n gynllun peilot dwy flynedd, hyd at fis Awst 2019.",
+        "Res care in-reach pilot, 0.6 WTE, 12/12 (Apr 18 – Mar 19).",
+        "The pilot is funded until March 2019.",
+        "The pilot is funded for up to two years.",
+    ])
+    func theActivitysOwnLengthOrEndIsRead(text: String) {
+        #expect(defined(text), "\(text)")
+    }
+}
+
 @Suite("Anonymising text nobody here wrote")
 struct ForeignAnonymiserTests {
     let key = StudyKey(bytes: Data(repeating: 5, count: 32))!

@@ -77,7 +77,7 @@ enum PhraseReader {
         return Int(word) ?? numbers[word]
     }
 
-    static let month = "(january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)"
+    static let month = "(january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec|ionawr|chwefror|mawrth|ebrill|mai|mehefin|gorffennaf|awst|medi|hydref|tachwedd|rhagfyr)"
     static let numberWord = "(\\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four|thirty-six)"
 
     // MARK: Timescale
@@ -95,6 +95,12 @@ enum PhraseReader {
     static let between = Phrase("\\b(?:between|from)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\s+(?:and|to|until|till|-|–)\\s+(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\b", requiresOneOf: ["19", "20"])
     static let since = Phrase("\\b(since|from|starting|started|starting in|started in|began|began in|begun in|launched|launched in|commenced|commenced in|introduced in|set up in|established in|opened in|beginning)\\s+(?:in\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b", requiresOneOf: ["19", "20"])
     static let until = Phrase("\\b(until|till|runs? (?:to|until)|ends? in|ending in|due to end in|will end in|funded (?:until|to)|funding (?:until|ends in)|through to|up to|to the end of|by the end of|finishes in|finishing in|concludes? in)\\s+(?:the end of\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b", requiresOneOf: ["19", "20"])
+    /// Welsh: "hyd at fis Awst 2019", "tan fis Mawrth 2020" (until).
+    static let untilWelsh = Phrase("\\b(hyd at|tan|hyd)\\s+(?:fis\\s+|diwedd\\s+)?(?:\(month)\\s+)?((?:19|20)\\d{2})\\b", requiresOneOf: ["19", "20"])
+    /// Welsh lengths after a word that makes them the activity's own: "cynllun peilot dwy flynedd", "am ddeuddeg mis".
+    static let durationWelsh = Phrase("\\b(?:am|peilot|prosiect|cynllun|cyfnod o)\\s+(?:gyfnod o\\s+)?(un|dwy|dau|ddwy|ddau|tair|tri|dair|dri|pedair|pump|chwe|chwech|deuddeg|ddeuddeg|\\d{1,2})\\s+(blynedd|flynedd|mlynedd|blwyddyn|flwyddyn|mis|wythnos)\\b", requiresOneOf: ["blynedd", "flynedd", "mlynedd", "blwyddyn", "flwyddyn", "mis", "wythnos"])
+    /// A span written short, as clinicians do: "(Apr 18 – Mar 19)".
+    static let shortSpan = Phrase("\\b\(month)\\s+(\\d{2})\\s*(?:-|–|—|to)\\s*\(month)\\s+(\\d{2})\\b", requiresOneOf: ["-", "–", "—", "to"])
     static let ago = Phrase("\\b\(numberWord)\\s+(year|month|week)s?\\s+ago\\b", requiresOneOf: ["ago"])
     static let lastPeriod = Phrase("\\b(?:started|began|launched|introduced|set up|established)\\s+(?:in\\s+)?last\\s+(year|month)\\b", requiresOneOf: ["last"])
     static let aboutToStart = Phrase("\\b(about to (?:start|begin|launch|commence|go live)|due to (?:start|begin|launch|commence|go live)|yet to (?:start|begin|launch)|will (?:start|begin|launch|commence|go live)|(?:is|are) (?:starting|launching) (?:soon|shortly|next)|not (?:yet )?started|on the point of starting|ar fin dechrau)\\b", requiresOneOf: ["start", "begin", "launch", "commenc", "go live", "dechrau"])
@@ -123,7 +129,32 @@ enum PhraseReader {
                                           phrase: match.text))
             used.append(match.range)
         }
+        for match in shortSpan.matches(text) where free(match.range) {
+            guard let startYear = Int(match.groups[2] ?? ""), let endYear = Int(match.groups[4] ?? "") else { continue }
+            var finding = TimescaleFinding(phrase: match.text)
+            finding.start = date(year: 2000 + startYear, month: match.groups[1], financialSuffix: nil, start: true)
+            finding.end = date(year: 2000 + endYear, month: match.groups[3], financialSuffix: nil, start: false)
+            found.append(finding)
+            used.append(match.range)
+        }
+        for match in untilWelsh.matches(text) where free(match.range) {
+            guard let year = Int(match.groups[3] ?? "") else { continue }
+            found.append(TimescaleFinding(end: date(year: year, month: match.groups[2], financialSuffix: nil, start: false), phrase: match.text))
+            used.append(match.range)
+        }
+        for match in durationWelsh.matches(text) where free(match.range) {
+            let welshNumbers = ["un": 1, "dwy": 2, "dau": 2, "ddwy": 2, "ddau": 2, "tair": 3, "tri": 3, "dair": 3, "dri": 3, "pedair": 4,
+                                "pump": 5, "chwe": 6, "chwech": 6, "deuddeg": 12, "ddeuddeg": 12]
+            let word = match.groups[1]?.lowercased() ?? ""
+            guard let count = welshNumbers[word] ?? Int(word) else { continue }
+            let unit = match.groups[2]?.lowercased() ?? ""
+            let letter = unit == "mis" ? "M" : unit == "wythnos" ? "W" : "Y"
+            found.append(TimescaleFinding(duration: "P\(count)\(letter)", phrase: match.text))
+            used.append(match.range)
+        }
         for match in durationPhrase.matches(text) + durationAdjective.matches(text) where free(match.range) {
+            // How long each person is helped is not how long the activity runs.
+            if isInterventionLength(match, in: text) { used.append(match.range); continue }
             let unitIndex = match.groups.count - 1
             let unit = match.groups[unitIndex]?.lowercased() ?? "year"
             let letter = unit.hasPrefix("year") ? "Y" : unit.hasPrefix("month") ? "M" : "W"
@@ -146,6 +177,31 @@ enum PhraseReader {
             found.append(TimescaleFinding(planned: true, phrase: match.text))
         }
         return found
+    }
+
+    /// A length that belongs to the people helped or to the past, not to the activity: an age
+    /// ("16 to 21-year-olds"), a course ("over a 12-week course"), a look back ("over the last
+    /// eighteen months"), or a clause whose subject is the families or young people helped
+    /// ("families are seen for 9 to 12 months", "young people stay for up to three months").
+    static func isInterventionLength(_ match: Phrase.Match, in text: String) -> Bool {
+        let ns = text as NSString
+        let after = ns.substring(from: match.range.location + match.range.length).lowercased()
+        if after.hasPrefix("-old") || after.hasPrefix(" old") || after.hasPrefix("s old") || after.hasPrefix("s-old") { return true }
+        if after.range(of: #"^[ -](long\s+)?(course|programme of|block|intervention|placement|stay|sessions?)\b"#, options: .regularExpression) != nil
+            || after.range(of: #"^\s+(course|programme of|block|intervention)\b"#, options: .regularExpression) != nil { return true }
+        let before = ns.substring(to: match.range.location).lowercased()
+        if before.hasSuffix("the ") || before.hasSuffix("past ") { return true }
+        // "offers intensive help … for up to twelve weeks": a ceiling on each case, unless the
+        // sentence is about the pilot's own funding or term ("funded for up to two years").
+        if match.text.lowercased().contains("up to"),
+           before.range(of: #"\b(pilot|project|scheme|funded|funding|contract|trial|initiative|programme)\b"#, options: .regularExpression) == nil {
+            return true
+        }
+        // The clause the length sits in: from the last comma or semicolon.
+        let clause = before.components(separatedBy: CharacterSet(charactersIn: ",;")).last ?? before
+        let people = #"\b(families|family|young people|young person|children|child|parents|parent|participants|fathers|mothers|carers|each|they|pupils|learners|women|men)\b"#
+        let activity = #"\b(pilot|project|scheme|programme|service|funded|funding|contract|initiative|trial|team|hub|it|this)\b"#
+        return clause.range(of: people, options: .regularExpression) != nil && clause.range(of: activity, options: .regularExpression) == nil
     }
 
     /// "2010/11" is a financial year: it starts in April 2010 and ends in March 2011.
