@@ -205,6 +205,20 @@ struct NotAnActivityTests {
         try OwnerTests().read(body).map(\.name)
     }
 
+    @Test func theTeamALetterIsAddressedToIsItsReaderNotAnActivity() throws {
+        let found = try names("""
+            Mapping Review Team
+            (by email)
+
+            Dear Mapping Review Team
+
+            Thank you for asking about the Harbour pilot. The Mapping Review Team may wish to visit.
+            """)
+        #expect(found == ["Harbour pilot"], "\(found)")
+        let memo = try names("To: Innovation Study Team\n\nOur Tidal pilot began in May.\n")
+        #expect(memo == ["Tidal pilot"], "\(memo)")
+    }
+
     @Test func moneyAndNationalFramesAreNotActivities() throws {
         let found = try names("""
             Our Open Door pilot is funded from the Coastal Communities Fund for a year.

@@ -175,6 +175,12 @@ public struct ProseExtractor: Sendable {
             }
             mentions += here
         }
+        // The team a letter is addressed to ("To: Rapid Review Team", "Dear Research Team", the
+        // inside address above "Dear …") is the reader of the return, not an activity of its author.
+        let addressed = Set(Self.addresseeBlocks(blocks, sentences: sentences).flatMap { block in
+            mentions.filter { sentences[$0.sentence].block == block }.map(\.key)
+        })
+        mentions.removeAll { addressed.contains($0.key) }
         // Group mentions by activity, in order of first appearance.
         var order: [String] = []
         var byKey: [String: [Mention]] = [:]
@@ -193,6 +199,29 @@ public struct ProseExtractor: Sendable {
             records.append(record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context))
         }
         return records
+    }
+
+    /// The blocks that address the letter: a To/FAO/Attn line, the salutation, and the short
+    /// block just above the salutation (the inside address), within the first blocks of a return.
+    static func addresseeBlocks(_ blocks: [ProseBlock], sentences: [ProseSentence]) -> Set<Int> {
+        var result = Set<Int>()
+        let head = blocks.prefix(40)
+        for (index, block) in head.enumerated() {
+            if case .field(let name) = block.kind,
+               ["to", "fao", "f.a.o", "attn", "attention", "for the attention of", "at", "i", "recipient"].contains(name.lowercased()) {
+                result.insert(index)
+            }
+            let lower = block.text.lowercased()
+            if lower.hasPrefix("dear ") || lower.hasPrefix("annwyl ") {
+                result.insert(index)
+                // The inside address: the block right above, when it is short.
+                if index > 0, blocks[index - 1].text.count <= 120, blocks[index - 1].headingLevel == nil || blocks[index - 1].headingLevel == 7 {
+                    result.insert(index - 1)
+                }
+                break
+            }
+        }
+        return result
     }
 
     /// What each sentence is about, when it names nothing itself or points back: "It runs for two
