@@ -389,6 +389,59 @@ struct ForeignAnonymiserTests {
         #expect(out.contains("Staff reported that the pilot helped."))
     }
 
+    @Test func aNameIsFoundByWhatTheProseSaysOfItAndHiddenEverywhereAfter() {
+        let out = scrub("""
+            Tomos, who co-ordinates the scheme, says it works. One parent, Bronwen, told us more.
+            Kwabena, aged 15, was referred in May. Kwabena's worker met him weekly.
+            """)
+        for name in ["Tomos", "Bronwen", "Kwabena", "who co-ordinates the scheme"] { #expect(!out.contains(name), "\(name): \(out)") }
+        #expect(out.contains("says it works"))
+    }
+
+    @Test func aThingGivenANameIsNotAPersonAndATableIsNotASignature() {
+        let out = scrub("""
+            In Conwy, a small pilot called Tidewater is testing home visits.
+
+            Area | Councils | Interviews (managers)
+            Total | 11 | 16
+
+            OFFICIAL
+            """)
+        for kept in ["Tidewater", "Area |", "Interviews (managers)", "Total |", "OFFICIAL"] { #expect(out.contains(kept), "\(kept): \(out)") }
+    }
+
+    @Test func aBodysAbbreviationAndABodyNamedForAPersonAreKept() {
+        let out = scrub("""
+            Dr Morfudd Hughes led the review, with Specialist CAMHS and the Nye Hughes Memorial Trust for 12 months.
+
+            We worked with Aneurin Bevan University Health Board (ABUHB).
+            """)
+        #expect(!out.contains("Morfudd"))
+        for kept in ["Specialist CAMHS", "Nye Hughes Memorial Trust", "Aneurin Bevan University Health Board"] {
+            #expect(out.contains(kept), "\(kept): \(out)")
+        }
+    }
+
+    @Test func aLetterheadAWelshAddressAndAScannedNumberAreHidden() {
+        let out = scrub("""
+            Tŷ Gwyn, Heol y Castell, Llandeilo
+            Our Ref: AB/12          Please ask for: Heledd
+            Direct line: 01632 96O 448
+            Uned 4, Parc Busnes Glan yr Afon
+            NI number QQ 12 34 56 C
+
+            Dear Sir/Madam
+            """)
+        for hidden in ["Tŷ Gwyn", "Heol y Castell", "Heledd", "96O 448", "Parc Busnes Glan yr Afon", "QQ 12 34 56 C"] {
+            #expect(!out.contains(hidden), "\(hidden): \(out)")
+        }
+    }
+
+    @Test func aSignatureWithoutASignOffGivesAwayTheNameAndTitle() {
+        let out = scrub("Monthly report\nCouncillor Gwenda Prys\nConvener, Children's Scrutiny Panel\n\nK 0kafor\nDirector\n")
+        for hidden in ["Gwenda", "Prys", "Convener, Children's Scrutiny Panel"] { #expect(!out.contains(hidden), "\(hidden): \(out)") }
+    }
+
     @Test func aSignatureGivesAwayANameAndTitleThatNoListHolds() {
         let out = scrub("Thank you.\n\nYours sincerely,\n\nDilwyn Okafor\nHead of Family Resilience\nDirect line: 01632 960 111\n")
         #expect(!out.contains("Dilwyn"))

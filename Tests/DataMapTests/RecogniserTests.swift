@@ -35,7 +35,7 @@ struct RecogniserTests {
         ("Between 2017 and 2019, 120 families; ref 2017/18; 10 30 2020.", []),
         ("Postcodes CF10 1AA, LL57 2DG and sa1 1aa", ["postcode:CF10 1AA", "postcode:LL57 2DG"]),
         ("NHS 943 476 5919 and 9434765919 valid; 943 476 5918 is not", ["nhs-number:943 476 5919", "nhs-number:9434765919"]),
-        ("NI AB123456C and JT 45 12 78 B; not GB123456A", ["ni-number:AB123456C", "ni-number:JT 45 12 78 B"]),
+        ("NI AB123456C and JT 45 12 78 B; and a prefix HMRC never issues, GB123456A", ["ni-number:AB123456C", "ni-number:JT 45 12 78 B", "ni-number:GB123456A"]),
         ("Born on 3 March 2011; DOB: 03/03/2011. The pilot began 3 March 2017.", ["date-of-birth:3 March 2011", "date-of-birth:03/03/2011"]),
         ("They live at 12 Heol y Frenhines, Bangor and 4 Oak Tree Close.", ["address:12 Heol y Frenhines, Bangor", "address:4 Oak Tree Close"]),
         ("See https://www.linkedin.com/in/someone and @sianrhys, not www.cardiff.gov.uk/services", ["url:https://www.linkedin.com/in/someone", "handle:@sianrhys"]),

@@ -13,13 +13,23 @@ enum LayoutRecogniser {
     }
 
     nonisolated(unsafe) static let signOff = #/^(?i:yours (?:sincerely|faithfully|truly)|kind regards|best regards|warm regards|regards|best wishes|with best wishes|many thanks|thanks(?: again)?|diolch(?: yn fawr)?|yn gywir|yr eiddoch yn gywir|cofion(?: gorau| cynnes)?|all the best)[,.!]?$/#
-    nonisolated(unsafe) static let personField = #/^(?i:from|to|cc|sent by|completed by|contact|contact officer|contact name|author|prepared by|signed|name|your name|enw|oddi wrth|gan|cyswllt|respondent)\s*:\s*(.+)$/#
+    nonisolated(unsafe) static let personField = #/^(?i:from|to|cc|sent by|completed by|contact|contact officer|contact name|author|prepared by|signed|name|your name|enw|oddi wrth|gan|cyswllt|respondent|please ask for|ask for|enquiries to|enquiries|gofynnwch am|ymholiadau i)\s*:\s*(.+)$/#
+    /// A name said of someone in running prose: "Carys, who co-ordinates the project,", "Jac, aged
+    /// 14,", "One parent, Leanne, told us", "Iwan sy'n cydlynu'r cynllun", "Mae Ffion yn cysgu".
+    nonisolated(unsafe) static let namedInProse = #/\b((?:[A-Z]|0(?=\p{Ll}))[\p{Ll}'’]+(?:-[A-Z][\p{Ll}'’]+)?),\s+(?:who\b|aged\s+\d|age\s+\d|sy['’]n\b|sydd\b)/#
+    nonisolated(unsafe) static let apposedName = #/\b(?i:parent|mother|father|mum|dad|carer|grandmother|grandfather|grandparent|son|daughter|young person|young woman|young man|girl|boy|woman|man|pupil|learner|care leaver|foster carer|rhiant|mam|tad|gofalwr)\s*,\s+([A-Z][\p{Ll}'’]+(?:\s+[A-Z][\p{Ll}'’]+)?)\s*,/#
+    nonisolated(unsafe) static let welshSubject = #/\b(?:Mae|Roedd|Bydd|Dywedodd|Meddai)\s+([A-Z][\p{Ll}'’]+)\s+(?:yn|wedi|ddim)\b|\b([A-Z][\p{Ll}'’]+)\s+sy['’]n\b/#
+    /// The job a relative clause gives a person: "who co-ordinates the project".
+    nonisolated(unsafe) static let jobClause = #/^,\s+(who\s+(?:co-ordinates|coordinates|manages|leads|runs|chairs|heads|supervises|oversees|organises|organizes)\s+[^,.;]{3,60})/#
     nonisolated(unsafe) static let childAge = #/\(([A-Z][\p{Ll}'’-]+),\s*(?:aged\s+)?\d{1,2}\)/#
-    nonisolated(unsafe) static let titleThenName = #/^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Rev|DCI|DI|DS|PC|Sgt)\.?\s+)?(?:[A-Z]\.\s*)*[A-Z][\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?(?:\s+(?:ap|ab|ferch|verch|de|van|von|der|da|bin|el|al|le|la|[A-Z]\.|[A-Z][\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?)){0,3}$/#
+    /// A name where one stands (a signature, a contact field). A scan reads a capital I as l and
+    /// an O as 0 ("leuan Rees", "K 0wusu"), so a word may open with either before a small letter.
+    nonisolated(unsafe) static let titleThenName = #/^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Rev|DCI|DI|DS|PC|Sgt)\.?\s+)?(?:[A-Z]\.?\s*)*(?:[A-Z]|l(?=[aeiouy])|0(?=\p{Ll}))[\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?(?:\s+(?:ap|ab|ferch|verch|de|van|von|der|da|bin|el|al|le|la|[A-Z]\.|(?:[A-Z]|0(?=\p{Ll}))[\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?)){0,3}$/#
     static let roleHeads: Set<String> = ["manager", "director", "officer", "lead", "head", "coordinator", "co-ordinator", "psychologist",
                                          "doctor", "nurse", "executive", "member", "chair", "worker", "practitioner", "consultant",
                                          "swyddog", "rheolwr", "cyfarwyddwr", "weithredwr", "pennaeth", "cadeirydd", "adviser", "advisor",
-                                         "administrator", "secretary", "commissioner", "inspector", "superintendent", "sergeant"]
+                                         "administrator", "secretary", "commissioner", "inspector", "superintendent", "sergeant", "convener",
+                                         "convenor", "supervisor", "therapist", "analyst", "clerk", "chairperson", "governor"]
 
     /// A job title in running text, in title case ("the Head of Public Protection", "Cabinet Member for
     /// Social Care and Wellbeing", "Assistant Director (South East Wales)") or in lower case when it is
@@ -64,7 +74,7 @@ enum LayoutRecogniser {
         return role
     }
 
-    static func find(in text: String, gazetteer: Gazetteer) -> [Found] {
+    static func find(in text: String, gazetteer: Gazetteer, names: NameList = NameList()) -> [Found] {
         var found: [Found] = []
         var offset = 0
         var lines: [(text: Substring, start: Int)] = []
@@ -105,7 +115,34 @@ enum LayoutRecogniser {
                 add(line.text[from.lowerBound..<upper], in: line, .role)
             }
         }
+        /// A name said of someone in prose: not an organisation, a place or a common capitalised word.
+        func personalName(_ word: Substring) -> Bool {
+            let text = String(word)
+            return !Recognisers.notNames.contains(text) && gazetteer.resolve(text) == nil && !Authorship.organisationShaped(text, gazetteer)
+                && !ProseExtractor.weakCapitals.contains(text.lowercased()) && text.count >= 2
+        }
         for (index, line) in lines.enumerated() {
+            for match in line.text.matches(of: namedInProse) where personalName(match.1) {
+                add(match.1, in: line, .person)
+                let after = line.text[match.1.endIndex...]
+                if let job = after.firstMatch(of: jobClause) { add(job.1, in: line, .role) }
+            }
+            for match in line.text.matches(of: apposedName) where personalName(match.1.split(separator: " ")[0]) {
+                add(match.1, in: line, .person)
+            }
+            for match in line.text.matches(of: welshSubject) {
+                // Welsh verbs are followed by places and bodies too ("Mae Conwy yn…"): only a known first name counts.
+                guard let name = match.1 ?? match.2, personalName(name), names.givenNames.contains(String(name)) else { continue }
+                add(name, in: line, .person)
+            }
+            // A letterhead sets fields side by side: "Our Ref: LAC/RR/0318      Please ask for: Ieuan Rees".
+            let columns = line.text.split(separator: "\t").flatMap { $0.components(separatedBy: "   ") }
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if columns.count > 1 {
+                for column in columns {
+                    if let match = column.wholeMatch(of: personField) { nameAndRoles(Substring(String(match.1)), line: line) }
+                }
+            }
             let trimmed = line.text.trimmingCharacters(in: .whitespaces)
             let clean = trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "_*"))
             if let match = clean.wholeMatch(of: personField) {
@@ -127,6 +164,9 @@ enum LayoutRecogniser {
                 }
             } else if trimmed.contains("|"), trimmed.split(separator: "|").count >= 2,
                       let first = trimmed.split(separator: "|").first.map({ $0.trimmingCharacters(in: .whitespaces) }), isName(first),
+                      // A table's first column ("Area | …", "Total | 11 | 16") is not a signature: a
+                      // name there has two words, or is a first name the lists know.
+                      first.split(separator: " ").count >= 2 || names.givenNames.contains(first),
                       gazetteer.resolve(first) == nil, !Authorship.organisationShaped(first, gazetteer) {
                 nameAndRoles(Substring(trimmed), line: line)
             } else if index >= 3, isBlank(index - 1), isBlank(index + 1),
@@ -134,6 +174,19 @@ enum LayoutRecogniser {
                       gazetteer.resolve(trimmed) == nil, closesAMessage(after: index, lines: lines.map(\.text)) {
                 // "Dafydd" alone before "Sent from my iPhone", a forwarded header or the end.
                 add(Substring(trimmed), in: line, .person)
+            }
+            // A signature block with no sign-off: a name standing alone on its line, then its title
+            // ("Councillor Mohammed Iqbal⏎Convener, Child and Family Services Scrutiny Performance Panel").
+            if index + 1 < lines.count,
+               trimmed.split(separator: " ").count >= 2, isName(trimmed), gazetteer.resolve(trimmed) == nil,
+               !Authorship.organisationShaped(trimmed, gazetteer) {
+                let role = lines[index + 1].text.trimmingCharacters(in: .whitespaces)
+                if !role.isEmpty, role.count <= 120, looksLikeRole(role.components(separatedBy: ",").first ?? role), !role.contains("@"),
+                   !role.hasSuffix(".") {
+                    // Overlapping spans are merged later, so adding again is harmless.
+                    add(Substring(trimmed), in: line, .person)
+                    add(Substring(role), in: lines[index + 1], .role)
+                }
             }
             for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
             if line.text.contains(where: \.isUppercase) {
@@ -159,6 +212,9 @@ enum LayoutRecogniser {
 
     static func isName(_ text: String) -> Bool {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // "OFFICIAL", "CONFIDENTIAL": a marking in capitals, not a person.
+        let letters = trimmed.filter(\.isLetter)
+        if letters.count >= 4, letters.allSatisfy(\.isUppercase) { return false }
         guard trimmed.count <= 40, trimmed.wholeMatch(of: titleThenName) != nil else { return false }
         let words = trimmed.split(separator: " ").map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
         return !words.contains { roleHeads.contains($0) || Recognisers.notNames.contains($0.prefix(1).uppercased() + $0.dropFirst()) }

@@ -137,13 +137,22 @@ public enum Recognisers {
     static let url = regex(#"(?:https?://|www\.|\b(?:linkedin\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|tiktok\.com|youtube\.com)/)[^\s<>"')\]]*[^\s<>"')\].,;:!?]"#, .caseInsensitive)
     static let handle = regex(#"(?<![\w@.])@[A-Za-z0-9_]{2,15}\b"#)
     static let nhs = regex(#"(?<![\d-])[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}(?![\d-])"#)
-    static let ni = regex(#"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#)
+    /// Any two letters, three pairs of digits and a letter A to D. HMRC never issues some prefixes
+    /// (QQ is its specimen), but a number written in that shape is hidden all the same: a typo or
+    /// a specimen in a real letter is no reason to leave a real-looking number visible.
+    static let ni = regex(#"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"#)
     static let phone = regex(#"(?<![\w+/])(?:\+ ?44 ?(?:\(0\) ?)?|\(?0)\d[\d ()-]{7,14}\d(?![\d/])"#)
     static let postcode = regex(#"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|[A-PR-UWYZ]\d[A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY]) ?\d[ABD-HJLNP-UW-Z]{2}\b"#)
     static let date = regex(#"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr)\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b"#, .caseInsensitive)
     /// Words one of `birthCue`'s phrases holds ("d.o.b" is the words d, o and b).
     static let birthCueWords: Set<String> = ["born", "dob", "birth", "birthday", "ganwyd", "geni", "d"]
     static let birthCue = regex(#"(?:\bborn\b|\bd\.?o\.?b\.?|\bdate of birth\b|\bbirthday\b|\bganwyd\b|\bdyddiad geni\b)[\s:,-]*(?:on\s+)?$"#, .caseInsensitive)
+    /// A Welsh address names the street kind first ("Heol y Bont", "Ffordd y Cei") and often a
+    /// building before it ("Tŷ Bronwydd, ", "Uned 3, ", "Neuadd y Sir, "), with or without a number.
+    static let welshAddress = regex(#"(?:\b(?:Tŷ|Ty|Uned|Adeilad|Neuadd|Canolfan|Swyddfa|Bloc|Plas|Llys)\s+(?:[\p{Lu}\d][\p{L}\d'’-]*|y|yr)(?:\s+(?:y|yr|[\p{Lu}][\p{L}'’-]*)){0,2},\s*)?(?:\b\d{1,4}[A-Za-z]?,?\s+)?\b(?:Heol|HeoI|Ffordd|Stryd|Lôn|Rhodfa|Cilgant|Teras|Parc Busnes|Ystad Ddiwydiannol|Stad Ddiwydiannol)(?:\s+(?:y|yr|[\p{Lu}][\p{L}'’-]*)){1,3}"#)
+    static let welshStreetWords: Set<String> = ["Heol", "HeoI", "Ffordd", "Stryd", "Lôn", "Rhodfa", "Cilgant", "Teras", "Parc", "Ystad", "Stad"]
+    /// A phone number a scan has misread, an O for a 0 ("01632 96O 448"); checked as a number once read back.
+    static let scannedPhone = regex(#"(?<![\w+/])0\d{3,4} ?[\dO]{2,4} ?[\dO]{3,4}(?![\w/])"#)
     static let address = regex(#"\b\d{1,4}[A-Za-z]?,?\s+(?:(?:(?:[A-Z][\p{L}'’-]+|y|yr)\s+){1,4}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|Hill|Square|Walk|Row|Mews|View|Rise|Parade)\b|(?:Heol|Ffordd|Stryd|Lon|Rhodfa)(?:\s+(?:y|yr|[A-Z][\p{L}'’-]+)){1,3})(?:,\s+[A-Z][\p{Ll}'’-]+(?:\s+[A-Z][\p{Ll}'’-]+)?(?![\p{L}\d]))?"#)
 
     /// A capitalised name word: Siân, O'Connell, Mensah-Bonsu, McDonald.
@@ -178,6 +187,11 @@ public enum Recognisers {
 
     static let titleWords = Set(titles)
     static let cueWordSet = Set(cueWords)
+    /// Things that are given names as people are: after "a pilot called", the name is the pilot's.
+    static let namedThings: Set<String> = ["pilot", "project", "scheme", "service", "programme", "group", "initiative", "team",
+                                           "campaign", "model", "app", "home", "unit", "charity", "organisation", "company",
+                                           "network", "hub", "club", "course", "approach", "framework", "tool", "fund", "trial",
+                                           "prosiect", "cynllun", "gwasanaeth", "rhaglen", "grwp", "grŵp"]
     static let reportingVerbSet = Set(reportingVerbs)
     static let describingArticleSet = Set(describingArticles)
     static let possessionSet = Set(possessions)
@@ -280,6 +294,12 @@ public enum Recognisers {
         if digits >= 6 { add(ni, .niNumber) }
         if hasInwardCode { add(postcode, .postcode) }
         if hasDigit { add(address, .address) }
+        if words.words.contains(where: { words.isCapitalised($0) && welshStreetWords.contains(words.text($0)) }) {
+            add(welshAddress, .address)
+        }
+        if digits >= 8, text.contains("O") {
+            add(scannedPhone, .phone) { _, value in value.contains("O") && isUKPhone(value.replacingOccurrences(of: "O", with: "0")) }
+        }
         // A date is a date of birth only after a birth cue, so dates are looked for only then.
         let hasBirthCue = hasDigit && words.words.contains { word in
             let length = word.end - word.start, first = words.bytes[word.start] | 0x20
@@ -302,9 +322,12 @@ public enum Recognisers {
         }
         // What the layout gives away; the names it finds are known people for the rest of the text.
         var context = context
-        let laidOut = LayoutRecogniser.find(in: ns.original, gazetteer: context.gazetteer)
+        let laidOut = LayoutRecogniser.find(in: ns.original, gazetteer: context.gazetteer, names: context.names)
         for found in laidOut where found.range.location != NSNotFound { spans.append(RawSpan(range: found.range, type: found.type)) }
-        let named = laidOut.filter { $0.type == .person && $0.text.contains(" ") }.map(\.text)
+        // Full names, and single names found by what the prose says of them ("Jac, aged 14"), are
+        // known people for the rest of the text ("Jac's worker").
+        let named = laidOut.filter { $0.type == .person && ($0.text.contains(" ") || ($0.text.count >= 3 && !notNames.contains($0.text))) }
+            .map(\.text)
         if !named.isEmpty { context.knownPeople += named }
         spans += people(in: ns, words: words, context: context).filter { !insideOrganisationName($0.range, ns, context) }
         return resolve(spans)
@@ -448,6 +471,18 @@ public enum Recognisers {
             let nameWords = NameParts.nameWords(value)
             let first = nameWords.first ?? ""
             guard !notNames.contains(first), !isOrganisation(value) else { return }
+            // "Specialist CAMHS": a word in capitals is a body's abbreviation, not part of a name.
+            if nameWords.contains(where: { $0.count >= 3 && $0.allSatisfy { $0.isUppercase } }) { return }
+            // "Interviews (managers)": one word before a bracket is a name only when the lists know
+            // it or the bracket says who the person is ("Siân (social worker)", "Jac (14)").
+            if described, nameWords.count == 1, !context.names.givenNames.contains(first), !context.names.surnames.contains(first) {
+                let rest = ns.original.utf16.dropFirst(range.location + range.length).prefix(60)
+                let tail = (String(rest) ?? "").lowercased()
+                if tail.hasPrefix(" (") || tail.hasPrefix("("), let close = tail.firstIndex(of: ")") {
+                    let inside = tail[..<close]
+                    if !inside.contains(where: \.isNumber), !LayoutRecogniser.looksLikeRole(String(inside)) { return }
+                }
+            }
             // "Practitioners reported": one capitalised word opening a sentence is a name only
             // when the name lists know it.
             if described, nameWords.count == 1, isSentenceStart(range.location, ns),
@@ -455,7 +490,10 @@ public enum Recognisers {
             register(range)
         }
         after = 0
-        for word in list where cueWordSet.contains(words.text(word)) {
+        for (index, word) in list.enumerated() where cueWordSet.contains(words.text(word)) {
+            // "a small pilot called Reconnect", "a group named Seren Dads": a thing's name, not a person's.
+            if ["called", "named"].contains(words.text(word)),
+               list[max(0, index - 3)..<index].contains(where: { namedThings.contains(words.lowercased($0)) }) { continue }
             for match in cue.matches(in: text, words: words, from: word.start, to: word.start + 160, after: &after, anchored: true) {
                 inContext(match, described: false)
             }
@@ -539,6 +577,8 @@ public enum Recognisers {
         let after = text[span.upperBound..<lineEnd].split(separator: " ", omittingEmptySubsequences: false)
         var following: [Substring] = []
         for word in after.dropFirst(text[span.upperBound..<lineEnd].hasPrefix(" ") ? 1 : 0) {
+            // "(ABUHB)" after a name closes it: the body's name ended before its abbreviation.
+            if word.hasPrefix("(") { break }
             let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:()"))
             guard !bare.isEmpty, isNameWord(Substring(bare)) else { break }
             following.append(Substring(bare))
@@ -554,7 +594,9 @@ public enum Recognisers {
         while let last = following.last, connectors.contains(last.lowercased()) { following.removeLast() }
         let lastWord = (following.last ?? "").lowercased().replacingOccurrences(of: "’s", with: "").replacingOccurrences(of: "'s", with: "")
         let firstWord = (preceding.first ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        if !following.isEmpty, organisationEnds.contains(lastWord) { return true }
+        // "Haydn Jones Memorial Trust for 12 months": the body's word may come before a number.
+        if !following.isEmpty, organisationEnds.contains(lastWord)
+            || following.contains(where: { organisationEnds.contains($0.lowercased()) }) { return true }
         if !preceding.isEmpty, organisationStarts.contains(firstWord) { return true }
         let whole = (preceding + [Substring(text[span])] + following).joined(separator: " ")
         return (preceding.count + following.count) > 0 && context.gazetteer.resolve(whole) != nil

@@ -65,9 +65,11 @@ struct ShadowWords {
     func isWholeName(_ word: Word) -> Bool { nameLength(word) == word.end - word.start }
 
     /// Only white space, at least one character of it, between two offsets.
+    /// Blank between two words of one name: spaces and tabs only. A name never runs over a line
+    /// break ("Cc: Probert, Rhian⏎Subject: …" is not a person called Rhian Subject).
     func isSpace(from start: Int, to end: Int) -> Bool {
         guard end > start else { return false }
-        for index in start..<end where !Self.isSpace(bytes[index]) { return false }
+        for index in start..<end where bytes[index] != 0x20 && bytes[index] != 0x09 { return false }
         return true
     }
 
