@@ -18,6 +18,9 @@ enum LayoutRecogniser {
     /// 14,", "One parent, Leanne, told us", "Iwan sy'n cydlynu'r cynllun", "Mae Ffion yn cysgu".
     nonisolated(unsafe) static let namedInProse = #/\b((?:[A-Z]|0(?=\p{Ll}))[\p{Ll}'’]+(?:-[A-Z][\p{Ll}'’]+)?),\s+(?:who\b|aged\s+\d|age\s+\d|sy['’]n\b|sydd\b)/#
     nonisolated(unsafe) static let apposedName = #/\b(?i:parent|mother|father|mum|dad|carer|grandmother|grandfather|grandparent|son|daughter|young person|young woman|young man|girl|boy|woman|man|pupil|learner|care leaver|foster carer|rhiant|mam|tad|gofalwr)\s*,\s+([A-Z][\p{Ll}'’]+(?:\s+[A-Z][\p{Ll}'’]+)?)\s*,/#
+    static let apposingNouns = ["parent", "mother", "father", "mum", "dad", "carer", "grandmother", "grandfather", "grandparent", "son",
+                                "daughter", "young person", "young woman", "young man", "girl", "boy", "woman", "man", "pupil",
+                                "learner", "care leaver", "foster carer", "rhiant", "mam", "tad", "gofalwr"]
     nonisolated(unsafe) static let welshSubject = #/\b(?:Mae|Roedd|Bydd|Dywedodd|Meddai)\s+([A-Z][\p{Ll}'’]+)\s+(?:yn|wedi|ddim)\b|\b([A-Z][\p{Ll}'’]+)\s+sy['’]n\b/#
     /// The job a relative clause gives a person: "who co-ordinates the project".
     nonisolated(unsafe) static let jobClause = #/^,\s+(who\s+(?:co-ordinates|coordinates|manages|leads|runs|chairs|heads|supervises|oversees|organises|organizes)\s+[^,.;]{3,60})/#
@@ -34,12 +37,36 @@ enum LayoutRecogniser {
     /// A job title in running text, in title case ("the Head of Public Protection", "Cabinet Member for
     /// Social Care and Wellbeing", "Assistant Director (South East Wales)") or in lower case when it is
     /// placed at an organisation ("the safeguarding lead at Powys", "the team manager in Newport").
-    nonisolated(unsafe) static let titledRole = #/(?:\b(?:[Tt]he|[Oo]ur|[Ee]in)\s+)?(?:[A-Z][\p{L}'’-]*\s+(?:(?:of|and|for)\s+)?){0,4}(?:Manager|Director|Officer|Lead|Head|Coordinator|Co-ordinator|Psychologist|Doctor|Nurse|Executive|Member|Chair|Swyddog|Rheolwr|Cyfarwyddwr|Weithredwr|Pennaeth)\b(?:\s+(?:of|for|in)\s+(?:[A-Z][\p{L}'’-]*)(?:\s+(?:[A-Z][\p{L}'’-]*|and|of|for|the))*)?(?:\s*\([A-Z][^()\n]{1,40}\))?/#
-    nonisolated(unsafe) static let placedRole = #/\b(?:[Tt]he|[Oo]ur)\s+(?:[\p{Ll}'’-]+\s+|[A-Z][\p{L}'’-]*\s+(?:of\s+)?){0,5}(?:manager|director|lead|officer|nurse|coordinator|co-ordinator|head)\s+(?:[\p{Ll}'’-]+\s+){0,4}(?:at|in|for)\s+(?:the\s+)?[A-Z][\p{L}'’-]*(?:\s+[A-Z][\p{L}'’-]*){0,5}/#
+    static let titledRole = try! NSRegularExpression(pattern: #"(?:\b(?:[Tt]he|[Oo]ur|[Ee]in)\s+)?(?:[A-Z][\p{L}'’-]*\s+(?:(?:of|and|for)\s+)?){0,4}(?:Manager|Director|Officer|Lead|Head|Coordinator|Co-ordinator|Psychologist|Doctor|Nurse|Executive|Member|Chair|Swyddog|Rheolwr|Cyfarwyddwr|Weithredwr|Pennaeth)\b(?:\s+(?:of|for|in)\s+(?:[A-Z][\p{L}'’-]*)(?:\s+(?:[A-Z][\p{L}'’-]*|and|of|for|the))*)?(?:\s*\([A-Z][^()\n]{1,40}\))?"#)
+    static let placedRole = try! NSRegularExpression(pattern: #"\b(?:[Tt]he|[Oo]ur)\s+(?:[\p{Ll}'’-]+\s+|[A-Z][\p{L}'’-]*\s+(?:of\s+)?){0,5}(?:manager|director|lead|officer|nurse|coordinator|co-ordinator|head)\s+(?:[\p{Ll}'’-]+\s+){0,4}(?:at|in|for)\s+(?:the\s+)?[A-Z][\p{L}'’-]*(?:\s+[A-Z][\p{L}'’-]*){0,5}"#)
+
+    /// Capitalised heads of `titledRole`; a line holding none of them is not searched.
+    static let titleHeads = ["Manager", "Director", "Officer", "Lead", "Head", "Coordinator", "Co-ordinator", "Psychologist",
+                             "Doctor", "Nurse", "Executive", "Member", "Chair", "Swyddog", "Rheolwr", "Cyfarwyddwr", "Weithredwr",
+                             "Pennaeth"]
+    static let placedHeads = ["manager", "director", "lead", "officer", "nurse", "coordinator", "co-ordinator", "head"]
+    static let titleHeadSet = Set(titleHeads)
+    static let placedHeadSet = Set(placedHeads)
+    static let apposingNounSet = Set(apposingNouns)
 
     static func roles(in line: Substring, gazetteer: Gazetteer) -> [Substring] {
         var found: [Substring] = []
-        for match in line.matches(of: placedRole) {
+        // The patterns backtrack; most lines hold no title at all, and a plain search says so first.
+        let words = LineBytes(line).words
+        let titled = !words.isDisjoint(with: titleHeadSet)
+        let placed = (words.contains("at") || words.contains("in") || words.contains("for")) && !words.isDisjoint(with: placedHeadSet)
+        guard titled || placed else { return [] }
+        // ICU's matcher: Swift's own Regex backtracked many times slower on these patterns.
+        let string = String(line)
+        let whole = NSRange(location: 0, length: string.utf16.count)
+        func ranges(_ pattern: NSRegularExpression) -> [Range<String.Index>] {
+            pattern.matches(in: string, range: whole).map { result in
+                let start = line.utf16.index(line.startIndex, offsetBy: result.range.location)
+                return start..<line.utf16.index(start, offsetBy: result.range.length)
+            }
+        }
+        for range in placed ? ranges(placedRole) : [] {
+            let match = (output: line[range], range: range)
             // Only where what follows "at" is an organisation: "the lead nurse at Hywel Dda".
             let tail = match.output.split(separator: " ").suffix(6).joined(separator: " ")
             guard PhraseReader.organisations(tail, gazetteer: gazetteer).isEmpty == false || gazetteer.resolve(String(tail)) != nil else { continue }
@@ -50,8 +77,10 @@ enum LayoutRecogniser {
             }
             found.append(withoutArticle(role))
         }
-        for match in line.matches(of: titledRole) where !found.contains(where: { $0.startIndex < match.range.upperBound && match.range.lowerBound < $0.endIndex }) {
-            var role = match.output
+        for range in titled ? ranges(titledRole) : [] where !found.contains(where: { $0.startIndex < range.upperBound && range.lowerBound < $0.endIndex }) {
+            var role = line[range]
+            // "the Director's annual report": an office's document, not a person.
+            if !role.dropFirst(4).contains(" "), line[range.upperBound...].hasPrefix("'s") || line[range.upperBound...].hasPrefix("’s") { continue }
             // "Signs of Safety Lead Practitioner" aside, a capitalised run that is itself an organisation is not a title.
             if gazetteer.resolve(String(role)) != nil { continue }
             // A one-word title in running text ("the Director said") points at a person only with "the" or "our".
@@ -118,36 +147,46 @@ enum LayoutRecogniser {
         /// A name said of someone in prose: not an organisation, a place or a common capitalised word.
         func personalName(_ word: Substring) -> Bool {
             let text = String(word)
-            return !Recognisers.notNames.contains(text) && gazetteer.resolve(text) == nil && !Authorship.organisationShaped(text, gazetteer)
+            return !Recognisers.notNames.contains(text) && gazetteer.match(text) == nil && !Authorship.organisationShaped(text, gazetteer)
                 && !ProseExtractor.weakCapitals.contains(text.lowercased()) && text.count >= 2
         }
         for (index, line) in lines.enumerated() {
-            for match in line.text.matches(of: namedInProse) where personalName(match.1) {
+            let bytes = LineBytes(line.text)
+            let lower = LineBytes(line.text, lowercased: true)
+            let mayName = bytes.has(", ") && (lower.has(", who") || lower.has(", age") || lower.has(" sy"))
+            for match in mayName ? line.text.matches(of: namedInProse) : [] where personalName(match.1) {
                 add(match.1, in: line, .person)
                 let after = line.text[match.1.endIndex...]
                 if let job = after.firstMatch(of: jobClause) { add(job.1, in: line, .role) }
             }
-            for match in line.text.matches(of: apposedName) where personalName(match.1.split(separator: " ")[0]) {
+            let mayAppose = lower.wordsBeforeCommas.contains { Self.apposingNounSet.contains($0) }
+            for match in mayAppose ? line.text.matches(of: apposedName) : [] where personalName(match.1.split(separator: " ")[0]) {
                 add(match.1, in: line, .person)
             }
-            for match in line.text.matches(of: welshSubject) {
+            let mayBeWelsh = ["Mae ", "Roedd ", "Bydd ", "Dywedodd ", "Meddai ", " sy'n", " sy’n"].contains { bytes.has($0) }
+            for match in mayBeWelsh ? line.text.matches(of: welshSubject) : [] {
                 // Welsh verbs are followed by places and bodies too ("Mae Conwy yn…"): only a known first name counts.
                 guard let name = match.1 ?? match.2, personalName(name), names.givenNames.contains(String(name)) else { continue }
                 add(name, in: line, .person)
             }
             // A letterhead sets fields side by side: "Our Ref: LAC/RR/0318      Please ask for: Ieuan Rees".
-            let columns = line.text.split(separator: "\t").flatMap { $0.components(separatedBy: "   ") }
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let columns = bytes.has("\t") || bytes.has("   ")
+                ? line.text.split(separator: "\t").flatMap { $0.components(separatedBy: "   ") }
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : []
             if columns.count > 1 {
                 for column in columns {
                     if let match = column.wholeMatch(of: personField) { nameAndRoles(Substring(String(match.1)), line: line) }
                 }
             }
-            let trimmed = line.text.trimmingCharacters(in: .whitespaces)
-            let clean = trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "_*"))
-            if let match = clean.wholeMatch(of: personField) {
+            let trimmed = String(Self.trimmed(line.text))
+            let clean = trimmed.utf8.first == 0x5F || trimmed.utf8.first == 0x2A || trimmed.utf8.last == 0x5F || trimmed.utf8.last == 0x2A
+                ? trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "_*")) : trimmed
+            // The field and sign-off patterns are anchored to the whole line: a long line, or one
+            // with no colon, cannot be either, and is not run through them.
+            let fieldMatch = clean.utf8.count <= 200 && clean.utf8.contains(0x3A) ? clean.wholeMatch(of: personField) : nil
+            if let match = fieldMatch {
                 nameAndRoles(Substring(String(match.1)), line: line)
-            } else if clean.wholeMatch(of: signOff) != nil {
+            } else if clean.utf8.count <= 40, clean.wholeMatch(of: signOff) != nil {
                 // The signature: a name, then its titles, until a blank or contact line.
                 var next = index + 1
                 while next < lines.count, isBlank(next), next < index + 3 { next += 1 }
@@ -177,19 +216,24 @@ enum LayoutRecogniser {
             }
             // A signature block with no sign-off: a name standing alone on its line, then its title
             // ("Councillor Mohammed Iqbal⏎Convener, Child and Family Services Scrutiny Performance Panel").
-            if index + 1 < lines.count,
-               trimmed.split(separator: " ").count >= 2, isName(trimmed), gazetteer.resolve(trimmed) == nil,
-               !Authorship.organisationShaped(trimmed, gazetteer) {
-                let role = lines[index + 1].text.trimmingCharacters(in: .whitespaces)
-                if !role.isEmpty, role.count <= 120, looksLikeRole(role.components(separatedBy: ",").first ?? role), !role.contains("@"),
-                   !role.hasSuffix(".") {
+            // Cheap tests first: a short line, then a short next line holding a job word; only
+            // then the name pattern and the gazetteer.
+            if index + 1 < lines.count, trimmed.utf8.count <= 60, trimmed.utf8.first.map({ $0 >= 0x41 && $0 <= 0x5A }) == true,
+               trimmed.utf8.contains(0x20), lines[index + 1].text.utf8.count <= 120, !lines[index + 1].text.hasSuffix("."),
+               !lines[index + 1].text.utf8.contains(0x40) {
+                let role = String(Self.trimmed(lines[index + 1].text))
+                let head = role.split(separator: ",", maxSplits: 1).first.map(String.init) ?? role
+                if !role.isEmpty, looksLikeRole(head), isName(trimmed), gazetteer.resolve(trimmed) == nil,
+                   !Authorship.organisationShaped(trimmed, gazetteer) {
                     // Overlapping spans are merged later, so adding again is harmless.
                     add(Substring(trimmed), in: line, .person)
                     add(Substring(role), in: lines[index + 1], .role)
                 }
             }
-            for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
-            if line.text.contains(where: \.isUppercase) {
+            if bytes.has("(") {
+                for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
+            }
+            if line.text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) || !line.text.utf8.allSatisfy({ $0 < 0x80 }) {
                 for role in roles(in: line.text, gazetteer: gazetteer) where !found.contains(where: { $0.type == .role && $0.text == role }) {
                     add(role, in: line, .role)
                 }
@@ -210,6 +254,14 @@ enum LayoutRecogniser {
         return true
     }
 
+    /// Spaces and tabs off both ends, without Foundation's character sets.
+    static func trimmed(_ text: Substring) -> Substring {
+        var start = text.startIndex, end = text.endIndex
+        while start < end, text[start] == " " || text[start] == "\t" { start = text.index(after: start) }
+        while end > start, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" { end = text.index(before: end) }
+        return text[start..<end]
+    }
+
     static func isName(_ text: String) -> Bool {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         // "OFFICIAL", "CONFIDENTIAL": a marking in capitals, not a person.
@@ -223,5 +275,69 @@ enum LayoutRecogniser {
     static func looksLikeRole(_ text: String) -> Bool {
         let words = text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "-" })
         return words.contains { roleHeads.contains(String($0)) }
+    }
+}
+
+/// A line's UTF-8 bytes, for the plain searches that decide whether a pattern is worth running.
+/// Foundation's `contains` on a String goes through NSString and costs far more than the
+/// patterns it guards, on the many lines where it says no.
+struct LineBytes {
+    let bytes: [UInt8]
+
+    init(_ text: Substring, lowercased: Bool = false) {
+        bytes = lowercased ? text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : Array(text.utf8)
+    }
+
+    /// The words of the line (letters, digits, hyphens and apostrophes), for set lookups.
+    var words: Set<String> {
+        var result = Set<String>()
+        var start: Int?
+        for (index, byte) in bytes.enumerated() {
+            let inWord = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2D || byte >= 0x80
+            if inWord { if start == nil { start = index } } else if let begin = start {
+                result.insert(String(decoding: bytes[begin..<index], as: UTF8.self))
+                start = nil
+            }
+        }
+        if let begin = start { result.insert(String(decoding: bytes[begin...], as: UTF8.self)) }
+        return result
+    }
+
+    /// The one or two words just before each comma ("parent", "young person"), for apposition.
+    var wordsBeforeCommas: [String] {
+        var result: [String] = []
+        for (index, byte) in bytes.enumerated() where byte == 0x2C {
+            var end = index
+            while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+            var start = end
+            var spaces = 0
+            while start > 0 {
+                let previous = bytes[start - 1]
+                if previous == 0x20 { spaces += 1; if spaces == 2 { break } } else if previous < 0x41 && previous != 0x2D { break }
+                if spaces == 1, previous != 0x20, result.last.map({ _ in false }) ?? false { break }
+                start -= 1
+            }
+            let phrase = String(decoding: bytes[start..<end], as: UTF8.self)
+            result.append(phrase)
+            if let space = phrase.lastIndex(of: " ") { result.append(String(phrase[phrase.index(after: space)...])) }
+        }
+        return result
+    }
+
+    func has(_ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first, pattern.count <= bytes.count else { return false }
+        var index = 0
+        let last = bytes.count - pattern.count
+        while index <= last {
+            if bytes[index] == first {
+                var offset = 1
+                while offset < pattern.count, bytes[index + offset] == pattern[offset] { offset += 1 }
+                if offset == pattern.count { return true }
+            }
+            index += 1
+        }
+        return false
     }
 }

@@ -564,10 +564,26 @@ public enum Recognisers {
     /// True when a person span is part of a longer capitalised name on its line that is shaped like
     /// an organisation's or is in the gazetteer, so the person's words are the body's name.
     static func insideOrganisationName(_ range: NSRange, _ ns: UTF16Text, _ context: RecognitionContext) -> Bool {
+        // A body's name continues the span with a capitalised word on either side ("Haydn Jones
+        // Memorial Trust", "St Thomas Family Centre"); most names in prose have neither, and are
+        // settled here from the UTF-16 units without building any string.
+        func capitalAt(_ index: Int) -> Bool { index >= 0 && index < ns.units.count && ns.units[index] >= 0x41 && ns.units[index] <= 0x5A }
+        let end = range.location + range.length
+        let capitalAfter = end < ns.units.count && ns.units[end] == 0x20 && capitalAt(end + 1)
+        var back = range.location - 1
+        while back >= 0, ns.units[back] == 0x20 { back -= 1 }
+        var wordStart = back
+        while wordStart > 0, ns.units[wordStart - 1] != 0x20, ns.units[wordStart - 1] != 0x0A { wordStart -= 1 }
+        let capitalBefore = back >= 0 && back < range.location - 1 + 1 && ns.units[back] != 0x0A && capitalAt(wordStart)
+        guard capitalAfter || capitalBefore else { return false }
         let text = ns.original
         guard let span = Range(range, in: text) else { return false }
-        let lineStart = text[..<span.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
-        let lineEnd = text[span.upperBound...].firstIndex(of: "\n") ?? text.endIndex
+        // Only the words near the span matter (a body's name is a few words long), so the search
+        // is bounded: a paragraph held on one long line made it cost the line's length per name.
+        let windowStart = text.index(span.lowerBound, offsetBy: -120, limitedBy: text.startIndex) ?? text.startIndex
+        let windowEnd = text.index(span.upperBound, offsetBy: 120, limitedBy: text.endIndex) ?? text.endIndex
+        let lineStart = text[windowStart..<span.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? windowStart
+        let lineEnd = text[span.upperBound..<windowEnd].firstIndex(of: "\n") ?? windowEnd
         let connectors: Set<String> = ["of", "for", "and", "the", "y", "yr", "s", "'s", "’s", "de"]
         func isNameWord(_ word: Substring) -> Bool {
             guard let first = word.first else { return false }
@@ -579,7 +595,7 @@ public enum Recognisers {
         for word in after.dropFirst(text[span.upperBound..<lineEnd].hasPrefix(" ") ? 1 : 0) {
             // "(ABUHB)" after a name closes it: the body's name ended before its abbreviation.
             if word.hasPrefix("(") { break }
-            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:()"))
+            let bare = trimPunctuation(word)
             guard !bare.isEmpty, isNameWord(Substring(bare)) else { break }
             following.append(Substring(bare))
             if word.last.map({ ",.;:)".contains($0) }) == true { break }
@@ -587,7 +603,7 @@ public enum Recognisers {
         let before = text[lineStart..<span.lowerBound].split(separator: " ").reversed()
         var preceding: [Substring] = []
         for word in before {
-            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",.;:()"))
+            let bare = trimPunctuation(word)
             guard !bare.isEmpty, isNameWord(Substring(bare)), word.last.map({ !",.;:".contains($0) }) ?? true else { break }
             preceding.insert(Substring(bare), at: 0)
         }
@@ -599,7 +615,18 @@ public enum Recognisers {
             || following.contains(where: { organisationEnds.contains($0.lowercased()) }) { return true }
         if !preceding.isEmpty, organisationStarts.contains(firstWord) { return true }
         let whole = (preceding + [Substring(text[span])] + following).joined(separator: " ")
-        return (preceding.count + following.count) > 0 && context.gazetteer.resolve(whole) != nil
+        // An exact name or alias: near spellings are for reading a return's organisation line,
+        // and comparing every run of capitals with every name costs more than it finds here.
+        return (preceding.count + following.count) > 0 && context.gazetteer.match(whole) != nil
+    }
+
+    /// ",.;:()" off both ends of a word, without Foundation's character sets.
+    static func trimPunctuation(_ word: Substring) -> String {
+        let marks: Set<Character> = [",", ".", ";", ":", "(", ")"]
+        var slice = word
+        while let first = slice.first, marks.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, marks.contains(last) { slice = slice.dropLast() }
+        return String(slice)
     }
 
     static func isSentenceStart(_ location: Int, _ ns: UTF16Text) -> Bool {

@@ -141,6 +141,10 @@ public struct Gazetteer: Sendable {
 
     public private(set) var entries: [Entry] = []
     private var byKey: [String: Int] = [:]
+    /// Entries whose English name or alias begins with these words: the short forms ("Gwent").
+    private var byLeadingWords: [String: [Int]] = [:]
+    /// Keys by their length in characters, so a near spelling is only compared with keys it could be.
+    private var keysByLength: [Int: [(String, Int)]] = [:]
     public private(set) var longestKey = 0
     /// The most words in a key that starts with a word: prose is only looked up where a key could start.
     private(set) var longestKeyStarting: [String: Int] = [:]
@@ -150,9 +154,19 @@ public struct Gazetteer: Sendable {
         for (index, entry) in entries.enumerated() {
             for form in [entry.name] + (entry.aliases ?? []) + [entry.cy].compactMap({ $0 }) {
                 let key = canonicalKey(form)
-                if !key.isEmpty, byKey[key] == nil { byKey[key] = index }
+                if !key.isEmpty, byKey[key] == nil {
+                    byKey[key] = index
+                    keysByLength[key.count, default: []].append((key, index))
+                }
                 longestKey = max(longestKey, key.split(separator: " ").count)
                 Taxonomy.noteStart(of: key, in: &longestKeyStarting)
+            }
+            for form in [entry.name] + (entry.aliases ?? []) {
+                let words = canonicalKey(form).split(separator: " ")
+                for count in stride(from: 1, to: words.count, by: 1) {
+                    let prefix = words.prefix(count).joined(separator: " ")
+                    if byLeadingWords[prefix]?.contains(index) != true { byLeadingWords[prefix, default: []].append(index) }
+                }
             }
         }
     }
@@ -190,9 +204,7 @@ public struct Gazetteer: Sendable {
         if let index = byKey[key] { return (entries[index], .exact) }
         guard !key.isEmpty else { return nil }
         // A short form: every canonical name that starts with it, narrowed by the type the context names.
-        let starting = entries.filter { entry in
-            ([entry.name] + (entry.aliases ?? [])).contains { canonicalKey($0).hasPrefix(key + " ") }
-        }
+        let starting = (byLeadingWords[key] ?? []).map { entries[$0] }
         let fitting = typeHint.map { hint in starting.filter { $0.organisationType == hint } } ?? starting
         if fitting.count == 1 { return (fitting[0], .shortForm) }
         // A near spelling: one or two letters out in a long name, and only one name that close.
@@ -200,7 +212,8 @@ public struct Gazetteer: Sendable {
         let allowed = key.count >= 16 ? 2 : 1
         var best: (Int, Int)?
         var tied = false
-        for (form, index) in byKey where abs(form.count - key.count) <= allowed && form.count >= 8 {
+        let nearby = ((key.count - allowed)...(key.count + allowed)).flatMap { keysByLength[$0] ?? [] }
+        for (form, index) in nearby where form.count >= 8 {
             let distance = editDistance(form, key, limit: allowed)
             guard distance <= allowed else { continue }
             if let current = best, current.0 == distance, entries[current.1].name != entries[index].name { tied = true }
