@@ -574,7 +574,9 @@ public enum Recognisers {
         while back >= 0, ns.units[back] == 0x20 { back -= 1 }
         var wordStart = back
         while wordStart > 0, ns.units[wordStart - 1] != 0x20, ns.units[wordStart - 1] != 0x0A { wordStart -= 1 }
-        let capitalBefore = back >= 0 && back < range.location - 1 + 1 && ns.units[back] != 0x0A && capitalAt(wordStart)
+        // The word before must end in a letter: "Contact: X" or "Dear X," hold no body's name.
+        let letterBefore = back >= 0 && ((ns.units[back] | 0x20) >= 0x61 && (ns.units[back] | 0x20) <= 0x7A || ns.units[back] >= 0xC0)
+        let capitalBefore = letterBefore && capitalAt(wordStart)
         guard capitalAfter || capitalBefore else { return false }
         let text = ns.original
         guard let span = Range(range, in: text) else { return false }
