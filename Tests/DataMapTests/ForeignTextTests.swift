@@ -287,6 +287,48 @@ struct NotAnActivityTests {
     }
 }
 
+/// Tables of projects, in Markdown, pasted from a spreadsheet, and in Word.
+@Suite("Tables of activities")
+struct TableTests {
+    @Test func aPipeTableOfProjectsIsOneActivityPerRowWithItsFacts() throws {
+        let activities = try OwnerTests().read("""
+            | Project | Status | Start | End | Evaluation |
+            |---|---|---|---|---|
+            | Harbour Lights | Pilot | 1 Apr 2018 | 31 Mar 2019 | Bangor University (external) |
+            | Anchor Group | Pilot | Feb 2018 | tbc | – |
+            """)
+        #expect(activities.map(\.name) == ["Harbour Lights", "Anchor Group"])
+        let harbour = try #require(activities.first)
+        #expect(harbour.kind == .pilot)
+        #expect(harbour.timescale?.end == PartialDate(year: 2019, month: 3))
+        #expect(harbour.evaluation?.type == .external)
+        let anchor = try #require(activities.last)
+        #expect(anchor.timescale?.end == nil && anchor.timescale?.duration == nil)
+        #expect(anchor.evaluation == nil || anchor.evaluation?.type == EvaluationType.none)
+    }
+
+    @Test func aTableOfCountsByAreaHoldsNoActivity() throws {
+        let activities = try OwnerTests().read("""
+            Area\tCouncils\tInterviews
+            North Wales\t6\t12
+            Total\t22\t40
+            """)
+        #expect(activities.isEmpty, "\(activities.map(\.name))")
+    }
+
+    @Test func aWordTableUnderAPilotHeaderIsReadAsPilots() throws {
+        func cell(_ text: String) -> String { "<w:tc><w:p><w:r><w:t>\(text)</w:t></w:r></w:p></w:tc>" }
+        func row(_ cells: [String]) -> String { "<w:tr>" + cells.map(cell).joined() + "</w:tr>" }
+        let body = paragraph("Organisation: Gwynedd Council") + paragraph("Date: 2018-03-01")
+            + "<w:tbl>" + row(["Pilot", "Area", "Dates", "Evaluation"]) + row(["Tidewater", "Arfon", "Oct 2017 – Sep 2019", "Exit questionnaire"]) + "</w:tbl>"
+        let reading = try ShippedReference.reader.readWord(try wordDocument(body), source: "inbox/t.docx").get()
+        let tidewater = try #require(reading.record.activities.first { $0.name == "Tidewater" })
+        #expect(tidewater.kind == .pilot)
+        #expect(tidewater.timescale?.start == PartialDate(year: 2017, month: 10) && tidewater.timescale?.end == PartialDate(year: 2019, month: 9))
+        #expect(tidewater.evaluation.map { $0.type != EvaluationType.none } == true)
+    }
+}
+
 /// Evaluation as the study counts it, read from my own sentences.
 @Suite("Evaluation in ordinary prose")
 struct EvaluationPhraseTests {

@@ -169,6 +169,12 @@ public struct ProseExtractor: Sendable {
         var mentions: [Mention] = []
         for (index, sentence) in sentences.enumerated() {
             var here = self.mentions(in: sentence.text, sentence: index)
+            // A row of a table of activities names one in its name column, whatever words it uses.
+            if sentence.offset == 0, let name = blocks[sentence.block].tableName, let row = tableRow(name, sentence: index),
+               !here.contains(where: { $0.key == row.key }) {
+                here.removeAll { name.contains($0.phrase) }
+                here.insert(row, at: 0)
+            }
             if sentence.offset == 0, let lead = leadTitle(sentence, index: index, heading: blocks[sentence.block].headingLevel != nil),
                !here.contains(where: { $0.key == lead.key || lead.phrase.contains($0.phrase) }) {
                 here.insert(lead, at: 0)
@@ -193,7 +199,8 @@ public struct ProseExtractor: Sendable {
         }
         let bySentence = Dictionary(grouping: mentions, by: \.sentence)
         let headingBlocks = Set(blocks.indices.filter { blocks[$0].headingLevel != nil })
-        let topics = Self.topics(sentences, mentions: bySentence, headings: headingBlocks)
+        let rowBlocks = Set(blocks.indices.filter { blocks[$0].tableName != nil })
+        let topics = Self.topics(sentences, mentions: bySentence, headings: headingBlocks, rows: rowBlocks)
         var records: [ActivityRecord] = []
         for key in order {
             records.append(record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context))
@@ -224,9 +231,20 @@ public struct ProseExtractor: Sendable {
         return result
     }
 
+    func tableRow(_ name: String, sentence index: Int) -> Mention? {
+        let tokens = ProseTokens.split(name)
+        guard !tokens.isEmpty else { return nil }
+        let kind = Self.singularTriggers[tokens[tokens.count - 1].folded] ?? .programme
+        guard var mention = mention(tokens: tokens, from: 0, to: tokens.count - 1, in: name, kind: kind, sentence: index, covered: [])
+        else { return nil }
+        mention.phrase = name
+        return mention
+    }
+
     /// What each sentence is about, when it names nothing itself or points back: "It runs for two
     /// years" and "This model utilises MI" are about the activity named before them in the paragraph.
-    static func topics(_ sentences: [ProseSentence], mentions: [Int: [Mention]], headings: Set<Int> = []) -> [Int: String] {
+    static func topics(_ sentences: [ProseSentence], mentions: [Int: [Mention]], headings: Set<Int> = [],
+                       rows: Set<Int> = []) -> [Int: String] {
         var topics: [Int: String] = [:]
         var topic: String?
         // A heading that names an activity ("### Practice leadership pilot") makes it the topic of
@@ -247,7 +265,8 @@ public struct ProseExtractor: Sendable {
             if index > 0, sentences[index - 1].block != sentence.block, !pointsBack { topic = headingTopic; carried = 0 }
             if let here = mentions[index], let first = here.first {
                 if !(pointsBack && topic != nil) { topic = first.key; carried = 0 }
-            } else {
+            } else if !rows.contains(sentence.block) {
+                // A table row is about its activity to its last cell; prose drifts after a few sentences.
                 carried += 1
                 if carried > 3 { topic = headingTopic }
             }

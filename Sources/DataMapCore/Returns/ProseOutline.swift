@@ -20,6 +20,8 @@ public struct ProseBlock: Sendable, Hashable {
     /// Where each source line after the first begins in `text`, in characters, so a phrase can
     /// be traced to its line.
     public var lineBreaks: [Int] = []
+    /// For a row of a table of activities: the activity its name column gives.
+    public var tableName: String?
 
     /// The source line holding character `offset` of `text`.
     public func line(at offset: Int) -> Int {
@@ -42,6 +44,10 @@ public enum ProseBlocks {
         var inFence = false
         /// The character count of the last block's text while it is a list item taking continuations.
         var listLength = 0
+        /// The table being read: its header, whether its rows are activities, and its last line.
+        var tableHeader: [String]?
+        var tableOfActivities = false
+        var lastTableLine = -1
 
         func flush() {
             guard !paragraph.isEmpty else { return }
@@ -70,6 +76,26 @@ public enum ProseBlocks {
             let line = raw.trimmingSpace
             if line.hasPrefix("```") { flush(); inFence.toggle(); continue }
             if inFence { continue }
+            if let cells = ProseTable.cells(raw) {
+                flush()
+                defer { lastTableLine = number }
+                if tableHeader == nil || lastTableLine != number - 1 {
+                    tableHeader = cells
+                    tableOfActivities = ProseTable.isActivityTable(cells)
+                    continue
+                }
+                if ProseTable.isRule(cells) { continue }
+                if tableOfActivities, let header = tableHeader, let row = ProseTable.sentence(cells, header: header) {
+                    var block = ProseBlock(kind: .listItem, text: row.text, number: nil, line: number, endLine: number)
+                    block.tableName = row.name
+                    blocks.append(block)
+                } else {
+                    // Counts by area and the like: the cells as one line, so numbers are not sentences.
+                    let text = cells.map(clean).filter { !$0.isEmpty }.joined(separator: "; ")
+                    if !text.isEmpty { blocks.append(ProseBlock(kind: .paragraph, text: text, number: nil, line: number, endLine: number)) }
+                }
+                continue
+            }
             if line.isEmpty || line.hasPrefix("<!--") || isRule(line) {
                 // A setext underline turns the one-line paragraph above it into a heading.
                 if isRule(line), paragraph.count == 1, line.first == "=" || line.first == "-" {

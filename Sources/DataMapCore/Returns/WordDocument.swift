@@ -77,7 +77,17 @@ public enum WordDocument {
         for child in element.children {
             switch child.name {
             case "p": lines.append(paragraph(child))
-            case "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "ins", "smartTag":
+            case "tbl":
+                // A row per line, its cells between bars, so the text reader reads the table as one.
+                for row in child.children where row.name == "tr" {
+                    let cells = row.children.filter { $0.name == "tc" }.map { cell -> String in
+                        var inner: [String] = []
+                        collect(cell, into: &inner)
+                        return inner.filter { !$0.isEmpty }.joined(separator: " ").replacingOccurrences(of: "|", with: "/")
+                    }
+                    lines.append(cells.count >= 2 ? "| " + cells.joined(separator: " | ") + " |" : cells.joined(separator: " "))
+                }
+            case "tr", "tc", "sdt", "sdtContent", "customXml", "ins", "smartTag":
                 collect(child, into: &lines)
             default: continue
             }
