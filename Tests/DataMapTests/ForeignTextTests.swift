@@ -160,6 +160,12 @@ struct PhrasedActivityTests {
         #expect(try names("We are testing whether young people stay longer.\n").isEmpty)
     }
 
+    @Test func aBodyNamedAsSubjectOwnsAnUnnamedPilot() throws {
+        let found = try names("Conwy began a kinship reunification pilot in the autumn of 2017. We ran a peer mentoring pilot for a year.\n")
+        #expect(found.contains("Kinship reunification pilot") && found.contains("Peer mentoring pilot"), "\(found)")
+        #expect(try names("Referrals reached the front door team, and the pilot worked well.\n").allSatisfy { !$0.contains(",") })
+    }
+
     @Test func anIndefiniteSubjectThatBeginsIsTheActivity() throws {
         let found = try names("A small weekend mentoring pilot began in the south of the county in March.\n")
         #expect(found.contains("Weekend mentoring pilot"), "\(found)")

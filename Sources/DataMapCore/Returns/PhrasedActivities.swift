@@ -106,6 +106,8 @@ extension ProseExtractor {
             if let range = lead.range(of: separator) { lead = lead[..<range.lowerBound] }
         }
         if lead.hasSuffix(".") { lead = lead.dropLast() }
+        // "Front door team, and the pilot …": a title has no clause break inside it.
+        if lead.contains(",") || lead.contains(";") { return nil }
         let tokens = ProseTokens.split(String(lead))
         guard (2...8).contains(tokens.count), let last = tokens.last else { return nil }
         let kind: ActivityKind

@@ -344,7 +344,8 @@ public struct ProseExtractor: Sendable {
     static let ownershipVerbs: Set<String> = ["piloting", "piloted", "running", "run", "developing", "developed", "delivering",
                                               "delivered", "launched", "launching", "introduced", "introducing", "established",
                                               "started", "begun", "commissioned", "commissioning", "created", "set", "setting",
-                                              "trialling", "trialing", "testing", "funded", "funding", "operating", "opened", "opening"]
+                                              "trialling", "trialing", "testing", "funded", "funding", "operating", "opened", "opening",
+                                              "began", "ran", "runs", "start", "starts"]
 
     func mentions(in sentence: String, sentence index: Int) -> [Mention] {
         let tokens = ProseTokens.split(sentence)
@@ -436,9 +437,15 @@ public struct ProseExtractor: Sendable {
                                              "which", "that", "who", "on", "from", "as", "it", "they", "we", "not"]
                 if back >= 0, Self.ownershipVerbs.contains(tokens[back].folded) || ["our", "ein"].contains(tokens[back].folded),
                    !tokens[(back + 1)..<triggerIndex].contains(where: { function.contains($0.folded) }) {
+                    // Owned by the author ("we ran", "our"), or by a body named as the subject
+                    // ("Torfaen began a reunification pilot", "the Council launched …").
+                    let subjects: Set<String> = ["council", "authority", "board", "service", "team", "partnership", "department",
+                                                 "trust", "charity", "organisation", "force", "region", "cyngor", "bwrdd", "tim"]
                     let owned = tokens[back].folded == "our" || tokens[back].folded == "ein"
                         || (back > 0 && ["we", "we've", "ve", "re", "have", "are", "has", "is"].contains(tokens[back - 1].folded))
                         || (back > 1 && tokens[back - 2].folded == "we")
+                        || (back > 0 && (tokens[back - 1].isCapitalised || subjects.contains(tokens[back - 1].folded))
+                            && !Self.weakCapitals.contains(tokens[back - 1].folded))
                     var first = back + 1
                     while first < triggerIndex, ["a", "an", "the", "new", "own", "small", "up", "our"].contains(tokens[first].folded) { first += 1 }
                     // A standing team or service of the author's ("our front door team", "our fostering
