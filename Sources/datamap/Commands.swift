@@ -41,14 +41,40 @@ struct StudyOptions: ParsableArguments {
 
 /// Prints diagnostics and messages; the core hands them over, this decides what the user sees.
 enum Console {
+    /// Text from files (names, organisation names, messages quoting them) as a terminal shows it
+    /// literally: ESC, BEL and every other control character become visible escapes, so a file
+    /// name cannot retitle the window, clear the screen or split a message over lines.
+    static func safe(_ text: String, keepNewlines: Bool = false) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if keepNewlines, scalar == "\n" || scalar == "\t" { result.unicodeScalars.append(scalar); continue }
+            if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0x2028 || value == 0x2029 {
+                result += String(format: "\\x%02X", value)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("datamap: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("datamap: error: \(safe(message, keepNewlines: true))\n".utf8))
     }
 
     static func diagnostics(_ diagnostics: [Diagnostic]) {
         for diagnostic in diagnostics {
-            FileHandle.standardError.write(Data((diagnostic.rendered + "\n").utf8))
+            FileHandle.standardError.write(Data((safeRendering(diagnostic) + "\n").utf8))
         }
+    }
+
+    /// A diagnostic's own line break before its hint stays; its file name and message are escaped.
+    static func safeRendering(_ diagnostic: Diagnostic) -> String {
+        var copy = diagnostic
+        copy.location.file = safe(diagnostic.location.file)
+        copy.message = safe(diagnostic.message)
+        copy.hint = safe(diagnostic.hint)
+        return copy.rendered
     }
 
     /// A file named on the command line; one that cannot be read is reported like any refusal.
@@ -67,7 +93,7 @@ enum Console {
     }
 
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((safe(text, keepNewlines: true) + "\n").utf8))
     }
 }
 
@@ -136,7 +162,14 @@ struct Validate: ParsableCommand {
                                       anonymisation: try AnonymisationFlags.parse([]))
         Console.diagnostics(summary.rejections)
         for finding in summary.findings {
-            FileHandle.standardError.write(Data((finding.rendered + "\n").utf8))
+            var shown = finding
+            shown.location.file = Console.safe(finding.location.file)
+            shown.organisation = Console.safe(finding.organisation)
+            shown.activity = finding.activity.map { Console.safe($0) }
+            shown.message = Console.safe(finding.message)
+            shown.reason = finding.reason.map { Console.safe($0) }
+            shown.suggestion = finding.suggestion.map { Console.safe($0) }
+            FileHandle.standardError.write(Data((shown.rendered + "\n").utf8))
         }
         Console.out("datamap: \(summary.activities) activities checked; \(FindingCounts(summary.findings))")
         if summary.rejectedFiles > 0 || summary.findings.contains(where: { $0.severity == .error }) { throw Exit.rejectedInput }

@@ -116,7 +116,7 @@ struct Extract: ParsableCommand {
                 documents.append(ExtractView.Document(file: file, record: anonymiser.anonymise(record), reading: text))
             }
         }
-        FileHandle.standardOutput.write(Data((json ? ExtractView.json(documents) : ExtractView.text(documents)).utf8))
+        FileHandle.standardOutput.write(Data((json ? ExtractView.json(documents) : Console.safe(ExtractView.text(documents), keepNewlines: true)).utf8))
         if refused > 0 { throw Exit.rejectedInput }
     }
 }

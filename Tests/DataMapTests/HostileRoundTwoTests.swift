@@ -183,3 +183,44 @@ struct BoundedWorkTests {
         #expect(large < small * 8, "25,000 lines took \(small) s, 100,000 took \(large) s")
     }
 }
+
+/// Names are data: what a sender put in a file name, an element name or an organisation name is
+/// hidden or escaped wherever datamap prints or publishes it.
+@Suite("Names are data", .serialized)
+struct NamesAreDataTests {
+    @Test func aRefusedFilesNameAndAForeignElementNameAreNotRepeated() throws {
+        let study = try TemporaryStudy()
+        try study.write("letter from Monty Python 07700 900123 monty.p@example.org.txt", "no organisation here")
+        try study.write("zz-element.xml", "<?xml version=\"1.0\"?><ClementineWrigglesworth/>")
+        let result = try study.build()
+        #expect(result.status == 65)
+        let rejected = try study.output("rejected.csv")
+        for leak in ["Monty", "Python", "07700 900123", "monty.p@example.org", "Clementine"] {
+            #expect(!rejected.contains(leak), "\(leak) in rejected.csv")
+            #expect(!result.stderr.contains(leak), "\(leak) on the terminal")
+        }
+        #expect(rejected.contains("inbox/letter from ") && rejected.contains(".txt,1,1,unknown-organisation"))
+        #expect(rejected.contains("zz-element.xml,1,"))
+    }
+
+    @Test func summaryMarkdownShowsAnOrganisationsNameAsTextNeverAsMarkup() throws {
+        let study = try TemporaryStudy()
+        let file = study.inbox.appendingPathComponent("pp-fostering.xml")
+        let original = try String(contentsOf: file, encoding: .utf8)
+        let hostile = "![p](http://x.example/a.png) &lt;img src=x&gt; [x](javascript:alert(1)) Cyf"
+        try original.replacingOccurrences(of: "<name>Cwmni Maethu Cymru Cyf</name>", with: "<name>\(hostile)</name>")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try study.build()
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try study.output("summary.md")
+        for markup in ["![p](", "<img", "[x](javascript"] { #expect(!summary.contains(markup), "\(markup) in summary.md") }
+    }
+
+    @Test func controlCharactersInAFileNameAreShownEscaped() throws {
+        let study = try TemporaryStudy()
+        try study.write("bad\u{1B}]0;owned\u{07}name\nsplit.txt", "no organisation here")
+        let result = try study.build()
+        #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("\u{07}"))
+        #expect(result.stderr.contains("\\x1B]0;owned\\x07name\\x0Asplit.txt"), "\(result.stderr)")
+    }
+}

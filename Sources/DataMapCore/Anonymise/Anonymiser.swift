@@ -171,6 +171,20 @@ public struct Anonymiser: Sendable {
         self.reference = reference
     }
 
+    /// A file name as it may be printed or published: the names, numbers and addresses in it
+    /// hidden, the folder and the extension kept ("inbox/letter from P-… [PHONE].txt"). A refused
+    /// file's name is all there is to go on, and it is as much the sender's text as the file.
+    public func scrubFileName(_ path: String) -> String {
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let name = path[slash...]
+        let dot = name.lastIndex(of: ".").flatMap { $0 > name.startIndex ? $0 : nil } ?? name.endIndex
+        let context = RecognitionContext(names: names, gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
+        // Word separators in file names ("monty_python-letter") read as spaces for the recognisers.
+        let stem = String(name[..<dot]).replacingOccurrences(of: "_", with: " ")
+        let scrubbed = text.scrub(stem, context: context, review: false).text
+        return String(path[..<slash]) + scrubbed + String(name[dot...])
+    }
+
     public func anonymise(_ record: Return) -> AnonymisedReturn {
         let token = pseudonymiser.pseudonym(for: record.respondent)
         let source = SourcePathScrubber(respondent: record.respondent, pseudonym: token).scrub(record.source)

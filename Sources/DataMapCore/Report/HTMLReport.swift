@@ -183,8 +183,33 @@ public enum HTMLReport {
 public enum MarkdownSummary {
     public static func render(_ report: Report) -> Data { OutputSink.collect { write(report, to: $0) } }
 
+    /// Text from returns as Markdown shows it literally: every character Markdown or HTML could
+    /// act on is escaped, so `<script>`, `![p](http://…)` or `[x](javascript:…)` in an organisation's
+    /// name is printed, never rendered or followed, and a line break cannot start a new block.
+    public static func escape(_ value: String) -> String {
+        var result = ""
+        result.reserveCapacity(value.count)
+        for character in value {
+            switch character {
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|", "~":
+                result.append("\\")
+                result.append(character)
+            // Angle brackets as entities: a viewer that passes HTML through still shows them as text.
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "\n", "\r", "\t": result.append(" ")
+            default:
+                if character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) { continue }
+                result.append(character)
+            }
+        }
+        return result
+    }
+
     public static func write(_ report: Report, to text: OutputSink) {
         let cells = report.cells
+        let e = escape
         text.write("# Data map summary\n\n")
         let pilots = report.map.rows.filter { $0.activity.kind == .pilot }
         let flagged = report.pilotFlags
@@ -193,13 +218,13 @@ public enum MarkdownSummary {
         text.write("- \(flagged.count) of those pilots lack a defined timescale, an evaluation or outcome measures: better called new initiatives.\n\n")
         text.write("## Approaches\n\n")
         for approach in report.analysis.approaches {
-            let list = approach.participants.map { $0.extent.isEmpty ? $0.organisation : "\($0.organisation) (\($0.extent))" }
-            text.write("- **\(approach.name)**: \(list.joined(separator: "; "))\n")
+            let list = approach.participants.map { $0.extent.isEmpty ? e($0.organisation) : "\(e($0.organisation)) (\(e($0.extent)))" }
+            text.write("- **\(e(approach.name))**: \(list.joined(separator: "; "))\n")
         }
         text.write("\n## Pilot coverage\n\n")
         for coverage in report.analysis.coverage {
             var line = "- \(coverage.type.label): \(cells.share(coverage.withPilot, of: coverage.organisations)) reported at least one pilot"
-            if !coverage.withoutPilot.isEmpty { line += "; not: \(coverage.withoutPilot.joined(separator: ", "))" }
+            if !coverage.withoutPilot.isEmpty { line += "; not: \(coverage.withoutPilot.map(e).joined(separator: ", "))" }
             text.write(line + ".\n")
         }
         text.write("\n## Pilot evaluation by sector\n\n")
@@ -209,7 +234,7 @@ public enum MarkdownSummary {
         text.write("\n## Flagged pilots\n\n")
         for row in pilots where flagged[row.id] != nil {
             let reasons = (flagged[row.id] ?? []).map { $0.rule == "pilot-missing-timescale" ? "no timescale" : "no evaluation or measures" }
-            text.write("- \(row.organisation.name): \(row.activity.name) (\(reasons.joined(separator: ", "))) — \(row.activity.provenance.file):\(row.activity.provenance.line)\n")
+            text.write("- \(e(row.organisation.name)): \(e(row.activity.name)) (\(reasons.joined(separator: ", "))) — \(e(row.activity.provenance.file)):\(row.activity.provenance.line)\n")
         }
         if flagged.isEmpty { text.write("None.\n") }
     }

@@ -14,6 +14,29 @@ public enum ReturnSchema {
         }
     }
 
+    /// Every element and attribute name the return format declares. A name outside it is the
+    /// sender's own text (`<ClementineWrigglesworth>`), and messages do not repeat it.
+    public static let vocabulary: Set<String> = {
+        guard let data = try? xsd, let text = String(data: data, encoding: .utf8) else { return [] }
+        let pattern = try! NSRegularExpression(pattern: #"\bname="([A-Za-z_][\w.-]*)""#)
+        let ns = text as NSString
+        return Set(pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range(at: 1)) })
+    }()
+
+    /// "Element 'ClementineWrigglesworth': …" becomes "Element '…': …"; the format's own names stay.
+    static func hideForeignNames(_ message: String) -> String {
+        let pattern = try! NSRegularExpression(pattern: #"((?:Element|element|Attribute|attribute) ')([^']*)(')"#)
+        let ns = message as NSString
+        var result = message
+        for match in pattern.matches(in: message, range: NSRange(location: 0, length: ns.length)).reversed() {
+            let name = ns.substring(with: match.range(at: 2))
+            let local = name.split(separator: "}").last.map(String.init) ?? name
+            if vocabulary.contains(local) || local == "…" { continue }
+            result = (result as NSString).replacingCharacters(in: match.range(at: 2), with: "…")
+        }
+        return result
+    }
+
     public static func compiled() throws(ReaderSetupError) -> XMLSchema {
         let bytes = try xsd
         do { return try XMLSchema(xsd: bytes) } catch {
@@ -101,7 +124,7 @@ public struct ReturnReader: Sendable {
         case .tooComplex: .tooComplex
         }
         var hint: String?
-        var message = problem.message
+        var message = ReturnSchema.hideForeignNames(problem.message)
         if message.contains("No matching global declaration available for the validation root") {
             hint = "the root element must be <return xmlns=\"\(ReturnSchema.namespace)\" version=\"1\">"
         }

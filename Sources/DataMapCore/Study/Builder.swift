@@ -252,9 +252,12 @@ public struct Builder: Sendable {
     }
 
     private func ingestOne(_ entry: InboxEntry, known: [String: String]) -> IngestResult {
+        // A refused file is reported by its name with identities hidden: the report, the terminal
+        // and rejected.csv never repeat a phone number or a name someone put in a file name.
+        let shownPath = anonymiser.scrubFileName(entry.path)
         func rejected(_ code: Diagnostic.Code, _ message: String, hash: String = "") -> IngestResult {
             .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .rejected([
-                Diagnostic(code: code, location: SourceLocation(file: entry.path, line: 1, column: 1), message: message),
+                Diagnostic(code: code, location: SourceLocation(file: shownPath, line: 1, column: 1), message: message),
             ])))
         }
         switch entry.kind {
@@ -285,7 +288,12 @@ public struct Builder: Sendable {
         case .success(let record):
             return .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .ingested(anonymiser.anonymise(record))))
         case .failure(let rejection):
-            return .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .rejected(rejection.diagnostics)))
+            let shown = rejection.diagnostics.map { diagnostic -> Diagnostic in
+                var copy = diagnostic
+                if copy.location.file == entry.path { copy.location.file = shownPath }
+                return copy
+            }
+            return .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .rejected(shown)))
         }
     }
 
