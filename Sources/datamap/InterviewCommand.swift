@@ -44,6 +44,9 @@ struct Interview: ParsableCommand {
         // The line editor only where it can decode UTF-8; otherwise plain lines, which keep every byte.
         let editing = Platform.isTerminal(0) && term != "dumb" && !term.isEmpty && EditLineSource.useUTF8Locale()
         let input: any LineSource = editing ? EditLineSource() : PlainLineSource()
+        Platform.catchInterrupt()
+        // Ctrl-C ends like a pause, with its message and its journal entry, and exit status 130.
+        defer { if Platform.wasInterrupted { Foundation.exit(130) } }
         do {
             try paths.validate()
             var runner: InterviewRunner
@@ -62,7 +65,9 @@ struct Interview: ParsableCommand {
             }
             switch try runner.run() {
             case .finished(let file): output.line(UI.saved(file, runner.session.language))
-            case .paused(let id): output.line(UI.paused(id, runner.session.language))
+            case .paused(let id):
+                if Platform.wasInterrupted { output.line() }
+                output.line(UI.paused(id, runner.session.language))
             case .consentRefused: output.line(UI.noConsent(runner.session.language))
             }
         } catch let error as PlatformError {

@@ -43,7 +43,33 @@ struct StudyPaths {
     }
 }
 
+/// Set by the SIGINT handler; read once the line being typed has been given up.
+nonisolated(unsafe) private var interruptReceived: sig_atomic_t = 0
+
 enum Platform {
+    /// Ctrl-C at an interview prompt pauses rather than kills: the handler only notes the signal,
+    /// and without SA_RESTART the terminal read returns, so the interview saves a pause and says so.
+    static func catchInterrupt() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in interruptReceived = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+        // A parent may have started us with SIGINT blocked; the interview must hear it.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+    }
+
+    static var wasInterrupted: Bool { interruptReceived != 0 }
+
+    /// Holds an exclusive lock on an open file for as long as this process keeps it open (the
+    /// kernel drops it if the process dies, even by kill -9). False when another process holds it.
+    static func lockExclusively(_ descriptor: Int32) -> Bool {
+        flock(descriptor, LOCK_EX | LOCK_NB) == 0
+    }
+
     static let ownerOnlyDirectory: mode_t = 0o700
     static let ownerOnlyFile: mode_t = 0o600
 

@@ -103,6 +103,7 @@ final class JournalFile {
         let url = directory.appendingPathComponent("\(id).journal")
         let descriptor = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, Platform.ownerOnlyFile)
         guard descriptor >= 0 else { throw PlatformError("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        _ = Platform.lockExclusively(descriptor)
         Platform.syncDirectory(directory)
         return JournalFile(url: url, descriptor: descriptor)
     }
@@ -110,6 +111,12 @@ final class JournalFile {
     static func open(_ url: URL) throws(PlatformError) -> JournalFile {
         let descriptor = Glibc.open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { throw PlatformError("cannot open \(url.path): \(String(cString: strerror(errno)))") }
+        // One interview, one terminal: a second --resume of an open interview would race the first
+        // to the finish, and one set of answers would never reach inbox/.
+        guard Platform.lockExclusively(descriptor) else {
+            close(descriptor)
+            throw PlatformError("this interview is open in another terminal; carry on there, or pause it (:pause) before resuming here")
+        }
         return JournalFile(url: url, descriptor: descriptor)
     }
 

@@ -37,12 +37,13 @@ func localAuthorityScript(yes: String = "y") -> [String] {
 
 @Suite("datamap interview in a real terminal", .serialized)
 struct InterviewTests {
-    func startInterview(_ study: TemporaryStudy, language: String = "en", environment: [String: String] = [:]) throws -> PseudoTerminal {
+    func startInterview(_ study: TemporaryStudy, language: String = "en", environment: [String: String] = [:],
+                        controlling: Bool = false) throws -> PseudoTerminal {
         try study.copyInstruments()
         return try PseudoTerminal(["interview", "--study", study.root.path, "--type", "local-authority",
                                    "--organisation", "Isle of Anglesey County Council", "--language", language,
                                    "--recording", "anglesey-2018-02-14.m4a"],
-                                  environment: environment)
+                                  environment: environment, controlling: controlling)
     }
 
     func finish(_ terminal: PseudoTerminal, review: String) throws -> String {
@@ -120,6 +121,37 @@ struct InterviewTests {
         #expect(record.answers.first { $0.question == "practice.core-model" }?.text
                 == "Cyngor Sir Gâr: \(letters) \nail linell yn Nhŷ’r Cyngor")
         #expect(record.activities.map(\.name) == ["Signs of Safety", "Crisis Response Pilot", "Family Time Project", "Edge of Care Team"])
+    }
+
+    @Test func ctrlCPausesWithAMessageAndAJournalEntryAndASecondTerminalCannotOpenTheSameInterview() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study, controlling: true)
+        let banner = try terminal.expect("started on instrument version")
+        let id = try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1
+        try terminal.answer("Siân Ŵyn")
+        try terminal.expect("> ")
+        terminal.press([0x03])
+        try terminal.expect("Paused; every answer so far is saved.")
+        #expect(terminal.waitForExit() == 130)
+        let journal = study.state.appendingPathComponent("interviews/\(id).journal")
+        #expect(try String(contentsOf: journal, encoding: .utf8).contains("\"paused\""))
+
+        let first = try PseudoTerminal(["interview", "--study", study.root.path, "--resume", String(id)])
+        try first.expect("Resuming the interview")
+        let second = try PseudoTerminal(["interview", "--study", study.root.path, "--resume", String(id)])
+        try second.expect("open in another terminal")
+        #expect(second.waitForExit() != 0)
+        try first.answer(":pause")
+        #expect(first.waitForExit() == 0)
+    }
+
+    @Test func anImpossibleDateIsRefusedAtTheQuestionAndSpokenFormsAreRead() {
+        #expect(AnswerParser.partialDate("2018-02-30") == nil)
+        #expect(AnswerParser.partialDate("29/2/2019") == nil)
+        #expect(AnswerParser.partialDate("29/2/2020") == PartialDate(year: 2020, month: 2, day: 29))
+        #expect(AnswerParser.partialDate("March 2018") == PartialDate(year: 2018, month: 3))
+        #expect(AnswerParser.partialDate("Mawrth 2018") == PartialDate(year: 2018, month: 3))
+        #expect(AnswerParser.partialDate("31/3/18") == PartialDate(year: 2018, month: 3, day: 31))
     }
 
     @Test func killingTheProcessAfterTheTenthAnswerLosesNothing() throws {

@@ -19,7 +19,9 @@ final class PseudoTerminal: @unchecked Sendable {
     private var cursor = 0
     private var reader: Thread?
 
-    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+    /// - Parameter controlling: make the terminal the program's controlling terminal (through
+    ///   util-linux `setsid --ctty`), so Ctrl-C typed on it raises SIGINT as it does for a person.
+    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, controlling: Bool = false) throws {
         // posix_openpt and friends are not exported to Swift, so this does what they do on Linux:
         // open the multiplexer, unlock the new terminal (TIOCSPTLCK) and ask its number (TIOCGPTN).
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
@@ -33,8 +35,13 @@ final class PseudoTerminal: @unchecked Sendable {
         var size = winsize(ws_row: 50, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        process.executableURL = Repo.binary
-        process.arguments = arguments
+        if controlling {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            process.arguments = ["--ctty", "--wait", Repo.binary.path] + arguments
+        } else {
+            process.executableURL = Repo.binary
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "xterm"
         env.removeValue(forKey: "NO_COLOR")
@@ -96,6 +103,11 @@ final class PseudoTerminal: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.01)
         }
         throw Timeout(waitingFor: text, screen: screen)
+    }
+
+    /// Keys as bytes, with no Enter after them: Ctrl-C is 0x03.
+    func press(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
     func send(_ line: String) {

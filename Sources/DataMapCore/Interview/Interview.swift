@@ -194,6 +194,11 @@ public struct InterviewSession: Sendable {
 
     // MARK: The return
 
+    /// "pilots[2].end" as the return format spells a question id: "pilots.2.end".
+    static func answerID(_ key: String) -> String {
+        key.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "")
+    }
+
     /// The finished interview as a return, in the same form as a written one.
     public func makeReturn(finishedAt: Date, source: String) -> Return {
         let value = { (key: String) -> String? in self.answers[key]?.value.recorded }
@@ -220,6 +225,13 @@ public struct InterviewSession: Sendable {
                 returnAnswers.append(Answer(question: step.key, text: recorded.value.recorded ?? "", nonResponse: nonResponse,
                                             line: 0, at: recorded.at, offset: recorded.offset))
             case .field(_, _, let field):
+                // "Don't know" and "refused" about an activity are answers, not blanks: they are
+                // kept as answers under the activity's field, so a data map can tell them from a skip.
+                if case .nonResponse(let code) = recorded.value {
+                    returnAnswers.append(Answer(question: Self.answerID(step.key), text: "", nonResponse: code,
+                                                line: 0, at: recorded.at, offset: recorded.offset))
+                    continue
+                }
                 if let text = recorded.value.recorded, !text.isEmpty, !activities.isEmpty {
                     activities[activities.count - 1].set(field, to: text)
                 }

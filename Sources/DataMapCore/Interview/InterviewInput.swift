@@ -102,8 +102,17 @@ public enum AnswerParser {
     }
 
     /// `2018`, `2018-04`, `2018-04-01`, or `04/2018` and `1/4/2018` as people type them.
-    static func partialDate(_ text: String) -> PartialDate? {
+    public static func partialDate(_ text: String) -> PartialDate? {
+        let date = typedDate(text)
+        // "2018-02-30" is refused here, with the reason on screen, rather than at the end.
+        guard let date, date.isOnTheCalendar else { return nil }
+        return date
+    }
+
+    /// The forms people type and say: "2018-04", "04/2018", "31/3/18", "March 2018", "Mawrth 2018".
+    private static func typedDate(_ text: String) -> PartialDate? {
         if let date = PartialDate(text) { return date }
+        if let spoken = DateReader.date(in: text) { return spoken }
         let parts = text.split(separator: "/").map(String.init)
         if parts.count == 2, let month = Int(parts[0]), let year = Int(parts[1]), parts[1].count == 4, (1...12).contains(month) {
             return PartialDate(year: year, month: month)
@@ -152,8 +161,8 @@ public enum InputProblem: Error, Equatable, Sendable {
         case (.yesNo, .cy): "Atebwch i (ie) neu n (na)."
         case (.choice(let count), .en): "Please give a number from 1 to \(count)."
         case (.choice(let count), .cy): "Rhowch rif o 1 i \(count)."
-        case (.date, .en): "Please give a date as YYYY, YYYY-MM or YYYY-MM-DD (or MM/YYYY)."
-        case (.date, .cy): "Rhowch ddyddiad fel BBBB, BBBB-MM neu BBBB-MM-DD (neu MM/BBBB)."
+        case (.date, .en): "That is not a date on the calendar, or not one datamap can read. Give it as 2018, March 2018, 2018-03, 31/3/2018 or 2018-03-31."
+        case (.date, .cy): "Nid yw hwnnw'n ddyddiad ar y calendr, neu ni all datamap ei ddarllen. Rhowch ef fel 2018, Mawrth 2018, 2018-03, 31/3/2018 neu 2018-03-31."
         case (.number, .en): "Please give a number."
         case (.number, .cy): "Rhowch rif."
         case (.scale(let low, let high), .en): "Please give a whole number from \(low) to \(high)."

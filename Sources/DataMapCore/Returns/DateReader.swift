@@ -87,11 +87,8 @@ public enum DateReader {
 
     static func calendarDate(year: Int, month: Int, day: Int?) -> PartialDate? {
         guard (1...12).contains(month) else { return nil }
-        if let day {
-            let lengths = [31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-            guard (1...lengths[month - 1]).contains(day) else { return nil }
-        }
-        return PartialDate(year: year, month: month, day: day)
+        let date = PartialDate(year: year, month: month, day: day)
+        return date.isOnTheCalendar ? date : nil
     }
 
     nonisolated(unsafe) static let iso = #/(?:^|[^\d])(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)/#

@@ -30,6 +30,23 @@ public struct PartialDate: Codable, Sendable, Hashable, Comparable, CustomString
         if let month, !(1...12).contains(month) { return nil }
         if let day, !(1...31).contains(day) { return nil }
         self.init(year: year, month: month, day: day)
+        guard isOnTheCalendar else { return nil }
+    }
+
+    /// False for a day the month does not have: 30 February, 31 April, 29 February 2019.
+    public var isOnTheCalendar: Bool {
+        guard let month else { return true }
+        guard (1...12).contains(month) else { return false }
+        guard let day else { return true }
+        return (1...Self.days(inMonth: month, year: year)).contains(day)
+    }
+
+    public static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     public var description: String {
