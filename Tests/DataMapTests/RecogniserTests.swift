@@ -128,7 +128,10 @@ struct AnonymisationEndToEndTests {
             #expect(risk.contains("(all),\(type),"), "no \(type) counted")
         }
         let review = try study.output("review.csv")
-        #expect(review.hasPrefix("source,field,start,end,kind"))
+        #expect(review.hasPrefix("source,field,start,end,kind,name_likeness"))
+        // The likeliest names first, so the little time a reviewer has goes where it matters.
+        let scores = review.split(separator: "\r\n").dropFirst().compactMap { Int($0.split(separator: ",").last ?? "") }
+        #expect(scores == scores.sorted(by: >), "review.csv is not ordered by name likeness")
     }
 
     @Test func theAnonymiseCommandScrubsStdinAndReportsSpans() throws {

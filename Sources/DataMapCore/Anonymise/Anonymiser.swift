@@ -212,7 +212,7 @@ public struct Anonymiser: Sendable {
         func s(_ field: String, _ value: String) -> String {
             let result = text.scrub(value, context: context)
             for span in result.spans { risk.counts[span.type.rawValue, default: 0] += 1 }
-            risk.review += result.review.map { ReviewSpan(field: field, start: $0.start, end: $0.end, kind: $0.kind) }
+            risk.review += result.review.map { ReviewSpan(field: field, start: $0.start, end: $0.end, kind: $0.kind, likelihood: $0.likelihood) }
             return result.text
         }
         let activities = record.activities.enumerated().map { index, activity in

@@ -16,6 +16,7 @@ public struct ResidualRisk: Sendable {
         public var start: Int
         public var end: Int
         public var kind: String
+        public var likelihood: Int?
     }
 
     public var counts: [Count] = []
@@ -27,9 +28,12 @@ public struct ResidualRisk: Sendable {
                 counts.append(Count(source: record.source, type: type, count: count))
             }
             review += record.risk.review.map {
-                Review(source: record.source, field: $0.field, start: $0.start, end: $0.end, kind: $0.kind)
+                Review(source: record.source, field: $0.field, start: $0.start, end: $0.end, kind: $0.kind, likelihood: $0.likelihood)
             }
         }
+        // The likeliest misses first, so a reviewer with little time checks what matters most.
+        review = review.enumerated().sorted { ($0.element.likelihood ?? 0, -$0.offset) > ($1.element.likelihood ?? 0, -$1.offset) }
+            .map(\.element)
     }
 
     public var countsTable: ReportTable {
@@ -40,10 +44,10 @@ public struct ResidualRisk: Sendable {
     }
 
     public var reviewTable: ReportTable {
-        ReportTable(name: "review", title: "For human review", columns: ["source", "field", "start", "end", "kind"],
+        ReportTable(name: "review", title: "For human review", columns: ["source", "field", "start", "end", "kind", "name_likeness"],
                     count: review.count) { [review] index in
             let item = review[index]
-            return [item.source, item.field, String(item.start), String(item.end), item.kind]
+            return [item.source, item.field, String(item.start), String(item.end), item.kind, item.likelihood.map(String.init) ?? ""]
         }
     }
 

@@ -16,6 +16,8 @@ public struct ReviewSpan: Codable, Sendable, Hashable {
     public var start: Int
     public var end: Int
     public var kind: String
+    /// How much the kept words look like a person's name, 0 to 100: a reviewer reads the likeliest first.
+    public var likelihood: Int?
 }
 
 /// What one text's anonymisation found.
@@ -23,7 +25,7 @@ public struct Scrubbed: Sendable {
     public var text: String
     /// Offsets in the original text, in code points.
     public var spans: [EntitySpan]
-    public var review: [(start: Int, end: Int, kind: String)]
+    public var review: [(start: Int, end: Int, kind: String, likelihood: Int)]
 }
 
 /// Replaces every identifier in free text: people with their keyed pseudonym, everything else
@@ -70,7 +72,7 @@ public struct TextAnonymiser: Sendable {
             text: output,
             spans: spans.map { EntitySpan(start: offsets[$0.range.location], end: offsets[$0.range.location + $0.range.length], type: $0.type) },
             review: (review ? Self.review(text, ns: ns, found: spans, context: context) : []).map {
-                (offsets[$0.range.location], offsets[$0.range.location + $0.range.length], $0.kind)
+                (offsets[$0.range.location], offsets[$0.range.location + $0.range.length], $0.kind, $0.likelihood)
             })
     }
 
@@ -102,19 +104,41 @@ public struct TextAnonymiser: Sendable {
 
     /// Capitalised word runs and long numbers that no recogniser claimed and that are not a known
     /// organisation or programme: a person should look, because they might identify someone.
-    static func review(_ text: String, ns: UTF16Text, found: [RawSpan], context: RecognitionContext) -> [(range: NSRange, kind: String)] {
+    static func review(_ text: String, ns: UTF16Text, found: [RawSpan], context: RecognitionContext)
+        -> [(range: NSRange, kind: String, likelihood: Int)] {
         reviewPattern.matches(in: ns.shadow as String, range: NSRange(location: 0, length: ns.length)).compactMap { match in
             let range = match.range
             guard !found.contains(where: { NSIntersectionRange($0.range, range).length > 0 }) else { return nil }
             let value = ns.substring(with: range)
-            if value.first?.isNumber == true { return (range, "possible-number") }
+            if value.first?.isNumber == true { return (range, "possible-number", 50) }
             let words = value.split(separator: " ").map(String.init)
             guard !Recognisers.isSentenceStart(range.location, ns) || words.count > 2 else { return nil }
             guard !words.allSatisfy({ Recognisers.notNames.contains($0) }), !Recognisers.isOrganisationOrProgramme(value, context),
                   context.taxonomy.match(value) == nil else { return nil }
             if words.contains(where: { Recognisers.notNames.contains($0) || context.gazetteer.match($0) != nil }) { return nil }
-            return (range, "possible-name")
+            return (range, "possible-name", nameLikeness(words, at: range, in: ns, context: context))
         }
+    }
+
+    /// A kept run of capitals scored by what makes a name likely: words the name lists know, the
+    /// length of a name (two or three words), name-shaped words (a capital then three to twelve
+    /// small letters), and a cue before it ("spoke to", "thanks to", "Dr") or a description after.
+    static func nameLikeness(_ words: [String], at range: NSRange, in ns: UTF16Text, context: RecognitionContext) -> Int {
+        var score = 0
+        for word in words {
+            if context.names.givenNames.contains(word) { score += 25 }
+            if context.names.surnames.contains(word) { score += 20 }
+            let rest = word.dropFirst()
+            if (3...12).contains(rest.count + 1), rest.allSatisfy(\.isLowercase) { score += 5 }
+        }
+        if (2...3).contains(words.count) { score += 15 }
+        let before = ns.substring(with: NSRange(location: max(0, range.location - 24), length: min(24, range.location))).lowercased()
+        let cue = before.split(whereSeparator: { !$0.isLetter }).last.map(String.init) ?? ""
+        if Recognisers.cueWordSet.contains(cue) || Recognisers.titles.map({ $0.lowercased() }).contains(cue) { score += 25 }
+        let afterLength = min(16, ns.length - range.location - range.length)
+        let after = afterLength > 0 ? ns.substring(with: NSRange(location: range.location + range.length, length: afterLength)) : ""
+        if after.hasPrefix(" said") || after.hasPrefix(" told") || after.hasPrefix(", who") || after.hasPrefix(" (") { score += 20 }
+        return min(100, score)
     }
 }
 
