@@ -446,6 +446,12 @@ struct ForeignAnonymiserTests {
         #expect(out.contains("says it works"))
     }
 
+    @Test func initialsInMinutesActionsArePeopleButABodysAbbreviationIsNot() {
+        let out = scrub("Present: Sioned Wyn Roberts (SWR).\nAction: GT to circulate the draft; HM/RL to book the room.\nAction: SWR to chair. NWP to share the figures.\n")
+        for initials in ["GT", "HM", "RL", "SWR"] { #expect(!out.contains(initials + " ") && !out.contains(initials + "/"), "\(initials): \(out)") }
+        #expect(out.contains("NWP to share"), "\(out)")
+    }
+
     @Test func aThingGivenANameIsNotAPersonAndATableIsNotASignature() {
         let out = scrub("""
             In Conwy, a small pilot called Tidewater is testing home visits.

@@ -24,6 +24,8 @@ enum LayoutRecogniser {
     nonisolated(unsafe) static let welshSubject = #/\b(?:Mae|Roedd|Bydd|Dywedodd|Meddai)\s+([A-Z][\p{Ll}'’]+)\s+(?:yn|wedi|ddim)\b|\b([A-Z][\p{Ll}'’]+)\s+sy['’]n\b/#
     /// The job a relative clause gives a person: "who co-ordinates the project".
     nonisolated(unsafe) static let jobClause = #/^,\s+(who\s+(?:co-ordinates|coordinates|manages|leads|runs|chairs|heads|supervises|oversees|organises|organizes)\s+[^,.;]{3,60})/#
+    /// Minutes name people by initials in their actions: "Action: GT to circulate", "GT/RL to draft".
+    nonisolated(unsafe) static let actionInitials = #/\b([A-Z]{2,3})(?:\s*(?:/|and|&)\s*([A-Z]{2,3}))?\s+to\s+\p{Ll}/#
     nonisolated(unsafe) static let childAge = #/\(([A-Z][\p{Ll}'’-]+),\s*(?:aged\s+)?\d{1,2}\)/#
     /// A name where one stands (a signature, a contact field). A scan reads a capital I as l and
     /// an O as 0 ("leuan Rees", "K 0wusu"), so a word may open with either before a small letter.
@@ -232,6 +234,15 @@ enum LayoutRecogniser {
             }
             if bytes.has("(") {
                 for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
+            }
+            if lower.has("action"), bytes.has(" to ") {
+                for match in line.text.matches(of: actionInitials) {
+                    // A body's abbreviation ("NWP to circulate") is the body: two letters are a
+                    // person's initials, three only when the minutes define them ("Rhodri Lewis Jones (RLJ)").
+                    for initials in [match.1, match.2].compactMap({ $0 }) where gazetteer.match(String(initials)) == nil {
+                        if initials.count == 2 || text.contains("(\(initials))") { add(initials, in: line, .person) }
+                    }
+                }
             }
             if line.text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) || !line.text.utf8.allSatisfy({ $0 < 0x80 }) {
                 for role in roles(in: line.text, gazetteer: gazetteer) where !found.contains(where: { $0.type == .role && $0.text == role }) {
