@@ -203,7 +203,7 @@ enum LayoutRecogniser {
                         roleIndex += 1
                     }
                 }
-            } else if trimmed.contains("|"), trimmed.split(separator: "|").count >= 2,
+            } else if bytes.has("|"), trimmed.split(separator: "|").count >= 2,
                       let first = trimmed.split(separator: "|").first.map({ $0.trimmingCharacters(in: .whitespaces) }), isName(first),
                       // A table's first column ("Area | …", "Total | 11 | 16") is not a signature: a
                       // name there has two words, or is a first name the lists know.
@@ -211,7 +211,8 @@ enum LayoutRecogniser {
                       gazetteer.resolve(first) == nil, !Authorship.organisationShaped(first, gazetteer) {
                 nameAndRoles(Substring(trimmed), line: line)
             } else if index >= 3, isBlank(index - 1), isBlank(index + 1),
-                      !trimmed.isEmpty, trimmed.split(separator: " ").count <= 2, isName(trimmed), !looksLikeRole(trimmed),
+                      !trimmed.isEmpty, trimmed.utf8.count <= 40, trimmed.utf8.lazy.filter({ $0 == 0x20 }).count <= 1,
+                      isName(trimmed), !looksLikeRole(trimmed),
                       gazetteer.resolve(trimmed) == nil, closesAMessage(after: index, lines: lines.map(\.text)) {
                 // "Dafydd" alone before "Sent from my iPhone", a forwarded header or the end.
                 add(Substring(trimmed), in: line, .person)
@@ -232,7 +233,8 @@ enum LayoutRecogniser {
                     add(Substring(role), in: lines[index + 1], .role)
                 }
             }
-            if bytes.has("(") {
+            // "(Jac, 14)": only a bracket opening on a capital can start one.
+            if bytes.opensOnCapital {
                 for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
             }
             if lower.has("action"), bytes.has(" to ") {
@@ -334,6 +336,15 @@ struct LineBytes {
             if let space = phrase.lastIndex(of: " ") { result.append(String(phrase[phrase.index(after: space)...])) }
         }
         return result
+    }
+
+    /// A "(" directly followed by a capital letter.
+    var opensOnCapital: Bool {
+        guard bytes.count > 1 else { return false }
+        for index in 0..<(bytes.count - 1) where bytes[index] == 0x28 && bytes[index + 1] >= 0x41 && bytes[index + 1] <= 0x5A {
+            return true
+        }
+        return false
     }
 
     func has(_ needle: String) -> Bool {
