@@ -320,6 +320,7 @@ struct TableTests {
             Total\t22\t40
             """)
         #expect(activities.isEmpty, "\(activities.map(\.name))")
+        #expect(ProseTable.cells("Date:\t12 March 2018") == nil, "a field set out with a tab is not a table row")
     }
 
     @Test func aWordTableUnderAPilotHeaderIsReadAsPilots() throws {

@@ -3,9 +3,9 @@ import Foundation
 /// Tables in a return: pipe tables (Markdown, or a Word table's rows), and tab-separated rows
 /// pasted from a spreadsheet. A table of projects ("Project | Status | Start | End | Evaluation")
 /// is a list of activities, one per row, each value under its column's header.
-enum ProseTable {
+public enum ProseTable {
     /// The cells of a table row, or nil when the line is not one.
-    static func cells(_ line: String) -> [String]? {
+    public static func cells(_ line: String) -> [String]? {
         let trimmed = line.trimmingSpace
         if trimmed.hasPrefix("|"), trimmed.dropFirst().contains("|") {
             var inner = Substring(trimmed.dropFirst())
@@ -14,6 +14,8 @@ enum ProseTable {
         }
         if line.contains("\t") {
             let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingSpace }
+            // "Date:<tab>12 March 2018" is a field set out with a tab, not a table's row.
+            if parts.first?.hasSuffix(":") == true { return nil }
             if parts.filter({ !$0.isEmpty }).count >= 2 { return parts }
         }
         return nil
