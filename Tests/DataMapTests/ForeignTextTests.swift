@@ -293,6 +293,29 @@ struct NotAnActivityTests {
     }
 }
 
+/// A printed report's pages, as scanned or pasted text brings them.
+@Suite("Page furniture and broken words")
+struct PageFurnitureTests {
+    @Test func runningHeadersFootersAndPageNumbersAreBlankedAndLinesKeepTheirNumbers() throws {
+        let page = "Harbour Council Annual Report 2018/19                  Page 4 of 20"
+        let lines = ["OFFICIAL", "Our Tidal pilot began in May 2018", "and runs for two years.", page,
+                     "OFFICIAL", "- 5 -", "The Anchor project", "started in June.", "OFFICIAL", "Page 6 of 20"]
+        let blanked = PageFurniture.blankOut(lines)
+        #expect(blanked.count == lines.count)
+        #expect(blanked == ["", "Our Tidal pilot began in May 2018", "and runs for two years.", "", "", "", "The Anchor project",
+                            "started in June.", "", ""])
+        let activities = try OwnerTests().read(lines.joined(separator: "\n") + "\n")
+        let tidal = try #require(activities.first { $0.name == "Tidal pilot" })
+        #expect(tidal.timescale?.duration == "P2Y", "the paragraph survives the page break")
+    }
+
+    @Test func aWordBrokenOverALineIsMended() {
+        let blocks = ProseBlocks.parse(["It was not possi-", "ble to meet. RAPID REVIEW OF CHILD-", "REN ON THE EDGE."])
+        #expect(blocks.first?.text == "It was not possible to meet. RAPID REVIEW OF CHILDREN ON THE EDGE.")
+        #expect(blocks.first.map { $0.line(at: 20) } == 2, "offsets still find their line")
+    }
+}
+
 /// Tables of projects, in Markdown, pasted from a spreadsheet, and in Word.
 @Suite("Tables of activities")
 struct TableTests {

@@ -58,7 +58,16 @@ public enum ProseBlocks {
             var length = 0
             for (offset, line) in paragraph.enumerated() {
                 let cleaned = clean(line)
-                if offset > 0 { text += " "; length += 1; breaks.append(length) }
+                // A word broken over a line by a scan or a narrow column ("possi-⏎ble", "CHILD-⏎REN")
+                // is mended: the hyphen goes and the halves join.
+                if offset > 0, text.hasSuffix("-"), text.dropLast().last?.isLetter == true, let next = cleaned.first,
+                   next.isLowercase || (next.isUppercase && text.dropLast().last?.isUppercase == true) {
+                    text.removeLast()
+                    length -= 1
+                    breaks.append(length)
+                } else if offset > 0 {
+                    text += " "; length += 1; breaks.append(length)
+                }
                 text += cleaned
                 length += cleaned.count
             }

@@ -66,7 +66,8 @@ public struct TextReturnReader: Sendable {
 
     public func read(lines: [String], encoding: PlainText.Encoding?, source: String,
                      paragraphPerLine: Bool = false, fileDate: PartialDate? = nil) -> Result<Reading, Rejection> {
-        let blocks = ProseBlocks.parse(lines, paragraphPerLine: paragraphPerLine)
+        // Running headers, footers and page numbers of a printed report are not the author's text.
+        let blocks = ProseBlocks.parse(paragraphPerLine ? lines : PageFurniture.blankOut(lines), paragraphPerLine: paragraphPerLine)
         let outline = ProseOutline.build(blocks)
         if let (type, _, language, markerLine) = TemplateReader.marker(in: lines) {
             guard let instrument = reference.instruments[type] else {
