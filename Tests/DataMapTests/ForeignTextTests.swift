@@ -293,6 +293,25 @@ struct NotAnActivityTests {
     }
 }
 
+/// A mapping report's list entries: a heading, its participants and lead, then its description.
+@Suite("List entries with participants and a lead")
+struct EntryTests {
+    @Test func aHeadingWithParticipantsAndALeadIsOneActivityOwnedByItsLead() throws {
+        let activities = try OwnerTests().read("""
+            Holding On Together
+            Participants: Gwynedd Council, Betsi Cadwaladr University Health Board
+            Lead: Gwynedd Council
+
+            A two-year pilot of support at home for families in crisis.
+            """)
+        #expect(activities.map(\.name) == ["Holding On Together"])
+        let entry = try #require(activities.first)
+        #expect(entry.owner?.name == "Gwynedd Council")
+        #expect(entry.partners == ["Betsi Cadwaladr University Health Board"])
+        #expect(entry.kind == .pilot && entry.timescale?.duration == "P2Y")
+    }
+}
+
 /// A printed report's pages, as scanned or pasted text brings them.
 @Suite("Page furniture and broken words")
 struct PageFurnitureTests {

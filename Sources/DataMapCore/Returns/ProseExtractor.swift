@@ -166,9 +166,17 @@ public struct ProseExtractor: Sendable {
 
     public func extract(_ blocks: [ProseBlock], outline: ProseOutline, context: Context) -> [ActivityRecord] {
         let sentences = Self.sentences(blocks, outline: outline)
+        let entries = Self.entryHeadings(blocks)
         var mentions: [Mention] = []
         for (index, sentence) in sentences.enumerated() {
             var here = self.mentions(in: sentence.text, sentence: index)
+            // A list entry: a heading, then "Participants:" or "Lead:" lines. The heading names the
+            // activity, whatever words it uses ("Keeping Families Together").
+            if sentence.offset == 0, entries.contains(sentence.block), let entry = tableRow(blocks[sentence.block].text, sentence: index),
+               !here.contains(where: { $0.key == entry.key }) {
+                here.removeAll { blocks[sentence.block].text.contains($0.phrase) }
+                here.insert(entry, at: 0)
+            }
             // A row of a table of activities names one in its name column, whatever words it uses.
             if sentence.offset == 0, let name = blocks[sentence.block].tableName, let row = tableRow(name, sentence: index),
                !here.contains(where: { $0.key == row.key }) {
@@ -203,9 +211,41 @@ public struct ProseExtractor: Sendable {
         let topics = Self.topics(sentences, mentions: bySentence, headings: headingBlocks, rows: rowBlocks)
         var records: [ActivityRecord] = []
         for key in order {
-            records.append(record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context))
+            var record = record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context)
+            // An entry's "Lead:" line names its owner.
+            let first = sentences[byKey[key]![0].sentence].block
+            if entries.contains(first), let lead = Self.entryField(after: first, in: blocks, named: Self.leadFields),
+               let entry = gazetteer.resolve(lead)?.entry, entry.name != context.organisation.map(gazetteer.canonicalName) {
+                record.owner = Organisation(name: entry.name, type: entry.organisationType ?? .other, region: entry.region)
+                // The lead is the owner, not its own partner.
+                record.partners.removeAll { $0 == entry.name }
+            }
+            records.append(record)
         }
         return records
+    }
+
+    static let leadFields: Set<String> = ["lead", "lead organisation", "lead agency", "lead body", "led by", "arweinydd", "corff arweiniol"]
+    static let entryFields: Set<String> = leadFields.union(["participants", "partners", "partner organisations", "timescale", "duration",
+                                                            "evaluation", "funding", "status", "cyfranogwyr", "partneriaid", "hyd", "gwerthuso"])
+
+    /// Headings straight followed by an entry's field lines ("Participants:", "Lead:").
+    static func entryHeadings(_ blocks: [ProseBlock]) -> Set<Int> {
+        var result = Set<Int>()
+        for index in blocks.indices where blocks[index].headingLevel != nil && index + 1 < blocks.count {
+            if case .field(let name) = blocks[index + 1].kind, entryFields.contains(name.lowercased().trimmingSpace) { result.insert(index) }
+        }
+        return result
+    }
+
+    /// The value of an entry's field among the field lines under its heading.
+    static func entryField(after heading: Int, in blocks: [ProseBlock], named names: Set<String>) -> String? {
+        var index = heading + 1
+        while index < blocks.count, case .field(let name) = blocks[index].kind {
+            if names.contains(name.lowercased().trimmingSpace) { return blocks[index].text }
+            index += 1
+        }
+        return nil
     }
 
     /// The blocks that address the letter: a To/FAO/Attn line, the salutation, and the short
@@ -288,7 +328,12 @@ public struct ProseExtractor: Sendable {
                 // Header lines ("Organisation: Conwy") describe the return, not an activity.
                 if case .field(let name) = block.kind, ReturnField.Header.match(name) != nil { continue }
                 var text = block.text
-                if case .field(let name) = block.kind { text = name + ": " + block.text }
+                if case .field(let name) = block.kind {
+                    // An entry's participants are its partners: said so, the partner reader takes them.
+                    let label = name.lowercased().trimmingSpace
+                    text = ["participants", "partners", "partner organisations", "cyfranogwyr", "partneriaid"].contains(label)
+                        ? "Delivered in partnership with " + block.text : name + ": " + block.text
+                }
                 if let level = block.headingLevel {
                     headings.removeAll { $0.0 >= level }
                     headings.append((level, block.text))
