@@ -166,6 +166,16 @@ struct PhrasedActivityTests {
         #expect(try names("Referrals reached the front door team, and the pilot worked well.\n").allSatisfy { !$0.contains(",") })
     }
 
+    @Test func twoNamesForOneActivityInAReturnAreOneActivity() throws {
+        let found = try names("""
+            ### Peer mentoring pilot for young carers
+
+            The peer mentoring programme began in May 2018 and runs for a year.
+            """)
+        #expect(found.count == 1, "\(found)")
+        #expect(try names("Our Family Link service helps parents. Our Youth Link service helps teenagers.\n").count == 2)
+    }
+
     @Test func anIndefiniteSubjectThatBeginsIsTheActivity() throws {
         let found = try names("A small weekend mentoring pilot began in the south of the county in March.\n")
         #expect(found.contains("Weekend mentoring pilot"), "\(found)")

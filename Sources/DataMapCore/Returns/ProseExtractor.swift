@@ -195,6 +195,25 @@ public struct ProseExtractor: Sendable {
             mentions.filter { sentences[$0.sentence].block == block }.map(\.key)
         })
         mentions.removeAll { addressed.contains($0.key) }
+        // One activity, two names in one return ("Practice leadership pilot for team managers", later
+        // "the practice leadership programme"): named initiatives whose distinctive words, two at
+        // least, are all among an earlier one's are that one.
+        var aliasOf: [String: String] = [:]
+        var cores: [(key: String, words: Set<String>)] = []
+        for mention in mentions where !mention.fromTaxonomy && aliasOf[mention.key] == nil && !cores.contains(where: { $0.key == mention.key }) {
+            let words = Self.coreWords(mention.name)
+            if words.count >= 2, let earlier = cores.first(where: { $0.words.count >= 2 && (words.isSubset(of: $0.words) || $0.words.isSubset(of: words)) }) {
+                aliasOf[mention.key] = earlier.key
+            } else {
+                cores.append((mention.key, words))
+            }
+        }
+        for index in mentions.indices {
+            if let canonical = aliasOf[mentions[index].key] {
+                mentions[index].key = canonical
+                if let first = mentions.first(where: { $0.key == canonical && aliasOf[$0.key] == nil }) { mentions[index].name = first.name }
+            }
+        }
         // Group mentions by activity, in order of first appearance.
         var order: [String] = []
         var byKey: [String: [Mention]] = [:]
@@ -223,6 +242,14 @@ public struct ProseExtractor: Sendable {
             records.append(record)
         }
         return records
+    }
+
+    /// A name's distinctive words: without the naming words (pilot, service…), articles and connectors.
+    static func coreWords(_ name: String) -> Set<String> {
+        Set(ProseTokens.split(name).map(\.folded).filter { word in
+            singularTriggers[word] == nil && !connectors.contains(word) && !weakCapitals.contains(word) && !determiners.contains(word)
+                && !(word.hasSuffix("s") && singularTriggers[String(word.dropLast())] != nil)
+        })
     }
 
     static let leadFields: Set<String> = ["lead", "lead organisation", "lead agency", "lead body", "led by", "arweinydd", "corff arweiniol"]
