@@ -235,6 +235,12 @@ struct NotAnActivityTests {
         #expect(memo == ["Tidal pilot"], "\(memo)")
     }
 
+    @Test func aJobTitleIsAPostNotAnActivity() throws {
+        let found = try names("Rheolwr Gwasanaeth, Plant sy'n Derbyn Gofal\n\nThe Service Manager leads the Harbour pilot.\n")
+        #expect(!found.contains { $0.contains("Rheolwr") || $0.contains("Manager") }, "\(found)")
+        #expect(found.contains("Harbour pilot"))
+    }
+
     @Test func moneyAndNationalFramesAreNotActivities() throws {
         let found = try names("""
             Our Open Door pilot is funded from the Coastal Communities Fund for a year.

@@ -124,6 +124,11 @@ extension ProseExtractor {
                                   "began", "started", "run", "runs", "mae", "roedd", "this", "that", "there"]
         guard !tokens.contains(where: { verbs.contains($0.folded) }), !Self.weakCapitals.contains(tokens[0].folded) || tokens[0].folded == "new"
         else { return nil }
+        // "Practice model - we adopted Signs of Safety": a label over an answer has one ordinary
+        // word before its naming word; a title has two ("Peer advocacy pilot") or a proper name.
+        let core = Self.coreWords(String(lead))
+        let proper = tokens.dropFirst().contains { $0.isCapitalised && Self.singularTriggers[$0.folded] == nil }
+        guard core.count >= 2 || proper else { return nil }
         guard var mention = mention(tokens: tokens, from: 0, to: tokens.count - 1, in: String(lead), kind: kind, sentence: index,
                                     covered: []) else { return nil }
         mention.phrase = String(lead)

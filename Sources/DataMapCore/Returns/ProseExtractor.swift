@@ -572,6 +572,8 @@ public struct ProseExtractor: Sendable {
         // "twelve-month pilot", "a 2-year project": a length is not a name.
         if inner.allSatisfy({ Self.durationWords.contains($0.folded) || $0.original.first?.isNumber == true
                                 || Self.connectors.contains($0.folded) || Self.determiners.contains($0.folded) }) { return nil }
+        // A job title ("Rheolwr Gwasanaeth", "Service Manager") is a post, not an activity.
+        if words.contains(where: { Self.postWords.contains($0) }) { return nil }
         // A body that runs things ("Management Team", "Steering Group") is not itself an activity.
         if let before = inner.last?.folded, Self.governanceWords.contains(before), slice.last.map({ ["team", "tim", "group"].contains($0.folded) }) == true {
             return nil
@@ -610,6 +612,8 @@ public struct ProseExtractor: Sendable {
     static let durationWords: Set<String> = ["one", "two", "three", "four", "five", "six", "nine", "twelve", "eighteen", "month",
                                              "months", "year", "years", "week", "weeks", "day", "days", "short", "long", "term",
                                              "mis", "blwyddyn", "flwyddyn", "wythnos"]
+    static let postWords: Set<String> = ["manager", "director", "officer", "coordinator", "co", "ordinator", "psychologist",
+                                         "executive", "rheolwr", "swyddog", "cyfarwyddwr", "pennaeth", "cadeirydd", "chair", "chairperson"]
     static let governanceWords: Set<String> = ["management", "leadership", "steering", "executive", "senior", "scrutiny",
                                                "board", "committee", "rheoli", "arwain"]
 
