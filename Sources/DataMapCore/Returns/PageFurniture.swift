@@ -14,7 +14,13 @@ public enum PageFurniture {
         for key in keys where !key.isEmpty { counts[key, default: 0] += 1 }
         return zip(lines, keys).map { line, key in
             let trimmed = line.trimmingSpace
-            if trimmed.wholeMatch(of: pageNumber) != nil || trimmed.firstMatch(of: trailingPage) != nil { return "" }
+            // The patterns run only on lines that could hold a page number: a digit, and either
+            // short or holding "page"/"tudalen".
+            if trimmed.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+                if trimmed.utf8.count <= 24, trimmed.wholeMatch(of: pageNumber) != nil { return "" }
+                let bytes = LineBytes(Substring(trimmed), lowercased: true)
+                if bytes.has("page ") || bytes.has("tudalen "), trimmed.firstMatch(of: trailingPage) != nil { return "" }
+            }
             // A line repeated on three or more pages is the page's, not the author's.
             if !key.isEmpty, counts[key, default: 0] >= 3 { return "" }
             return line
