@@ -1,14 +1,15 @@
 import Foundation
 import Inflate
 
-/// A bounds-checked reading of a ZIP package's directory, done before any unpacking.
+/// A bounds-checked reading of a ZIP package, for the one part a Word return needs.
 ///
-/// ZIPFoundation reads an in-memory archive through offsets it takes from the file on trust, and
-/// a directory that points past the end (a broken download, a truncated attachment) trapped the
-/// whole build. Here every offset and length the package states is checked against the bytes
-/// actually present, so the unpacker is only ever handed a package whose every stated extent lies
-/// inside the file. What Word never writes (several disks, ZIP64, encryption, compression other
-/// than stored or deflate) is named, so the refusal tells the researcher what is wrong.
+/// ZIPFoundation read an in-memory archive through offsets it took from the file on trust: a
+/// directory pointing past the end (a broken download, a truncated attachment) trapped the whole
+/// build, and a truncated stream made its inflate loop for ever. Here every offset and length the
+/// package states is checked against the bytes actually present, and the part is inflated by
+/// `RawInflate` with a ceiling, then checked against its recorded size and CRC-32. What Word never
+/// writes (several disks, ZIP64, encryption, compression other than stored or deflate) is named,
+/// so the refusal tells the researcher what is wrong.
 struct ZipContainer {
     struct Entry: Equatable {
         var name: String
@@ -112,8 +113,8 @@ struct ZipContainer {
     }
 
     /// Whether this part can be unpacked here: not encrypted, and stored or deflated, which is
-    /// all Word writes. Checked only for the parts the reader needs, so an odd image is no bar.
-    func checkUnpackable(_ entry: Entry) throws(Problem) {
+    /// all Word writes. Checked only for the part the reader needs, so an odd image is no bar.
+    private func checkUnpackable(_ entry: Entry) throws(Problem) {
         if entry.flags & 0x0001 != 0 { throw .encrypted(entry.name) }
         guard entry.method == 0 || entry.method == 8 else { throw .unsupportedCompression(entry.name, entry.method) }
     }
