@@ -232,17 +232,34 @@ struct DiskStudy: StudyFileSystem {
         return entries
     }
 
+    /// File names are bytes. A name that is not UTF-8 (`Caf\xE9 conwy.xml`, saved by an older
+    /// Windows tool) is listed with its odd bytes written as `\xE9`, and read back by those bytes,
+    /// so the return in it is read like any other rather than refused.
     private func walk(_ directory: URL, relative: String, into entries: inout [InboxEntry]) throws {
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where !name.hasPrefix(".") {
-            let url = directory.appendingPathComponent(name)
-            let path = relative + "/" + name
+        try walk(Array(directory.path.utf8), relative: relative, into: &entries)
+    }
+
+    private func walk(_ directory: [UInt8], relative: String, into entries: inout [InboxEntry]) throws {
+        guard let stream = Self.withCPath(directory, { opendir($0) }) else {
+            throw PlatformError("cannot list \(Self.display(directory)): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(stream) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name.first == UInt8(ascii: ".") { continue }
+            names.append(name)
+        }
+        for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let full = directory + [UInt8(ascii: "/")] + name
+            let path = relative + "/" + Self.display(name)
             var info = stat()
-            guard lstat(url.path, &info) == 0 else {
+            guard Self.withCPath(full, { lstat($0, &info) }) == 0 else {
                 entries.append(InboxEntry(path: path, kind: .unreadable))
                 continue
             }
             switch info.st_mode & S_IFMT {
-            case S_IFDIR: try walk(url, relative: path, into: &entries)
+            case S_IFDIR: try walk(full, relative: path, into: &entries)
             case S_IFLNK: entries.append(InboxEntry(path: path, kind: .symbolicLink))
             case S_IFREG:
                 let modified = PartialDate(date: Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)))
@@ -252,11 +269,61 @@ struct DiskStudy: StudyFileSystem {
         }
     }
 
+    /// A name's bytes as text: UTF-8 as it is; any other byte as `\xHH` (and a backslash before
+    /// `x` doubled, so every listed name reads back to exactly its bytes).
+    static func display(_ name: [UInt8]) -> String {
+        if let text = String(validating: name, as: UTF8.self), !text.contains("\\x") { return text }
+        var result = ""
+        var index = 0
+        while index < name.count {
+            // The longest valid UTF-8 sequence here, or one byte escaped.
+            var length = 0
+            for candidate in stride(from: min(4, name.count - index), through: 1, by: -1)
+            where String(validating: name[index..<(index + candidate)], as: UTF8.self) != nil {
+                length = candidate
+                break
+            }
+            if length > 0 {
+                let piece = String(decoding: name[index..<(index + length)], as: UTF8.self)
+                result += piece == "\\" && index + 1 < name.count && name[index + 1] == UInt8(ascii: "x") ? "\\x5C" : piece
+                index += length
+            } else {
+                result += String(format: "\\x%02X", name[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    /// The bytes `display` wrote: each `\xHH` back to its byte.
+    static func bytes(_ displayed: String) -> [UInt8] {
+        let utf8 = Array(displayed.utf8)
+        var result: [UInt8] = []
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "\\"), index + 3 < utf8.count, utf8[index + 1] == UInt8(ascii: "x"),
+               let value = UInt8(String(decoding: utf8[(index + 2)...(index + 3)], as: UTF8.self), radix: 16) {
+                result.append(value)
+                index += 4
+            } else {
+                result.append(utf8[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    static func withCPath<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        (path + [0]).withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { body($0) }
+        }
+    }
+
     /// Reads without following a link, so a file swapped for a link after listing is not read.
     func read(_ path: String) throws -> Data {
-        let url = paths.root.appendingPathComponent(path)
+        let full = Array(paths.root.path.utf8) + [UInt8(ascii: "/")] + Self.bytes(path)
         // O_NONBLOCK: a file swapped for a named pipe after listing must not hang the build.
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let descriptor = Self.withCPath(full) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         guard descriptor >= 0 else { throw PlatformError("cannot open \(path): \(String(cString: strerror(errno)))") }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {

@@ -1,5 +1,8 @@
 import DataMapCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import ZIPFoundation
 
@@ -222,5 +225,32 @@ struct NamesAreDataTests {
         let result = try study.build()
         #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("\u{07}"))
         #expect(result.stderr.contains("\\x1B]0;owned\\x07name\\x0Asplit.txt"), "\(result.stderr)")
+    }
+}
+
+/// File names are bytes, not always UTF-8.
+@Suite("File names that are not UTF-8", .serialized)
+struct ByteFileNameTests {
+    @Test func aValidReturnWithALatin1NameIsReadAndShownEscaped() throws {
+        let study = try TemporaryStudy()
+        let before = try study.build()
+        #expect(before.status == 0, "\(before.stderr)")
+        let rowsBefore = try study.output("datamap.csv").components(separatedBy: "\r\n").count
+        // "Café conwy.xml" as Latin-1 writes it: é is the single byte 0xE9.
+        let content = try Data(contentsOf: study.inbox.appendingPathComponent("la-conwy.xml"))
+        let name = Array((study.inbox.path + "/Caf").utf8) + [0xE9] + Array(" copy.xml".utf8)
+        let descriptor = (name + [0]).withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { open($0, O_WRONLY | O_CREAT | O_EXCL, 0o600) }
+        }
+        #expect(descriptor >= 0)
+        _ = content.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        let result = try study.build()
+        // The copy has la-conwy.xml's content, so one of the two is a duplicate of the other, and the
+        // message names the copy by its escaped name: it was listed and read, not lost as unreadable.
+        #expect(result.stderr.contains("inbox/Caf\\xE9 copy.xml"), "\(result.stderr)")
+        #expect(result.stderr.contains("duplicate-content"), "\(result.stderr)")
+        #expect(!result.stderr.contains("not a regular readable file"))
+        #expect(try study.output("datamap.csv").components(separatedBy: "\r\n").count == rowsBefore)
     }
 }
