@@ -259,7 +259,11 @@ struct DiskStudy: StudyFileSystem {
                 continue
             }
             switch info.st_mode & S_IFMT {
-            case S_IFDIR: try walk(full, relative: path, into: &entries)
+            case S_IFDIR:
+                // A folder inside inbox/ that cannot be read is refused on its own; the rest still builds.
+                do { try walk(full, relative: path, into: &entries) } catch {
+                    entries.append(InboxEntry(path: path, kind: .unreadable))
+                }
             case S_IFLNK: entries.append(InboxEntry(path: path, kind: .symbolicLink))
             case S_IFREG:
                 let modified = PartialDate(date: Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)))

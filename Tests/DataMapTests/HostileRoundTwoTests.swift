@@ -254,3 +254,4 @@ struct ByteFileNameTests {
         #expect(try study.output("datamap.csv").components(separatedBy: "\r\n").count == rowsBefore)
     }
 }
+
