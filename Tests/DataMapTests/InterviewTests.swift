@@ -145,6 +145,30 @@ struct InterviewTests {
         #expect(first.waitForExit() == 0)
     }
 
+    /// What the screen shows is what is saved, after Ctrl-U clears a line and after the window is
+    /// resized mid-answer, with Welsh letters typed either side.
+    @Test func ctrlUAndAResizeLeaveTheSavedAnswerAsTheScreenShowsIt() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study)
+        let banner = try terminal.expect("started on instrument version")
+        let id = try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1
+        try terminal.expect("> ")
+        terminal.press(Array("wrong name ŵ".utf8))
+        Thread.sleep(forTimeInterval: 0.2)
+        terminal.press([0x15])
+        terminal.press(Array("Siân".utf8))
+        Thread.sleep(forTimeInterval: 0.2)
+        terminal.resize(rows: 30, columns: 60)
+        Thread.sleep(forTimeInterval: 0.2)
+        terminal.send(" Ŵyn")
+        try terminal.expect("Question 2/")
+        try terminal.answer(":pause")
+        #expect(terminal.waitForExit() == 0)
+        let journal = try String(contentsOf: study.state.appendingPathComponent("interviews/\(id).journal"), encoding: .utf8)
+        #expect(journal.contains("\"_0\":\"Siân Ŵyn\""), "\(journal)")
+        #expect(!journal.contains("wrong name"))
+    }
+
     @Test func anImpossibleDateIsRefusedAtTheQuestionAndSpokenFormsAreRead() {
         #expect(AnswerParser.partialDate("2018-02-30") == nil)
         #expect(AnswerParser.partialDate("29/2/2019") == nil)

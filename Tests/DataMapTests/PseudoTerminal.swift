@@ -105,6 +105,14 @@ final class PseudoTerminal: @unchecked Sendable {
         throw Timeout(waitingFor: text, screen: screen)
     }
 
+    /// The window changes size, as when a person drags its corner: the terminal's size is set and
+    /// the program gets SIGWINCH.
+    func resize(rows: UInt16, columns: UInt16) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        Glibc.kill(process.processIdentifier, SIGWINCH)
+    }
+
     /// Keys as bytes, with no Enter after them: Ctrl-C is 0x03.
     func press(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
