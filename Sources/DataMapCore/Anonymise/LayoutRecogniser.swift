@@ -328,7 +328,6 @@ struct LineBytes {
             while start > 0 {
                 let previous = bytes[start - 1]
                 if previous == 0x20 { spaces += 1; if spaces == 2 { break } } else if previous < 0x41 && previous != 0x2D { break }
-                if spaces == 1, previous != 0x20, result.last.map({ _ in false }) ?? false { break }
                 start -= 1
             }
             let phrase = String(decoding: bytes[start..<end], as: UTF8.self)

@@ -40,7 +40,7 @@ public enum ProseTable {
         if has(["end", "ends", "until", "finish", "diwedd", "to"]) { return .end }
         if has(["dates", "date", "when", "timescale", "timeline", "dyddiadau"]) { return .dates }
         if has(["duration", "length", "period", "hyd"]) { return .duration }
-        if has(["evaluation", "evaluated", "evaluator", "evaluation?", "gwerthuso", "gwerthusiad", "outcomes", "measures"]) { return .evaluation }
+        if has(["evaluation", "evaluated", "evaluator", "gwerthuso", "gwerthusiad", "outcomes", "measures"]) { return .evaluation }
         if has(["status", "type", "kind", "stage", "statws", "math"]) { return .status }
         if has(["lead", "partners", "partner", "with", "owner", "partneriaid", "arweinydd"]) { return .partners }
         return .other(header)
