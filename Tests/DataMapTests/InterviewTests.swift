@@ -221,6 +221,8 @@ struct InterviewTests {
         let study = try TemporaryStudy(copySample: false)
         var terminal = try startInterview(study)
         try terminal.expect("Question 1/")
+        // The first question's own prompt, so that the next "> " seen is the one an answer brings.
+        try terminal.expect("> ")
         var recorded = 0
         var generator = SystemRandomNumberGenerator()
         for trial in 0..<50 {
