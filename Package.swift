@@ -46,7 +46,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            resources: [.copy("Resources/return-v1.xsd")]
+            resources: [.copy("Resources/return-v1.xsd"), .copy("Resources/name-model.txt")]
         ),
         // The SQLite store behind the core's `Store` protocol.
         .target(

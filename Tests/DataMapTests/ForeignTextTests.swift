@@ -490,6 +490,43 @@ struct ForeignAnonymiserTests {
         #expect(!out.contains("Okonkwo"))
     }
 
+    @Test func aNameNoListHoldsIsTakenBesideANameThePublicTablesKnow() {
+        // Neither name is in the test's lists; the model knows Okafor as a surname and Dilwyn by shape.
+        let out = scrub("The notes were typed up by Dilwyn Okafor on Tuesday. Later Dilwyn sent them round.\n")
+        #expect(!out.contains("Dilwyn") && !out.contains("Okafor"), "\(out)")
+        #expect(out.contains("The notes were typed up by ") && out.contains("Later "), "\(out)")
+    }
+
+    @Test func aSurnameThatIsAlsoAnOrdinaryWordIsNotTakenForAName() {
+        let text = "Grant Funding was agreed, Hope House opened and Young People attended. Members agreed.\n"
+        #expect(scrub(text) == text)
+    }
+
+    @Test func aSentencesFirstWordIsNotPartOfTheNameAfterIt() {
+        let out = scrub("Yesterday Dilwyn phoned about the referral.\n")
+        #expect(out.hasPrefix("Yesterday P-"), "\(out)")
+    }
+
+    @Test func theNameModelWeighsNameWordsAgainstOrdinaryWords() {
+        let model = NameModel.shipped
+        #expect(!model.isEmpty)
+        #expect(model.isSurname("Jenkins") && model.isGivenName("Siobhan"))
+        #expect(!model.isSurname("Hall") && !model.isGivenName("Will"), "also ordinary words")
+        #expect(model.score("Jenkins") > 8 && model.score("Members") < 0 && model.score("Staff") < 0)
+        #expect(model.shape("Nkechi") > 0 && model.shape("Practitioners") < 0 && model.shape("Education") < 0)
+    }
+
+    @Test func reviewListsAnUnknownNameAboveAnOrdinaryCapitalisedPhrase() {
+        let text = "We discussed Annual Review Process with Nkechi Adeyemi last week.\n"
+        let review = TextAnonymiser(key: key).scrub(text, context: context).review
+        let likelihood = { (phrase: String) -> Int? in
+            let start = text.distance(from: text.startIndex, to: text.range(of: phrase)!.lowerBound)
+            return review.first { $0.start == start }?.likelihood
+        }
+        let name = try! #require(likelihood("Nkechi Adeyemi")), phrase = likelihood("Annual Review Process") ?? 0
+        #expect(name > phrase, "\(name) vs \(phrase)")
+    }
+
     @Test func aPostcodeStaysWholeAndTheNextLineIsUntouched() {
         let out = scrub("Postcode: SY16 4YZ\n\nStaff reported that the pilot helped.\n")
         #expect(!out.contains("SY16"))

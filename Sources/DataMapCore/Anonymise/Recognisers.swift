@@ -39,15 +39,24 @@ public struct EntitySpan: Codable, Sendable, Hashable {
     public var type: EntityType
 }
 
-/// Name lists shipped as data in `instruments/names/`.
+/// Name lists shipped as data in `instruments/names/`, which the study may extend, and the
+/// name model built from public statistics.
 public struct NameList: Sendable {
     public var givenNames: Set<String>
     public var surnames: Set<String>
+    public var model: NameModel
 
-    public init(givenNames: Set<String> = [], surnames: Set<String> = []) {
+    public init(givenNames: Set<String> = [], surnames: Set<String> = [], model: NameModel = .shipped) {
         self.givenNames = givenNames
         self.surnames = surnames
+        self.model = model
     }
+
+    /// A given name by the study's list, or by the model when it is not also an ordinary word.
+    func isGiven(_ word: String) -> Bool { givenNames.contains(word) || model.isGivenName(word) }
+    func isSurname(_ word: String) -> Bool { surnames.contains(word) || model.isSurname(word) }
+    /// Shaped like a name and not an ordinary word: enough beside a word the tables know.
+    func looksLikeName(_ word: String) -> Bool { isGiven(word) || isSurname(word) || model.score(word) >= 8 }
 
     /// One name per line; blank lines and `#` comments are skipped.
     public static func parse(_ text: String) -> Set<String> {
@@ -457,9 +466,16 @@ public enum Recognisers {
             let lastBare = last.hasSuffix("'s") ? String(last.dropLast(2)) : last
             guard !notNames.contains(first), !notNames.contains(lastBare) else { continue }
             let range = NSRange(location: given.start, length: surname.start + surnameLength - given.start)
-            if context.names.givenNames.contains(ns.substring(with: words.range(given)))
-                || (context.names.surnames.contains(ns.substring(with: NSRange(location: surname.start, length: lastBare.utf16.count)))
-                    && !isSentenceStart(given.start, ns)) {
+            let firstText = ns.substring(with: words.range(given))
+            let lastText = ns.substring(with: NSRange(location: surname.start, length: lastBare.utf16.count))
+            let names = context.names
+            // The study's lists take any capitalised word beside a listed name. The model asks
+            // more: a given name it knows beside a name-like word ("Emyr Jenkins", "Gethin
+            // Okonkwo"), or a name-like word before a surname it knows, not opening a sentence.
+            if names.givenNames.contains(firstText)
+                || (names.surnames.contains(lastText) && !isSentenceStart(given.start, ns))
+                || (names.model.isGivenName(firstText) && names.looksLikeName(lastText))
+                || (names.looksLikeName(firstText) && names.model.isSurname(lastText) && !isSentenceStart(given.start, ns)) {
                 register(range)
                 index = next
             }
@@ -467,11 +483,26 @@ public enum Recognisers {
         // 4. Context: "spoke to X", then "X, the team manager", "X (social worker)", "X said" and
         // "X's team". Each pattern runs only in a window around a cue word.
         func inContext(_ match: NSTextCheckingResult, described: Bool) {
-            let range = match.range(at: 1)
-            let value = ns.substring(with: range)
-            let nameWords = NameParts.nameWords(value)
+            var range = match.range(at: 1)
+            var value = ns.substring(with: range)
+            var nameWords = NameParts.nameWords(value)
+            // "Yesterday Dilwyn phoned": a sentence's first word that no name table holds and
+            // that is not shaped like a name is the sentence's, not the person's.
+            if nameWords.count >= 2, isSentenceStart(range.location, ns), !context.names.isGiven(nameWords[0]),
+               !context.names.isSurname(nameWords[0]), context.names.model.score(nameWords[0]) < 0,
+               let space = value.firstIndex(where: { $0 == " " || $0 == "\t" }) {
+                let skip = value[..<space].utf16.count + 1
+                range = NSRange(location: range.location + skip, length: range.length - skip)
+                value = ns.substring(with: range)
+                nameWords.removeFirst()
+            }
             let first = nameWords.first ?? ""
             guard !notNames.contains(first), !isOrganisation(value) else { return }
+            // "Young People attended": a run holding a plainly ordinary word, and no word that is
+            // only a name, is not a name ("Monty Python said" is).
+            if nameWords.count >= 2,
+               !nameWords.contains(where: { context.names.isGiven($0) || context.names.isSurname($0) }),
+               nameWords.contains(where: { context.names.model.isPlainWord($0) }) { return }
             // "Specialist CAMHS": a word in capitals is a body's abbreviation, not part of a name.
             if nameWords.contains(where: { $0.count >= 3 && $0.allSatisfy { $0.isUppercase } }) { return }
             // "Interviews (managers)": one word before a bracket is a name only when the lists know

@@ -120,14 +120,15 @@ public struct TextAnonymiser: Sendable {
         }
     }
 
-    /// A kept run of capitals scored by what makes a name likely: words the name lists know, the
+    /// A kept run of capitals scored by what makes a name likely: words the name lists or the
+    /// name model know (an ordinary word such as "Hall" scores below a name), the
     /// length of a name (two or three words), name-shaped words (a capital then three to twelve
     /// small letters), and a cue before it ("spoke to", "thanks to", "Dr") or a description after.
     static func nameLikeness(_ words: [String], at range: NSRange, in ns: UTF16Text, context: RecognitionContext) -> Int {
         var score = 0
         for word in words {
-            if context.names.givenNames.contains(word) { score += 25 }
-            if context.names.surnames.contains(word) { score += 20 }
+            if context.names.isGiven(word) { score += 25 } else if context.names.isSurname(word) { score += 20 }
+            else { score += min(15, max(-15, context.names.model.score(word))) }
             let rest = word.dropFirst()
             if (3...12).contains(rest.count + 1), rest.allSatisfy(\.isLowercase) { score += 5 }
         }
@@ -138,7 +139,7 @@ public struct TextAnonymiser: Sendable {
         let afterLength = min(16, ns.length - range.location - range.length)
         let after = afterLength > 0 ? ns.substring(with: NSRange(location: range.location + range.length, length: afterLength)) : ""
         if after.hasPrefix(" said") || after.hasPrefix(" told") || after.hasPrefix(", who") || after.hasPrefix(" (") { score += 20 }
-        return min(100, score)
+        return min(100, max(0, score))
     }
 }
 
