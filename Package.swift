@@ -32,6 +32,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The one system call Glibc's Swift module does not show: renameat2, to swap outbox/ whole.
+        .target(name: "CPlatform"),
         // Owns every zlib call: raw inflate with an output ceiling, and CRC-32.
         .target(name: "Inflate", dependencies: ["CDeflate"]),
         // Owns every libxml2 pointer: safe parsing, XSD validation, a Swift-value tree out.
@@ -63,6 +65,7 @@ let package = Package(
                 "DataMapCore",
                 "DataMapStore",
                 "CEditLine",
+                "CPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -30,7 +30,7 @@ struct Anonymise: ParsableCommand {
         let key: StudyKey
         let reference: StudyReference
         do {
-            try Platform.prepareStateDirectory(paths.state)
+            try Platform.prepareStateDirectory(paths.state, linked: ReferenceFiles.allowsLinks(paths))
             key = try Platform.loadOrCreateKey(paths.key)
             reference = try ReferenceFiles.load(paths, instruments: false)
         } catch {

@@ -62,6 +62,11 @@ enum Console {
         FileHandle.standardError.write(Data("datamap: error: \(safe(message, keepNewlines: true))\n".utf8))
     }
 
+    /// A one-line notice that is not an error, such as a build stopped on request.
+    static func notice(_ message: String) {
+        FileHandle.standardError.write(Data("datamap: \(safe(message))\n".utf8))
+    }
+
     static func diagnostics(_ diagnostics: [Diagnostic]) {
         for diagnostic in diagnostics {
             FileHandle.standardError.write(Data((safeRendering(diagnostic) + "\n").utf8))
@@ -200,7 +205,9 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
         let summary: BuildSummary
         do {
             try paths.validate()
-            try Platform.prepareStateDirectory(paths.state)
+            let reference = try ReferenceFiles.load(paths)
+            try paths.refuseLinks(unless: reference.settings.allowSymlinkedFolders)
+            try Platform.prepareStateDirectory(paths.state, linked: reference.settings.allowSymlinkedFolders)
             let lock: StudyLock
             do { lock = try StudyLock(paths.lock, wait: wait) } catch {
                 switch error {
@@ -216,9 +223,9 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
             try Platform.ensureOwnerOnlyFile(paths.store)
             let study = DiskStudy(paths: paths)
             study.removeAbandonedPartials()
+            Platform.endBuildCleanlyOnSignal { study.abandonOutputs() }
             let store = try SQLiteStore(path: paths.store.path)
             let reader = ReturnReader(schema: try ReturnSchema.compiled())
-            let reference = try ReferenceFiles.load(paths)
             let smallCells = SmallCells(threshold: smallCell ?? reference.settings.smallCell ?? 3)
             var builder = Builder(fileSystem: study, store: store, reader: reader, key: key,
                                   reference: reference, smallCells: smallCells, names: ReferenceFiles.names(paths),
@@ -237,6 +244,12 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
 
 /// The taxonomy, gazetteer and instruments from `instruments/`; a missing file means an empty one.
 enum ReferenceFiles {
+    /// Whether study.yaml allows linked study folders; a study.yaml that cannot be read allows nothing.
+    static func allowsLinks(_ paths: StudyPaths) -> Bool {
+        guard let data = FileManager.default.contents(atPath: paths.root.appendingPathComponent("study.yaml").path) else { return false }
+        return (try? StudySettings.load(yaml: String(decoding: data, as: UTF8.self)))?.allowSymlinkedFolders ?? false
+    }
+
     static func load(_ paths: StudyPaths, instruments: Bool = true) throws(PlatformError) -> StudyReference {
         let directory = paths.root.appendingPathComponent("instruments")
         func text(_ name: String) -> String? {

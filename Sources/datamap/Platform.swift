@@ -1,5 +1,6 @@
 // Every touchpoint with the operating system lives in this file: the disk, permissions,
 // locks, the terminal and the random source. The core receives what it needs from here.
+import CPlatform
 import DataMapCore
 import Foundation
 #if canImport(Glibc)
@@ -27,6 +28,14 @@ struct StudyPaths {
 
     var inbox: URL { root.appendingPathComponent("inbox") }
     var outbox: URL { root.appendingPathComponent("outbox") }
+    /// Where outputs really go: `outbox/`, or the folder it links to when study.yaml allows links.
+    var outboxTarget: URL {
+        var info = stat()
+        guard lstat(outbox.path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK,
+              let resolved = realpath(outbox.path, nil) else { return outbox }
+        defer { free(resolved) }
+        return URL(fileURLWithPath: String(cString: resolved))
+    }
     var store: URL { state.appendingPathComponent("store.sqlite") }
     var key: URL { state.appendingPathComponent("study.key") }
     var lock: URL { state.appendingPathComponent("build.lock") }
@@ -41,10 +50,26 @@ struct StudyPaths {
             throw PlatformError("the state folder \(state.path) is inside outbox/; keys and the store must stay out of published output")
         }
     }
+
+    /// A linked inbox/, outbox/ or .datamap/ could send outputs or the key somewhere nobody
+    /// meant, and tightening its permissions would change a folder outside the study.
+    func refuseLinks(unless allowed: Bool) throws(PlatformError) {
+        guard !allowed else { return }
+        var folders = [("inbox/", inbox), ("outbox/", outbox)]
+        if state == root.appendingPathComponent(".datamap") { folders.append((".datamap/", state)) }
+        for (name, url) in folders {
+            var info = stat()
+            if lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                throw PlatformError("\(url.path): \(name) is a link to another folder, which datamap does not follow by default; replace the link with a real folder, or allow it with 'allow_symlinked_folders: true' in study.yaml")
+            }
+        }
+    }
 }
 
 /// Set by the SIGINT handler; read once the line being typed has been given up.
 nonisolated(unsafe) private var interruptReceived: sig_atomic_t = 0
+/// The write end of the build's signal pipe.
+nonisolated(unsafe) private var signalPipe: Int32 = -1
 
 enum Platform {
     /// Ctrl-C at an interview prompt pauses rather than kills: the handler only notes the signal,
@@ -105,9 +130,20 @@ enum Platform {
     static func environment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
 
     /// Creates the state folder owner-only, and tightens it if it exists.
-    static func prepareStateDirectory(_ url: URL) throws(PlatformError) {
+    static func prepareStateDirectory(_ url: URL, linked: Bool = false) throws(PlatformError) {
         if mkdir(url.path, ownerOnlyDirectory) != 0 && errno != EEXIST {
             throw PlatformError("cannot create the state folder \(url.path): \(String(cString: strerror(errno)))")
+        }
+        var link = stat(), target = stat()
+        if !linked, lstat(url.path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+            throw PlatformError("\(url.path) is a link to another folder; datamap will not change permissions outside the study. Replace the link with a real folder, or allow it with 'allow_symlinked_folders: true' in study.yaml")
+        }
+        if linked, lstat(url.path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, stat(url.path, &target) == 0 {
+            // An allowed link: its target is outside the study, so it is checked, never changed.
+            guard target.st_mode & 0o077 == 0 else {
+                throw PlatformError("\(url.path) links to a folder others can read; make it owner-only (chmod 700) and run again")
+            }
+            return
         }
         guard chmod(url.path, ownerOnlyDirectory) == 0 else {
             throw PlatformError("cannot make \(url.path) owner-only: \(String(cString: strerror(errno)))")
@@ -185,6 +221,75 @@ enum Platform {
             offset += result
         }
         return true
+    }
+
+    /// A small file written whole and synced, or an error naming why.
+    static func writeFileSynced(_ data: Data, to url: URL) throws(PlatformError) {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { throw PlatformError(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        guard writeAndSync(data, to: descriptor) else { throw PlatformError(String(cString: strerror(errno))) }
+    }
+
+    /// Deletes a folder and everything in it without following links; quietly does nothing if
+    /// it is not there.
+    static func removeTree(_ url: URL) {
+        var info = stat()
+        guard lstat(url.path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else { unlink(url.path); return }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] {
+            removeTree(url.appendingPathComponent(name))
+        }
+        rmdir(url.path)
+    }
+
+    /// Held while `outbox/` is swapped, so that a signal arriving then waits for the swap to end
+    /// instead of deleting a generation that is half published.
+    static let publishing = NSLock()
+
+    static func whilePublishing<T>(_ body: () throws -> T) throws -> T {
+        publishing.lock()
+        defer { publishing.unlock() }
+        return try body()
+    }
+
+    /// SIGINT and SIGTERM during a build: the handler only writes the signal's number to a pipe;
+    /// a thread reading the pipe runs `cleanup` (which throws away the unpublished outputs),
+    /// says so in one line and exits 130 or 143. The study lock goes with the process.
+    static func endBuildCleanlyOnSignal(cleanup: @escaping @Sendable () -> Void) {
+        var descriptors: [Int32] = [0, 0]
+        guard pipe(&descriptors) == 0 else { return }
+        signalPipe = descriptors[1]
+        let reader = descriptors[0]
+        // A file-size limit (ulimit -f) must fail the write, as a full disk does, not kill us.
+        signal(SIGXFSZ, SIG_IGN)
+        for number in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(signalPipe, &byte, 1)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(number, &action, nil)
+        }
+        // A parent may have started us with these blocked; a build must still hear them.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        let thread = Thread {
+            var byte: UInt8 = 0
+            while read(reader, &byte, 1) < 0 && errno == EINTR {}
+            let number = Int32(byte)
+            publishing.lock()
+            cleanup()
+            let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
+            Console.notice("stopped by \(name); outbox/ still holds the previous build's complete outputs; run the build again to finish")
+            _exit(128 + number)
+        }
+        thread.start()
     }
 
     static func syncDirectory(_ url: URL) {
@@ -342,43 +447,120 @@ struct DiskStudy: StudyFileSystem {
         return try handle.readToEnd() ?? Data()
     }
 
-    /// A build killed mid-write leaves its hidden temporary file behind; the next build, holding
-    /// the lock, clears them so `outbox/` only ever holds complete files.
+    /// The generation being written: hidden beside `outbox/` (or beside the folder an allowed
+    /// link points to), on the same file system, so that it can be swapped in whole.
+    var generation: URL {
+        let outbox = paths.outboxTarget
+        return outbox.deletingLastPathComponent().appendingPathComponent(".\(outbox.lastPathComponent).new-\(getpid())")
+    }
+
+    /// Lists the outputs a build published, so the next build knows which files are its own.
+    static let manifestName = ".datamap-outputs"
+
+    /// A build killed mid-write leaves its generation (or, before version 7, a hidden partial
+    /// file) behind; the next build, holding the lock, clears them.
     func removeAbandonedPartials() {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: paths.outbox.path)) ?? []
+        let outbox = paths.outboxTarget
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []
         for name in names where name.hasPrefix(".") && name.contains(".partial-") {
-            unlink(paths.outbox.appendingPathComponent(name).path)
+            unlink(outbox.appendingPathComponent(name).path)
+        }
+        let parent = outbox.deletingLastPathComponent()
+        let prefix = ".\(outbox.lastPathComponent)."
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        where name.hasPrefix(prefix + "new-") || name.hasPrefix(prefix + "old-") {
+            Platform.removeTree(parent.appendingPathComponent(name))
         }
     }
 
-    /// Temporary file in `outbox/`, fsync, rename over the old file, fsync the folder.
-    func writeOutput(_ name: String, render: (OutputSink) throws -> Void) throws {
-        let outbox = paths.outbox
-        if mkdir(outbox.path, 0o755) != 0 && errno != EEXIST {
-            throw PlatformError("cannot create \(outbox.path): \(String(cString: strerror(errno)))")
+    /// Renamed out of the way first, so that a writer still running cannot add to it as it goes.
+    func abandonOutputs() {
+        let doomed = generation.deletingLastPathComponent()
+            .appendingPathComponent(".\(paths.outboxTarget.lastPathComponent).old-\(getpid())-abandoned")
+        if rename(generation.path, doomed.path) == 0 { Platform.removeTree(doomed) } else { Platform.removeTree(generation) }
+    }
+
+    func beginOutputs() throws {
+        Platform.removeTree(generation)
+        guard mkdir(generation.path, 0o755) == 0 else {
+            throw PlatformError("cannot create a folder beside outbox/ (\(String(cString: strerror(errno)))); check that the study folder is writable")
         }
-        let temporary = outbox.appendingPathComponent(".\(name).partial-\(getpid())")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else { throw PlatformError("cannot write \(temporary.path): \(String(cString: strerror(errno)))") }
-        do {
-            defer { close(descriptor) }
-            let sink = OutputSink { block in
-                guard Platform.writeAll(block, to: descriptor) else {
-                    throw PlatformError("cannot write outbox/\(name): \(String(cString: strerror(errno)))")
+    }
+
+    /// Each file straight into the unseen generation, then fsync: nothing is visible until publish.
+    func writeOutput(_ name: String, render: (OutputSink) throws -> Void) throws {
+        let target = generation.appendingPathComponent(name)
+        let descriptor = open(target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { throw PlatformError(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let sink = OutputSink { block in
+            guard Platform.writeAll(block, to: descriptor) else { throw PlatformError(String(cString: strerror(errno))) }
+        }
+        try render(sink)
+        try sink.finish()
+        guard fsync(descriptor) == 0 else { throw PlatformError(String(cString: strerror(errno))) }
+    }
+
+    /// Swaps the generation for `outbox/` in one rename (renameat2 with RENAME_EXCHANGE), after
+    /// carrying over what a person put in `outbox/` themselves; the old set is then deleted.
+    /// Where the file system cannot exchange, two renames leave `outbox/` missing for an instant,
+    /// but never mixed.
+    func publishOutputs(_ names: [String]) throws {
+        let outbox = paths.outboxTarget
+        let manifest = names.sorted().joined(separator: "\n") + "\n"
+        try Platform.writeFileSynced(Data(manifest.utf8), to: generation.appendingPathComponent(Self.manifestName))
+        Platform.syncDirectory(generation)
+        try Platform.whilePublishing {
+            var info = stat()
+            if lstat(outbox.path, &info) != 0 {
+                guard errno == ENOENT else { throw PlatformError("cannot look at outbox/: \(String(cString: strerror(errno)))") }
+                guard rename(generation.path, outbox.path) == 0 else {
+                    throw PlatformError("cannot move the new outputs into outbox/: \(String(cString: strerror(errno)))")
+                }
+            } else {
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    throw PlatformError("outbox/ is not a folder; move it aside and build again")
+                }
+                // The new folder takes the old one's permissions, so a linked target keeps its own.
+                chmod(generation.path, info.st_mode & 0o7777)
+                try carryOver(from: outbox, ours: Set(names))
+                if datamap_exchange_paths(generation.path, outbox.path) != 0 {
+                    guard errno == EINVAL || errno == ENOSYS else {
+                        throw PlatformError("cannot swap the new outputs into outbox/: \(String(cString: strerror(errno)))")
+                    }
+                    let old = outbox.deletingLastPathComponent().appendingPathComponent(".\(outbox.lastPathComponent).old-\(getpid())")
+                    guard rename(outbox.path, old.path) == 0 else {
+                        throw PlatformError("cannot move the old outputs aside: \(String(cString: strerror(errno)))")
+                    }
+                    guard rename(generation.path, outbox.path) == 0 else {
+                        let reason = String(cString: strerror(errno))
+                        rename(old.path, outbox.path)
+                        throw PlatformError("cannot move the new outputs into outbox/: \(reason)")
+                    }
+                    Platform.removeTree(old)
+                } else {
+                    Platform.removeTree(generation)
                 }
             }
-            try render(sink)
-            try sink.finish()
-            guard fsync(descriptor) == 0 else { throw PlatformError("cannot write outbox/\(name): \(String(cString: strerror(errno)))") }
-        } catch {
-            unlink(temporary.path)
-            throw error
+            Platform.syncDirectory(outbox.deletingLastPathComponent())
         }
-        guard rename(temporary.path, outbox.appendingPathComponent(name).path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw PlatformError("cannot replace outbox/\(name): \(reason)")
+    }
+
+    /// Files in `outbox/` that no build wrote (not in the last manifest, not this build's) are a
+    /// person's, and go into the new generation: hard links for files, a rename for folders.
+    private func carryOver(from outbox: URL, ours: Set<String>) throws {
+        let previous = (try? String(contentsOf: outbox.appendingPathComponent(Self.manifestName), encoding: .utf8))
+            .map { Set($0.split(separator: "\n").map(String.init)) } ?? []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? [] {
+            guard name != Self.manifestName, !ours.contains(name), !previous.contains(name),
+                  !(name.hasPrefix(".") && name.contains(".partial-")) else { continue }
+            let source = outbox.appendingPathComponent(name), target = generation.appendingPathComponent(name)
+            var info = stat()
+            guard lstat(source.path, &info) == 0 else { continue }
+            let moved = info.st_mode & S_IFMT == S_IFDIR ? rename(source.path, target.path) : link(source.path, target.path)
+            guard moved == 0 else {
+                throw PlatformError("cannot keep outbox/\(name), which datamap did not write: \(String(cString: strerror(errno))); move it out of outbox/ and build again")
+            }
         }
-        Platform.syncDirectory(outbox)
     }
 }

@@ -98,7 +98,7 @@ final class JournalFile {
 
     static func create(_ paths: StudyPaths, id: String) throws(PlatformError) -> JournalFile {
         let directory = directory(paths)
-        try Platform.prepareStateDirectory(paths.state)
+        try Platform.prepareStateDirectory(paths.state, linked: ReferenceFiles.allowsLinks(paths))
         try Platform.prepareStateDirectory(directory)
         let url = directory.appendingPathComponent("\(id).journal")
         let descriptor = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, Platform.ownerOnlyFile)

@@ -82,7 +82,7 @@ struct Extract: ParsableCommand {
         let reference: StudyReference
         let xmlReader: ReturnReader
         do {
-            try Platform.prepareStateDirectory(paths.state)
+            try Platform.prepareStateDirectory(paths.state, linked: ReferenceFiles.allowsLinks(paths))
             key = try Platform.loadOrCreateKey(paths.key)
             reference = try ReferenceFiles.load(paths)
             xmlReader = ReturnReader(schema: try ReturnSchema.compiled())

@@ -15,12 +15,15 @@ public enum BuildError: Error, Equatable, CustomStringConvertible {
     case inbox(String)
     case store(String)
     case output(name: String, reason: String)
+    case outbox(reason: String)
 
     public var description: String {
         switch self {
         case .inbox(let reason): "cannot list inbox/: \(reason)"
         case .store(let reason): "the study store failed: \(reason)"
-        case .output(let name, let reason): "cannot write outbox/\(name): \(reason)"
+        case .output(let name, let reason):
+            "cannot write outbox/\(name): \(reason); outbox/ still holds the previous build's outputs, unchanged"
+        case .outbox(let reason): "cannot replace outbox/: \(reason); outbox/ still holds the previous build's outputs, unchanged"
         }
     }
 }
@@ -43,7 +46,7 @@ public struct BuildSummary: Sendable, Equatable {
 /// ingest → anonymise → aggregate → validate → write, for one study.
 public struct Builder: Sendable {
     /// Bump when reading or anonymising changes, so stored records are rebuilt from the inbox.
-    public static let pipelineVersion = 6
+    public static let pipelineVersion = 7
     /// A return is a few hundred kilobytes at most; far larger files are refused unread.
     public static let maximumReturnSize = 64 * 1024 * 1024
 
@@ -184,6 +187,7 @@ public struct Builder: Sendable {
         let written = ResultSlots<BuildError?>(count: jobs.count)
         let counter = ResultSlots<Int>(count: 1)
         let fileSystem = self.fileSystem
+        do { try fileSystem.beginOutputs() } catch { throw BuildError.outbox(reason: String(describing: error)) }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (name, render) = jobs[index]
             var failure: BuildError?
@@ -193,7 +197,14 @@ public struct Builder: Sendable {
             written[index] = .some(failure)
             progress(.advanced(.write, done: counter.increment(), total: jobs.count))
         }
-        if let failure = written.values().compactMap({ $0 }).first { throw failure }
+        if let failure = written.values().compactMap({ $0 }).first {
+            fileSystem.abandonOutputs()
+            throw failure
+        }
+        do { try fileSystem.publishOutputs(renderers.map(\.0)) } catch {
+            fileSystem.abandonOutputs()
+            throw BuildError.outbox(reason: String(describing: error))
+        }
         summary.outputs = renderers.map { "outbox/" + $0.0 }
         return summary
     }

@@ -26,9 +26,17 @@ public protocol StudyFileSystem: Sendable {
     /// Every entry under `inbox/`, recursively, hidden names skipped, in any order.
     func inboxEntries() throws -> [InboxEntry]
     func read(_ path: String) throws -> Data
-    /// Replaces `outbox/<name>` in one step: readers see the old file or the new, never a part.
-    /// `render` writes the content to the sink a block at a time and may throw to abandon it.
+    /// Starts a new generation of outputs, unseen until it is published.
+    func beginOutputs() throws
+    /// Writes `<name>` into the generation begun last. `render` writes the content to the sink a
+    /// block at a time and may throw to abandon it. Called from several threads at once.
     func writeOutput(_ name: String, render: (OutputSink) throws -> Void) throws
+    /// Replaces the whole of `outbox/` with the generation in one step: readers see the previous
+    /// build's complete set or this one's, never a mixture. Files a person put in `outbox/`
+    /// themselves are carried over.
+    func publishOutputs(_ names: [String]) throws
+    /// Throws the unpublished generation away, leaving `outbox/` as it was.
+    func abandonOutputs()
 }
 
 /// What the store remembers about one inbox file, keyed by path.

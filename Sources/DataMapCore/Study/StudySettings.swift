@@ -11,6 +11,7 @@ import Yams
 ///   end: 2018-12-31
 /// language: en
 /// small_cell: 3
+/// allow_symlinked_folders: false
 /// ```
 public struct StudySettings: Sendable, Hashable {
     public var title: String?
@@ -19,6 +20,9 @@ public struct StudySettings: Sendable, Hashable {
     public var collectionEnd: PartialDate?
     public var language: Language?
     public var smallCell: Int?
+    /// An inbox/, outbox/ or .datamap/ that is a link is refused unless the owner says so here:
+    /// a link can send outputs, or the key, somewhere nobody meant.
+    public var allowSymlinkedFolders = false
 
     public init(title: String? = nil, collectionStart: PartialDate? = nil, collectionEnd: PartialDate? = nil,
                 language: Language? = nil, smallCell: Int? = nil) {
@@ -83,8 +87,11 @@ public struct StudySettings: Sendable, Hashable {
                     throw problem(value, "small_cell must be a whole number from 1 to \(SmallCells.largestThreshold)")
                 }
                 settings.smallCell = number
+            case "allow_symlinked_folders":
+                guard let allowed = value.bool else { throw problem(value, "allow_symlinked_folders must be true or false") }
+                settings.allowSymlinkedFolders = allowed
             default:
-                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language and small_cell")
+                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell and allow_symlinked_folders")
             }
         }
         return settings
