@@ -23,25 +23,59 @@ public struct NameModel: Sendable {
     /// installation lacks it, so a missing file weakens recall rather than stopping a build.
     public static let shipped: NameModel = {
         guard let url = Bundle.module.url(forResource: "name-model", withExtension: "txt"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else { return NameModel() }
-        return NameModel(parsing: text)
+              let data = try? Data(contentsOf: url) else { return NameModel() }
+        return NameModel(parsing: data)
     }()
 
-    public init(parsing text: String) {
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: " ")
-            switch fields.first {
-            case "w" where fields.count == 5:
-                guard let given = UInt8(fields[2]), let surname = UInt8(fields[3]) else { continue }
-                words[String(fields[1])] = Entry(given: given, surname: surname, ordinary: fields[4] == "1")
-            case "t" where fields.count == 3:
-                guard let odds = Int8(fields[2]), let key = Self.tripleKey(Array(fields[1].unicodeScalars)) else { continue }
-                triples[key] = odds
-            case "u" where fields.count == 2:
-                unseen = Int8(fields[1]) ?? 0
-            default:
-                continue
+    public init(parsing text: String) { self.init(parsing: Data(text.utf8)) }
+
+    /// Read as bytes, line by line: the model is loaded on every run, so this stays cheap.
+    public init(parsing data: Data) {
+        words.reserveCapacity(60_000)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                parseLine(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                start = end + 1
             }
+        }
+    }
+
+    private mutating func parseLine(_ line: UnsafeBufferPointer<UInt8>) {
+        guard line.count >= 3, line[1] == 0x20 else { return }
+        var fields: [Range<Int>] = []
+        var start = 2
+        for index in 2...line.count where index == line.count || line[index] == 0x20 {
+            fields.append(start..<index)
+            start = index + 1
+        }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0, negative = false
+            for index in range {
+                let byte = line[index]
+                if byte == 0x2D, index == range.lowerBound { negative = true; continue }
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return negative ? -value : value
+        }
+        switch line[0] {
+        case UInt8(ascii: "w") where fields.count == 4:
+            guard let given = number(fields[1]), let surname = number(fields[2]), (0...9).contains(given), (0...9).contains(surname)
+            else { return }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: line[fields[0]]), as: UTF8.self)
+            words[word] = Entry(given: UInt8(given), surname: UInt8(surname), ordinary: line[fields[3].lowerBound] == 0x31)
+        case UInt8(ascii: "t") where fields.count == 2 && fields[0].count == 3:
+            let scalars = line[fields[0]].map { Unicode.Scalar($0) }
+            guard let odds = number(fields[1]), let key = Self.tripleKey(scalars), (-127...127).contains(odds) else { return }
+            triples[key] = Int8(odds)
+        case UInt8(ascii: "u") where fields.count == 1:
+            if let odds = number(fields[0]), (-127...127).contains(odds) { unseen = Int8(odds) }
+        default:
+            return
         }
     }
 
