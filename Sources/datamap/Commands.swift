@@ -250,10 +250,15 @@ enum ReferenceFiles {
         return (try? StudySettings.load(yaml: String(decoding: data, as: UTF8.self)))?.allowSymlinkedFolders ?? false
     }
 
+    /// The taxonomy and gazetteer are required: without them approaches and organisations are
+    /// silently lost, so a missing, unreadable or malformed one stops the command, located.
     static func load(_ paths: StudyPaths, instruments: Bool = true) throws(PlatformError) -> StudyReference {
         let directory = paths.root.appendingPathComponent("instruments")
-        func text(_ name: String) -> String? {
-            FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map { String(decoding: $0, as: UTF8.self) }
+        func required(_ name: String, _ what: String) throws(PlatformError) -> String {
+            let url = directory.appendingPathComponent(name)
+            do { return try Platform.readReferenceFile(url) } catch {
+                throw PlatformError("instruments/\(name):1:1: \(error.description); datamap needs \(what). Restore the file (the sample study's instruments/ folder has one) and run again")
+            }
         }
         var reference = StudyReference()
         if let data = FileManager.default.contents(atPath: paths.root.appendingPathComponent("study.yaml").path) {
@@ -261,14 +266,25 @@ enum ReferenceFiles {
                 throw PlatformError("\(paths.root.appendingPathComponent("study.yaml").path)\(String(describing: error).dropFirst("study.yaml".count)); fix study.yaml and run again")
             }
         }
-        do {
-            if let yaml = text("taxonomy.yaml") { reference.taxonomy = try Taxonomy.load(yaml: yaml) }
-        } catch { throw PlatformError("instruments/taxonomy.yaml cannot be read: \(error)") }
-        do {
-            if let yaml = text("organisations.yaml") { reference.gazetteer = try Gazetteer.load(yaml: yaml) }
-        } catch { throw PlatformError("instruments/organisations.yaml cannot be read: \(error)") }
+        let taxonomy = try required("taxonomy.yaml", "the taxonomy of approaches to recognise them in returns")
+        do { reference.taxonomy = try Taxonomy.load(yaml: taxonomy) } catch {
+            throw PlatformError("\(error.description); fix the file and run again")
+        }
+        let gazetteer = try required("organisations.yaml", "the gazetteer of organisations to know who sent each return and keep their names")
+        do { reference.gazetteer = try Gazetteer.load(yaml: gazetteer) } catch {
+            throw PlatformError("\(error.description); fix the file and run again")
+        }
         if instruments, FileManager.default.fileExists(atPath: directory.appendingPathComponent("bank.yaml").path) {
-            reference.instruments = try InstrumentFiles.load(paths).instruments
+            let set = try InstrumentFiles.load(paths)
+            // A schedule that cannot be composed would leave its organisations' returns refused
+            // for "no schedule": the real fault is named instead, where it is.
+            let errors = set.problems.filter { $0.severity == .error }
+            if !errors.isEmpty {
+                let shown = errors.prefix(5).map { Console.safeRendering($0) }.joined(separator: "\n")
+                let more = errors.count > 5 ? "\n… and \(errors.count - 5) more (datamap lint lists them all)" : ""
+                throw PlatformError("instruments/ has \(errors.count) error(s); fix them and run again:\n\(shown)\(more)")
+            }
+            reference.instruments = set.instruments
         }
         return reference
     }

@@ -223,6 +223,26 @@ enum Platform {
         return true
     }
 
+    /// A reference file's text: a regular file, read without blocking (a named pipe put in its
+    /// place must not hang the build), as UTF-8.
+    static func readReferenceFile(_ url: URL) throws(PlatformError) -> String {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            throw PlatformError(errno == ENOENT ? "the file is missing" : "the file cannot be opened (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw PlatformError("this is not a regular file")
+        }
+        guard info.st_size <= 16 * 1024 * 1024 else { throw PlatformError("the file is larger than 16 MB") }
+        guard let data = try? FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readToEnd() ?? Data() else {
+            throw PlatformError("the file cannot be read (\(String(cString: strerror(errno))))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw PlatformError("the file is not UTF-8 text") }
+        return text
+    }
+
     /// A small file written whole and synced, or an error naming why.
     static func writeFileSynced(_ data: Data, to url: URL) throws(PlatformError) {
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)

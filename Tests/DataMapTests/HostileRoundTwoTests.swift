@@ -255,3 +255,59 @@ struct ByteFileNameTests {
     }
 }
 
+
+/// Without its taxonomy, gazetteer or a schedule a build would drop approaches, organisations or
+/// whole organisation types without a word; each fault stops it instead, located and explained.
+@Suite("Reference files are required")
+struct RequiredReferenceTests {
+    func refusal(_ change: (URL) throws -> Void) throws -> ProcessResult {
+        let study = try TemporaryStudy()
+        try change(study.root.appendingPathComponent("instruments"))
+        let result = try study.build()
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: study.outbox.path), "nothing written")
+        #expect(!result.stderr.contains("DecodingError") && !result.stderr.contains("CodingKeys"), "no decoder dump: \(result.stderr)")
+        return result
+    }
+
+    @Test(arguments: ["taxonomy.yaml", "organisations.yaml"])
+    func aMissingReferenceFileStopsTheBuildSayingWhatToDo(name: String) throws {
+        let result = try refusal { try FileManager.default.removeItem(at: $0.appendingPathComponent(name)) }
+        #expect(result.stderr.contains("instruments/\(name):1:1: the file is missing") && result.stderr.contains("Restore the file"), "\(result.stderr)")
+    }
+
+    @Test func aNamedPipeInPlaceOfTheTaxonomyIsRefusedWithoutHanging() throws {
+        let result = try refusal { folder in
+            let path = folder.appendingPathComponent("taxonomy.yaml").path
+            try FileManager.default.removeItem(atPath: path)
+            #expect(mkfifo(path, 0o644) == 0)
+        }
+        #expect(result.stderr.contains("instruments/taxonomy.yaml:1:1: this is not a regular file"), "\(result.stderr)")
+    }
+
+    @Test func anEntryWithoutItsNameIsReportedAtItsLine() throws {
+        let result = try refusal { folder in
+            try Data("- name: Family Group Conferencing\n  kind: practice-model\n- nme: Restorative practice\n  kind: approach\n".utf8)
+                .write(to: folder.appendingPathComponent("taxonomy.yaml"))
+        }
+        #expect(result.stderr.contains("instruments/taxonomy.yaml:3:3: this entry has no 'name'"), "\(result.stderr)")
+    }
+
+    @Test func brokenYAMLInTheGazetteerIsReportedAtItsLineAndColumn() throws {
+        let result = try refusal { folder in
+            try Data("organisations:\n  - name: Conwy County Borough Council\n    type: [local-authority\n".utf8)
+                .write(to: folder.appendingPathComponent("organisations.yaml"))
+        }
+        #expect(result.stderr.contains("instruments/organisations.yaml:4:1: it is not valid YAML"), "\(result.stderr)")
+    }
+
+    @Test func aScheduleThatCannotBeReadIsNamedNotDroppedSilently() throws {
+        let result = try refusal { folder in
+            let schedule = folder.appendingPathComponent("schedules/police.yaml")
+            let text = try String(contentsOf: schedule, encoding: .utf8)
+            try Data((text + "\nsections: [\n").utf8).write(to: schedule)
+        }
+        #expect(result.stderr.contains("instruments/schedules/police.yaml:"), "\(result.stderr)")
+        #expect(result.stderr.contains("error"), "\(result.stderr)")
+    }
+}

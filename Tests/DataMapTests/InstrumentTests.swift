@@ -155,7 +155,6 @@ struct InstrumentLintTests {
     @Test func aBrokenConditionInTheShippedInstrumentsFailsTheCheckNamingItsLine() throws {
         let study = try TemporaryStudy(copySample: false)
         let instruments = study.root.appendingPathComponent("instruments")
-        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("instruments"), to: instruments)
         let schedule = instruments.appendingPathComponent("schedules/police.yaml")
         let text = try String(contentsOf: schedule, encoding: .utf8)
         let broken = text.replacingOccurrences(of: "      - question: partnership.date-joined\n",

@@ -127,7 +127,7 @@ func datamap(_ arguments: [String], in directory: URL? = nil) throws -> ProcessR
     try run(Repo.binary, arguments, in: directory)
 }
 
-/// A throwaway study folder; a copy of the bundled sample unless told otherwise.
+/// A throwaway study folder with the shipped instruments; the bundled sample's returns unless told otherwise.
 final class TemporaryStudy {
     let root: URL
     var inbox: URL { root.appendingPathComponent("inbox") }
@@ -143,6 +143,8 @@ final class TemporaryStudy {
             try copyInstruments()
         } else {
             try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            // A study always has its reference files: a build refuses to run without them.
+            try copyInstruments()
         }
     }
 

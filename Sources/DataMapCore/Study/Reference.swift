@@ -101,8 +101,9 @@ public struct Taxonomy: Sendable {
         if words.count == 1 { table[first + "s"] = max(table[first + "s"] ?? 0, 1) }
     }
 
-    public static func load(yaml: String) throws -> Taxonomy {
-        Taxonomy(entries: try YAMLDecoder().decode([Entry].self, from: yaml))
+    public static func load(yaml: String, file: String = "instruments/taxonomy.yaml") throws(ReferenceProblem) -> Taxonomy {
+        Taxonomy(entries: try ReferenceYAML.decode([Entry].self, from: yaml, file: file,
+                                                   shape: "a list of approaches, each with 'name' and 'kind'"))
     }
 
     /// The entry one canonical key names exactly, short aliases included.
@@ -171,8 +172,9 @@ public struct Gazetteer: Sendable {
         }
     }
 
-    public static func load(yaml: String) throws -> Gazetteer {
-        Gazetteer(entries: try YAMLDecoder().decode(File.self, from: yaml).organisations)
+    public static func load(yaml: String, file: String = "instruments/organisations.yaml") throws(ReferenceProblem) -> Gazetteer {
+        Gazetteer(entries: try ReferenceYAML.decode(File.self, from: yaml, file: file,
+                                                    shape: "'organisations:' followed by a list, each with 'name' and 'type'").organisations)
     }
 
     public func match(_ name: String) -> Entry? {
@@ -268,5 +270,76 @@ public struct StudyReference: Sendable {
         self.taxonomy = taxonomy
         self.gazetteer = gazetteer
         self.instruments = instruments
+    }
+}
+
+/// A reference file (taxonomy, gazetteer) that cannot be used, located in it, in words a
+/// researcher can act on; never a decoder's debug text.
+public struct ReferenceProblem: Error, CustomStringConvertible, Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(file: String, line: Int = 1, column: Int = 1, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
+/// Decodes a reference file through its node tree, so that a wrong or missing field is reported
+/// at the line and column of the entry that holds it.
+enum ReferenceYAML {
+    static func decode<T: Decodable>(_ type: T.Type, from text: String, file: String, shape: String) throws(ReferenceProblem) -> T {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            var line = 1, column = 1, detail = "it is not valid YAML"
+            if let error = error as? YamlError {
+                switch error {
+                case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+                    (line, column, detail) = (mark.line, mark.column, "it is not valid YAML (\(problem))")
+                default: break
+                }
+            }
+            throw ReferenceProblem(file: file, line: line, column: column, message: "\(detail); check the indentation and colons")
+        }
+        guard let root else { throw ReferenceProblem(file: file, message: "the file is empty; it should hold \(shape)") }
+        do {
+            return try YAMLDecoder().decode(T.self, from: root)
+        } catch let error as DecodingError {
+            let (path, message): ([any CodingKey], String) = switch error {
+            case .keyNotFound(let key, let context):
+                (context.codingPath, "this entry has no '\(key.stringValue)'; every entry needs one")
+            case .typeMismatch(_, let context), .valueNotFound(_, let context):
+                (context.codingPath, "'\(context.codingPath.last?.stringValue ?? "this value")' has the wrong form here; the file should hold \(shape)")
+            case .dataCorrupted(let context):
+                (context.codingPath, "this value cannot be used: \(context.debugDescription)")
+            @unknown default:
+                ([], "the file cannot be used; it should hold \(shape)")
+            }
+            let mark = node(at: path, in: root)?.mark ?? root.mark
+            throw ReferenceProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message)
+        } catch {
+            throw ReferenceProblem(file: file, message: "the file cannot be used; it should hold \(shape)")
+        }
+    }
+
+    /// The deepest node the path reaches: the entry at fault, or the one missing a field.
+    private static func node(at path: [any CodingKey], in root: Node) -> Node? {
+        var current = root
+        for key in path {
+            if let index = key.intValue, let sequence = current.sequence, index < sequence.count {
+                current = sequence[index]
+            } else if let mapping = current.mapping, let next = mapping[key.stringValue] {
+                current = next
+            } else {
+                break
+            }
+        }
+        return current
     }
 }
