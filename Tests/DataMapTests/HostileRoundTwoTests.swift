@@ -1,4 +1,4 @@
-import DataMapCore
+@testable import DataMapCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -191,6 +191,41 @@ struct BoundedWorkTests {
 /// hidden or escaped wherever datamap prints or publishes it.
 @Suite("Names are data", .serialized)
 struct NamesAreDataTests {
+    @Test func aBodyNamedForItsRespondentIsPublishedUnderALabelNeverItsName() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let xml = try String(contentsOf: Repo.inbox.appendingPathComponent("cafcass.xml"), encoding: .utf8)
+            .replacingOccurrences(of: "cafcass-cymru", with: "private-provider")
+            .replacingOccurrences(of: "<name>CAFCASS Cymru</name>", with: "<name>Tegwen Abernethy Consulting</name>")
+            .replacingOccurrences(of: "Huw Edwards-Lewis", with: "Tegwen Abernethy")
+        try study.write("provider.xml", xml)
+        // A second return from the same body, by someone else, gets the same label.
+        try study.write("provider-2.xml", xml.replacingOccurrences(of: "<name>Tegwen Abernethy</name>", with: "<name>Rhian Price</name>")
+            .replacingOccurrences(of: "2018-02-15", with: "2018-03-01"))
+        try FileManager.default.copyItem(at: Repo.inbox.appendingPathComponent("pp-fostering.xml"), to: study.inbox.appendingPathComponent("pp.xml"))
+        let result = try study.build()
+        #expect(result.status == 0, "\(result.stderr)")
+        for (name, data) in try study.outputs() {
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains("Abernethy") && !text.contains("Tegwen"), "\(name)")
+        }
+        let participants = try study.output("participants.csv")
+        let labels = participants.split(separator: "\n").filter { $0.contains("Private provider O-") }
+        #expect(labels.count == 1, "one body, one label: \(participants)")
+        #expect(!(result.stdout + result.stderr).contains("Abernethy"))
+    }
+
+    @Test func aPublicBodyNamedForAPersonKeepsItsName() {
+        let gazetteer = ShippedReference.reference.gazetteer, names = NameList()
+        func named(_ body: String, _ person: String) -> Bool {
+            Anonymiser.organisationNamesAPerson(body, people: [person], names: names, gazetteer: gazetteer)
+        }
+        #expect(!named("Aneurin Bevan University Health Board", "Gwen Bevan"))
+        #expect(named("Jones Family Fostering Ltd", "Siân Jones"))
+        #expect(!named("Jones Family Fostering Ltd", "Siân Price"))
+        #expect(named("Gethin Okafor Associates", "Siân Price"), "a body opening on a person's name")
+        #expect(!named("Tros Gynnal Plant", "Siân Price") && !named("Family Support Wales", "Siân Price"))
+    }
+
     @Test func aRefusedFilesNameAndAForeignElementNameAreNotRepeated() throws {
         let study = try TemporaryStudy()
         try study.write("letter from Monty Python 07700 900123 monty.p@example.org.txt", "no organisation here")

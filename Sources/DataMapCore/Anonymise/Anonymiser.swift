@@ -248,8 +248,13 @@ public struct Anonymiser: Sendable {
             copy.text = s("note:\(note.step)", note.text)
             return copy
         }
+        var organisation = record.organisation
+        if Self.organisationNamesAPerson(organisation.name, people: [record.respondent.name] + named, names: names, gazetteer: reference.gazetteer) {
+            organisation.name = organisationLabel(organisation)
+            risk.counts["organisation-named-for-person", default: 0] += 1
+        }
         var result = AnonymisedReturn(
-            source: source, organisation: record.organisation, respondent: token,
+            source: source, organisation: organisation, respondent: token,
             anonymity: record.consent.anonymity, submitted: record.submitted, language: record.language,
             answers: answers, activities: activities, notes: notes,
             method: record.interview == nil ? .writtenReturn : .interview, instrument: record.interview?.instrument)
@@ -258,6 +263,34 @@ public struct Anonymiser: Sendable {
         if record.submittedFrom != .stated { result.submittedFrom = record.submittedFrom }
         if !record.intake.isEmpty { result.intake = record.intake }
         return result
+    }
+
+    /// "Cornelius Birtwhistle Consulting", sent by Cornelius Birtwhistle: a body named for the
+    /// person who wrote for it gives them away wherever its name is printed. A body the gazetteer
+    /// knows ("Aneurin Bevan University Health Board") is public and keeps its name.
+    static func organisationNamesAPerson(_ name: String, people: [String], names: NameList, gazetteer: Gazetteer) -> Bool {
+        guard gazetteer.resolve(name) == nil else { return false }
+        let ordered = NameParts.nameWords(name)
+        // Opening on a person's name, whoever sent the return: "Tegwen Abernethy Consulting".
+        if ordered.count >= 3, !Recognisers.notNames.contains(ordered[1]), !Recognisers.organisationEnds.contains(ordered[1].lowercased()),
+           (names.isGiven(ordered[0]) && names.looksLikeName(ordered[1])) || (names.looksLikeName(ordered[0]) && names.isSurname(ordered[1])) {
+            return true
+        }
+        let words = Set(ordered.map { Recognisers.asciiShadow($0).lowercased() })
+        for person in people {
+            let parts = NameParts.nameWords(person).filter { $0.count >= 3 && !NameParts.particles.contains($0.lowercased()) }
+            // The surname, or every word of the name: "Jones Fostering" for Siân Jones.
+            guard let surname = parts.last else { continue }
+            if words.contains(Recognisers.asciiShadow(surname).lowercased()) { return true }
+        }
+        return false
+    }
+
+    /// The same label for the same body in every return: its type and a keyed code.
+    func organisationLabel(_ organisation: Organisation) -> String {
+        let type = OrganisationMask.shortLabel(type: organisation.type.rawValue, fallback: "Organisation")
+        let code = pseudonymiser.pseudonym(forIdentity: "organisation:" + canonicalKey(organisation.name))
+        return "\(type) O-" + code.dropFirst(2)
     }
 
     static func texts(of activity: ActivityRecord) -> [(String, String)] {
