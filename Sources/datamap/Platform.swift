@@ -398,20 +398,21 @@ struct DiskStudy: StudyFileSystem {
         }
     }
 
-    /// A name's bytes as text: UTF-8 as it is; any other byte as `\xHH` (and a backslash before
-    /// `x` doubled, so every listed name reads back to exactly its bytes).
+    /// A name's bytes as text: UTF-8 as it is; any other byte, and any control character (an
+    /// escape sequence or a newline in a file name), as `\xHH` (and a backslash before `x`
+    /// doubled, so every listed name reads back to exactly its bytes).
     static func display(_ name: [UInt8]) -> String {
-        if let text = String(validating: name, as: UTF8.self), !text.contains("\\x") { return text }
+        let controls = name.indices.contains { (index: Int) -> Bool in Self.isControl(name, at: index) }
+        if !controls, let text = String(validating: name, as: UTF8.self), !text.contains("\\x") { return text }
         var result = ""
         var index = 0
         while index < name.count {
-            // The longest valid UTF-8 sequence here, or one byte escaped.
-            var length = 0
-            for candidate in stride(from: min(4, name.count - index), through: 1, by: -1)
-            where String(validating: name[index..<(index + candidate)], as: UTF8.self) != nil {
-                length = candidate
-                break
-            }
+            // One character's valid UTF-8 sequence here, or one byte escaped.
+            let first = name[index]
+            let expected = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 0
+            var length = expected > 0 && index + expected <= name.count
+                && String(validating: name[index..<(index + expected)], as: UTF8.self) != nil ? expected : 0
+            if Self.isControl(name, at: index) { length = 0 }
             if length > 0 {
                 let piece = String(decoding: name[index..<(index + length)], as: UTF8.self)
                 result += piece == "\\" && index + 1 < name.count && name[index + 1] == UInt8(ascii: "x") ? "\\x5C" : piece
@@ -422,6 +423,14 @@ struct DiskStudy: StudyFileSystem {
             }
         }
         return result
+    }
+
+    /// A C0 control, DEL, or the first byte of a C1 control's UTF-8 form.
+    static func isControl(_ name: [UInt8], at index: Int) -> Bool {
+        let byte = name[index]
+        if byte < 0x20 || byte == 0x7F { return true }
+        guard byte == 0xC2, index + 1 < name.count else { return false }
+        return name[index + 1] >= 0x80 && name[index + 1] <= 0x9F
     }
 
     /// The bytes `display` wrote: each `\xHH` back to its byte.

@@ -187,6 +187,64 @@ struct BoundedWorkTests {
     }
 }
 
+/// Outputs stay within a stated multiple of what came in: README, "Limits".
+@Suite("Outputs bounded by inputs", .serialized)
+struct OutputBoundTests {
+    static func pilots(_ count: Int, description: (Int) -> String = { _ in "" }) throws -> String {
+        let sample = try String(contentsOf: Repo.inbox.appendingPathComponent("cafcass.xml"), encoding: .utf8)
+        let start = sample.range(of: "<activities>")!.upperBound, end = sample.range(of: "</activities>")!.lowerBound
+        let body = (0..<count).map { index in
+            let text = description(index)
+            return "<activity theme=\"pilot-projects\" kind=\"pilot\" status=\"current\"><name>Pilot \(index)</name>"
+                + (text.isEmpty ? "" : "<description>\(text)</description>") + "</activity>\n"
+        }.joined()
+        return sample.replacingOccurrences(of: sample[start..<end], with: body)
+    }
+
+    /// The README's bound: three times the text, about 6 KB per activity, 1 MB for the study.
+    static func bound(inbox: Int, activities: Int) -> Int { 3 * inbox + 6_000 * activities + 1_000_000 }
+
+    static func sizes(_ study: TemporaryStudy) throws -> (inbox: Int, outbox: Int) {
+        func total(_ folder: URL) throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).reduce(0) {
+                $0 + ((try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent($1).path)[.size] as? Int) ?? 0)
+            }
+        }
+        return (try total(study.inbox), try total(study.outbox))
+    }
+
+    @Test func aReturnListingMoreActivitiesThanAnyOrganisationRunsIsRefusedAsTooComplex() throws {
+        let study = try TemporaryStudy(copySample: false)
+        try study.write("many.xml", try Self.pilots(Builder.maximumActivities + 1))
+        let result = try study.build()
+        #expect(result.status == 65)
+        let rejected = try study.output("rejected.csv")
+        #expect(rejected.contains("too-complex") && rejected.contains("1001 activities"), "\(rejected)")
+    }
+
+    @Test func manySmallActivitiesAndLongTextsStayWithinTheBound() throws {
+        let words = ["the", "service", "supports", "families", "with", "children", "in", "care", "at", "home"]
+        for xml in [try Self.pilots(Builder.maximumActivities),
+                    try Self.pilots(40) { index in (0..<6_000).map { words[($0 * 7 + index) % words.count] }.joined(separator: " ") }] {
+            let study = try TemporaryStudy(copySample: false)
+            try study.write("return.xml", xml)
+            let result = try study.build()
+            #expect(result.status == 0, "\(result.stderr)")
+            let (inbox, outbox) = try Self.sizes(study)
+            let activities = xml.components(separatedBy: "<activity ").count - 1
+            #expect(outbox <= Self.bound(inbox: inbox, activities: activities), "inbox \(inbox) B, outbox \(outbox) B, \(activities) activities")
+        }
+    }
+
+    @Test func controlCharactersInATextReturnNeverReachTheRecord() throws {
+        let body = "We run the Harbour Project, a mentoring scheme for young people leaving care, with two partners."
+        guard case .success(let decoded) = PlainText.decode(Data("Organisation: \u{1B}]0;pwned\u{07}Evil\u{1B}[2J Ltd\u{85}\n\tTabbed\n\(body)\n".utf8)) else {
+            Issue.record("not decoded"); return
+        }
+        #expect(decoded.lines == ["Organisation: ]0;pwnedEvil[2J Ltd", "\tTabbed", body])
+    }
+}
+
 /// Names are data: what a sender put in a file name, an element name or an organisation name is
 /// hidden or escaped wherever datamap prints or publishes it.
 @Suite("Names are data", .serialized)

@@ -144,7 +144,9 @@ public enum PlainText {
                 lines.append(String(current)); current = String.UnicodeScalarView()
                 previousCR = true
             } else {
-                current.append(scalar)
+                // Control characters (terminal escapes, bells, form feeds) carry no meaning in a
+                // return and would reach terminals and outputs; a tab stays, for tables.
+                if scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) || scalar == "\t" { current.append(scalar) }
                 previousCR = false
             }
         }

@@ -49,6 +49,9 @@ public struct Builder: Sendable {
     public static let pipelineVersion = 7
     /// A return is a few hundred kilobytes at most; far larger files are refused unread.
     public static let maximumReturnSize = 64 * 1024 * 1024
+    /// Every activity adds rows to many outputs and findings to the report; capping them per
+    /// return keeps the outputs within a fixed multiple of the inbox (README, "Limits").
+    public static let maximumActivities = 1_000
 
     let fileSystem: any StudyFileSystem
     let store: any Store
@@ -296,6 +299,8 @@ public struct Builder: Sendable {
             return rejected(.unsupported, "'\(Self.fileExtension(entry.path))' files are not returns datamap can read", hash: hash)
         }
         switch outcome {
+        case .success(let record) where record.activities.count > Self.maximumActivities:
+            return rejected(.tooComplex, "the return lists \(record.activities.count) activities; one return may list at most \(Self.maximumActivities). A return maps one organisation's work, tens of activities at most: check where this file came from, or split it", hash: hash)
         case .success(let record):
             return .read(SourceRecord(path: entry.path, contentHash: hash, outcome: .ingested(anonymiser.anonymise(record))))
         case .failure(let rejection):
