@@ -187,6 +187,41 @@ struct BoundedWorkTests {
     }
 }
 
+/// A folder in inbox/ that cannot be listed is refused on its own; the rest builds. As root every
+/// folder can be listed, so there the build runs as the unprivileged user `nobody`.
+@Suite("Unreadable folders in the inbox")
+struct UnreadableFolderTests {
+    @Test func aFolderThatCannotBeListedIsRefusedAndTheRestBuilds() throws {
+        let study = try TemporaryStudy()
+        let locked = study.inbox.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Repo.inbox.appendingPathComponent("la-conwy.xml"), to: locked.appendingPathComponent("x.xml"))
+        var arguments = ["build", "--study", study.root.path]
+        var program = Repo.binary
+        if getuid() == 0 {
+            // The build tree may sit in a folder only root can enter: nobody runs a copy.
+            let bin = study.root.appendingPathComponent("bin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            let folder = Repo.binary.deletingLastPathComponent()
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name == "datamap" || name.hasSuffix(".resources") {
+                try FileManager.default.copyItem(at: folder.appendingPathComponent(name), to: bin.appendingPathComponent(name))
+            }
+            #expect(try run(URL(fileURLWithPath: "/bin/chown"), ["-R", "nobody:nogroup", study.root.path]).status == 0)
+            chmod(study.root.path, 0o755)
+            arguments = ["--reuid", "65534", "--regid", "65534", "--clear-groups", bin.appendingPathComponent("datamap").path] + arguments
+            program = URL(fileURLWithPath: "/usr/bin/setpriv")
+        }
+        chmod(locked.path, 0)
+        defer { chmod(locked.path, 0o755) }
+        let result = try run(program, arguments)
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stdout.contains("16 returns"), "\(result.stdout)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+        let rejected = try study.output("rejected.csv")
+        #expect(rejected.contains("inbox/locked,1,1,unreadable-file"), "\(rejected)")
+    }
+}
+
 /// Outputs stay within a stated multiple of what came in: README, "Limits".
 @Suite("Outputs bounded by inputs", .serialized)
 struct OutputBoundTests {
