@@ -136,6 +136,51 @@ struct OwnerTests {
         #expect(activities.first { $0.name == "Open Door pilot" }?.evaluation.map { $0.type != .none } != true)
     }
 
+    @Test func aNounPhraseEndsAtAClausesEdgeSoTheLaterSentencesStayWithThePilot() throws {
+        let activities = try read("""
+            Our Harbour pilot began in April 2017 and runs for two years. Referrals come through our duty desk, and the pilot works closely with school nurses. Bangor University has been commissioned to evaluate the pilot.
+            """)
+        #expect(activities.map(\.name) == ["Harbour pilot"], "\(activities.map(\.name))")
+        #expect(activities.first?.evaluation?.type == .external)
+    }
+
+    @Test func aNameInAppositionBeforeItsKindIsTheName() throws {
+        let activities = try read("In March 2018 we started Tidal Dads, a pilot group for fathers, for twelve months.\n")
+        let found = try #require(activities.first { $0.name == "Tidal Dads" }, "\(activities.map(\.name))")
+        #expect(found.kind == .pilot)
+        #expect(activities.count == 1)
+    }
+
+    @Test func aNumberedTitleOverNumberedParagraphsIsTheSectionsTopic() throws {
+        let activities = try read("""
+            1. Background
+
+            1.1 This note answers the request for information.
+
+            2. Signs of Safety
+
+            2.1 Signs of Safety was introduced across the service during 2017.
+
+            2.2 We monitor each month how many plans are reviewed on time.
+
+            3. Other work
+
+            3.1 Nothing else to add.
+            """)
+        let model = try #require(activities.first { $0.name == "Signs of Safety" })
+        #expect(model.evaluation?.type == .monitoring, "\(String(describing: model.evaluation))")
+    }
+
+    @Test func aWelshNegatedEvaluationIsNoEvaluation() throws {
+        let activities = try read("""
+            ## Prosiect Pontydd
+
+            Dechreuodd y prosiect peilot hwn ym mis Ionawr. Nid oes gwerthusiad ffurfiol wedi'i drefnu eto.
+            """)
+        let pilot = try #require(activities.first { $0.name.contains("Pontydd") }, "\(activities.map(\.name))")
+        #expect(pilot.evaluation.map { $0.type == .none } ?? true)
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

@@ -446,6 +446,8 @@ public struct ProseExtractor: Sendable {
             let continuesName = triggerIndex + 1 < tokens.count && token.isCapitalised && tokens[triggerIndex + 1].isCapitalised
                 && sentence[token.range.upperBound..<tokens[triggerIndex + 1].range.lowerBound].allSatisfy { $0 == " " || $0 == "-" }
             var candidates: [(Int, Int)] = []
+            // For a name in apposition ("Seren Dads, a pilot group"): the words that are the name.
+            var named: (Int, Int)?
             // Capitalised words before the trigger.
             var start = triggerIndex
             while start > 0 {
@@ -506,9 +508,23 @@ public struct ProseExtractor: Sendable {
                     words += 1
                 }
                 let function: Set<String> = ["at", "to", "in", "with", "by", "is", "are", "was", "were", "has", "have", "be", "been",
-                                             "which", "that", "who", "on", "from", "as", "it", "they", "we", "not"]
+                                             "which", "that", "who", "on", "from", "as", "it", "they", "we", "not", "and", "or", "but"]
+                // A noun phrase ends at a clause's edge: "our duty desk, and the pilot works" names
+                // nothing; the one comma allowed is a name's apposition ("we started Seren Dads, a pilot group").
+                var appositive = false
+                var appositiveName: (Int, Int)?
+                if back >= 0, Self.ownershipVerbs.contains(tokens[back].folded), back + 1 < triggerIndex, tokens[back + 1].isCapitalised {
+                    var last = back + 1
+                    while last + 1 < triggerIndex, tokens[last + 1].isCapitalised || tokens[last + 1].isAcronym,
+                          sentence[tokens[last].range.upperBound..<tokens[last + 1].range.lowerBound] == " " { last += 1 }
+                    appositive = last + 1 < triggerIndex && sentence[tokens[last].range.upperBound..<tokens[last + 1].range.lowerBound] == ", "
+                        && ["a", "an", "our"].contains(tokens[last + 1].folded)
+                        && !sentence[tokens[last + 1].range.upperBound..<tokens[triggerIndex].range.lowerBound].contains(where: { ",;:()".contains($0) })
+                    if appositive { appositiveName = (back + 1, last) }
+                }
                 if back >= 0, Self.ownershipVerbs.contains(tokens[back].folded) || ["our", "ein"].contains(tokens[back].folded),
-                   !tokens[(back + 1)..<triggerIndex].contains(where: { function.contains($0.folded) }) {
+                   !tokens[(back + 1)..<triggerIndex].contains(where: { function.contains($0.folded) }),
+                   appositive || !sentence[tokens[back].range.upperBound..<tokens[triggerIndex].range.lowerBound].contains(where: { ",;:()".contains($0) }) {
                     // Owned by the author ("we ran", "our"), or by a body named as the subject
                     // ("Torfaen began a reunification pilot", "the Council launched …").
                     let subjects: Set<String> = ["council", "authority", "board", "service", "team", "partnership", "department",
@@ -527,11 +543,18 @@ public struct ProseExtractor: Sendable {
                     let newness = tokens.contains { Self.newnessWords.contains($0.folded) }
                     if owned, first <= triggerIndex, initiative || newness {
                         candidates.append((first, triggerIndex))
+                        named = appositiveName
                     }
                 }
             }
             for (from, to) in candidates {
-                if let mention = mention(tokens: tokens, from: from, to: to, in: sentence, kind: kind, sentence: index, covered: covered) {
+                if var mention = mention(tokens: tokens, from: from, to: to, in: sentence, kind: kind, sentence: index, covered: covered) {
+                    // The apposition's kind words are the kind; the name is the capitalised part.
+                    if let (nameFrom, nameTo) = named, nameFrom == from, !mention.fromTaxonomy {
+                        let name = String(sentence[tokens[nameFrom].range.lowerBound..<tokens[nameTo].range.upperBound])
+                        mention.name = name
+                        mention.key = "initiative:" + canonicalKey(name)
+                    }
                     found.append(mention)
                 }
             }

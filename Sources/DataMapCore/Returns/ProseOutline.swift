@@ -180,6 +180,14 @@ public enum ProseBlocks {
             if paragraphPerLine { flush() }
         }
         flush()
+        // "2. Operation Encompass" over "2.1 Operation Encompass was introduced…": a numbered
+        // title followed by prose is the section's heading, not an item of a list.
+        for index in blocks.indices.dropLast() where blocks[index].kind == .listItem && blocks[index].number != nil {
+            let next = blocks[index + 1]
+            guard next.kind == .paragraph, blocks[index].tableName == nil, isTitleLine(blocks[index].text),
+                  next.text.count > blocks[index].text.count else { continue }
+            blocks[index].kind = .heading(level: 2)
+        }
         return blocks
     }
 
