@@ -181,6 +181,27 @@ struct OwnerTests {
         #expect(pilot.evaluation.map { $0.type == .none } ?? true)
     }
 
+    @Test func aParagraphCutByAPageBreakKeepsItsTopicWhileItPointsBack() throws {
+        let activities = try read("""
+            The Harbour Team was set up in 2015 to work with families in crisis. The team includes two family support workers and a
+
+            _____________________________________________________________________________
+            Annual Report 2017/18                                          Page 11 of 40
+            _____________________________________________________________________________
+
+            part-time psychologist, and it can help at weekends. In 2017/18 the team worked with 80 families. Most of the children were still at home six months later. We track this figure every quarter.
+
+            Other news: the office moved.
+            """)
+        let team = try #require(activities.first { $0.name == "Harbour Team" }, "\(activities.map(\.name))")
+        #expect(team.evaluation.map { $0.type != .none } == true, "\(String(describing: team.evaluation))")
+    }
+
+    @Test func aReviewTheAuthorIntendsIsAnEvaluation() throws {
+        let activities = try read("Torfaen began the Homeward pilot in 2017. Managers intend to review the pilot internally once a year's data is in.\n")
+        #expect(activities.first { $0.name.contains("Homeward") }?.evaluation.map { $0.type != .none } == true)
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

@@ -328,13 +328,19 @@ public struct ProseExtractor: Sendable {
                 if let topic { topics[index] = topic }
                 continue
             }
-            // A new paragraph starts a new topic, unless it opens by pointing back ("It is evaluated by…").
-            if index > 0, sentences[index - 1].block != sentence.block, !pointsBack { topic = headingTopic; carried = 0 }
+            // A new paragraph starts a new topic, unless it opens by pointing back ("It is evaluated by…")
+            // or is the same paragraph cut by a page break ("…and a" ⏎ "part-time psychologist…").
+            let cutByPage = index > 0 && sentences[index - 1].text.last.map { !".!?:;\"”’)".contains($0) } == true
+                && sentence.text.first?.isLowercase == true
+            if index > 0, sentences[index - 1].block != sentence.block, !pointsBack, !cutByPage { topic = headingTopic; carried = 0 }
             if let here = mentions[index], let first = here.first {
                 if !(pointsBack && topic != nil) { topic = first.key; carried = 0 }
             } else if !rows.contains(sentence.block) {
-                // A table row is about its activity to its last cell; prose drifts after a few sentences.
-                carried += 1
+                // A table row is about its activity to its last cell; prose drifts after a few
+                // sentences, unless each keeps pointing back ("the team worked with…", "We track this figure").
+                let refersBack = Self.anaphora.contains { lower.hasPrefix($0) || lower.contains(" " + $0) }
+                let sameParagraph = index > 0 && sentences[index - 1].block == sentence.block
+                carried = refersBack && (sameParagraph || cutByPage) ? 0 : carried + 1
                 if carried > 3 { topic = headingTopic }
             }
             if let topic { topics[index] = topic }
