@@ -202,6 +202,22 @@ struct OwnerTests {
         #expect(activities.first { $0.name.contains("Homeward") }?.evaluation.map { $0.type != .none } == true)
     }
 
+    @Test func monitoringAfterButOutweighsTheNegationBeforeIt() throws {
+        let activities = try read("Our Open Door pilot started in 2018. We have not evaluated it as such, but we count each month how many families return.\n")
+        #expect(activities.first { $0.name == "Open Door pilot" }?.evaluation.map { $0.type != .none } == true)
+    }
+
+    @Test func anEvaluationOnlyConsideredIsNotDefined() throws {
+        let activities = try read("In 2018 the team began piloting the Harbour model. An evaluation of the pilot is being considered.\n")
+        let pilot = try #require(activities.first { $0.name.contains("Harbour") }, "\(activities.map(\.name))")
+        #expect(pilot.evaluation.map { $0.type == .none } ?? true, "\(String(describing: pilot.evaluation))")
+    }
+
+    @Test func trackingWhatHappensIsMonitoring() throws {
+        let activities = try read("Our Early Word pilot began in 2018. We are tracking whether families in the pilot return within a year.\n")
+        #expect(activities.first { $0.name == "Early Word pilot" }?.evaluation.map { $0.type != .none } == true)
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })
