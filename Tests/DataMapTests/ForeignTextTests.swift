@@ -218,6 +218,25 @@ struct OwnerTests {
         #expect(activities.first { $0.name == "Early Word pilot" }?.evaluation.map { $0.type != .none } == true)
     }
 
+    @Test func aCurledApostropheReadsAsAStraightOne() throws {
+        let activities = try read("Our Open Door pilot started in 2018. We haven’t set up an evaluation yet, but would like to.\n")
+        #expect(activities.first { $0.name == "Open Door pilot" }?.evaluation.map { $0.type == .none } ?? true)
+    }
+
+    @Test func aTableCellThatSaysThereIsNothingIsNothingAndABracketedKindIsTheKind() throws {
+        let activities = try read("""
+            | Name | Start | End | Evaluation |
+            | --- | --- | --- | --- |
+            | Home Steps (pilot) | Oct 2017 | Not set | None yet |
+            | Harbour Club | Jan 2016 | Mar 2019 | Monthly figures to the Board |
+            """)
+        let pilot = try #require(activities.first { $0.name == "Home Steps" }, "\(activities.map(\.name))")
+        #expect(pilot.kind == .pilot)
+        #expect(pilot.evaluation.map { $0.type == .none } ?? true)
+        #expect(pilot.timescale?.end == nil)
+        #expect(activities.first { $0.name == "Harbour Club" }?.evaluation.map { $0.type != .none } == true)
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

@@ -47,7 +47,10 @@ struct Phrase: @unchecked Sendable {
     func matches(_ text: String) -> [Match] {
         guard couldMatch(text) else { return [] }
         let ns = text as NSString
-        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { result in
+        // Word processors curl apostrophes ("haven’t"); the patterns are written with straight
+        // ones. Both are one UTF-16 unit, so ranges found in the copy hold in the original.
+        let searched = text.contains("’") ? text.replacingOccurrences(of: "’", with: "'") : text
+        return regex.matches(in: searched, range: NSRange(location: 0, length: ns.length)).map { result in
             Match(text: ns.substring(with: result.range),
                   groups: (0..<result.numberOfRanges).map { index in
                       let range = result.range(at: index)

@@ -61,9 +61,17 @@ public enum ProseTable {
         let columns = header.map(column)
         let nameIndex = columns.firstIndex(of: .name) ?? 0
         guard nameIndex < row.count else { return nil }
-        let name = ProseBlocks.clean(row[nameIndex])
+        var name = ProseBlocks.clean(row[nameIndex])
+        // "Family Help at Home (pilot)": the bracket says what it is, not what it is called.
+        var bracketedPilot = false
+        if let open = name.lastIndex(of: "("), name.hasSuffix(")"),
+           ["pilot", "trial", "peilot", "pilot project", "test of change"].contains(name[name.index(after: open)..<name.index(before: name.endIndex)].lowercased()) {
+            name = String(name[..<open]).trimmingSpace
+            bracketedPilot = true
+        }
         guard !name.isEmpty else { return nil }
         var parts = [name.hasSuffix(".") ? String(name.dropLast()) : name]
+        if bracketedPilot { parts.append("It is a pilot") }
         // A column headed "Pilot" or "Pilots" lists pilots.
         if nameIndex < header.count, ["pilot", "pilots", "peilot", "peilotau", "trial", "trials"].contains(header[nameIndex].lowercased().trimmingSpace) {
             parts.append("It is a pilot")
@@ -72,7 +80,9 @@ public enum ProseTable {
         for (index, value) in row.enumerated() where index != nameIndex && index < columns.count {
             let cell = ProseBlocks.clean(value)
             let lower = cell.lowercased()
-            let missing = unknown.contains(lower)
+            // "None yet", "Not set", "No end date": a cell that says there is nothing.
+            let missing = unknown.contains(lower) || lower.hasPrefix("none") || lower.hasPrefix("not ") || lower.hasPrefix("no ")
+                || lower == "no" || lower.hasPrefix("dim ") || lower.hasPrefix("heb ")
             switch columns[index] {
             case .name: continue
             case .start: if !missing { parts.append("It started in \(cell)") }
@@ -91,7 +101,7 @@ public enum ProseTable {
                     parts.append("Dates: \(cell)")
                 }
             case .evaluation:
-                if missing || ["none", "no", "not evaluated", "no evaluation"].contains(lower) {
+                if missing {
                     parts.append("There is no formal evaluation")
                 } else {
                     parts.append("Its evaluation: \(cell)")
