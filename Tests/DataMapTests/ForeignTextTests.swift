@@ -237,6 +237,13 @@ struct OwnerTests {
         #expect(activities.first { $0.name == "Harbour Club" }?.evaluation.map { $0.type != .none } == true)
     }
 
+    @Test func aNameJoinedByAndToABodyIsABodyNotAnActivity() throws {
+        let activities = try read("Since April 2018, Cardiff Youth Justice Service and South Wales Police have been piloting a youth bureau. The pilot will run for 12 months.\n")
+        #expect(!activities.contains { $0.name.contains("Youth Justice") }, "\(activities.map(\.name))")
+        let bureau = try #require(activities.first { $0.name.lowercased() == "youth bureau" })
+        #expect(bureau.timescale?.duration != nil, "the pilot's length is the bureau's")
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

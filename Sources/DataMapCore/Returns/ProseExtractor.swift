@@ -609,6 +609,9 @@ public struct ProseExtractor: Sendable {
         }
         // Names made only of an organisation ("Barnardo's service") are not initiatives.
         if gazetteer.match(inner.map { String($0.original) }.joined(separator: " ")) != nil { return nil }
+        // "Newport Youth Offending Service and Gwent Police have been piloting…": a name joined
+        // by "and" to a body, as doers of the same verb, is a body too.
+        if slice.first?.isCapitalised == true, coordinatedWithBody(tokens, from: from, to: to, in: sentence) { return nil }
         let isPilot = words.contains { ["pilot", "peilot", "trial"].contains($0) }
         // An initiative whose name holds a known model ("FDAC in Wales pilot") is that model.
         if let entry = taxonomyEntry(in: Array(slice)) {
@@ -618,6 +621,22 @@ public struct ProseExtractor: Sendable {
         let name = phrase.prefix(1).uppercased() + phrase.dropFirst()
         return Mention(key: "initiative:" + canonicalKey(name), name: String(name), kind: kind,
                        fromTaxonomy: false, sentence: index, phrase: phrase, isPilot: isPilot)
+    }
+
+    /// Whether the words just after "and" (or just before it) are a body the gazetteer knows.
+    func coordinatedWithBody(_ tokens: [ProseToken], from: Int, to: Int, in sentence: String) -> Bool {
+        func body(_ range: ClosedRange<Int>) -> Bool {
+            let words = tokens[range]
+            guard words.allSatisfy({ $0.isCapitalised || $0.isAcronym || Self.connectors.contains($0.folded) }) else { return false }
+            return gazetteer.match(String(sentence[words.first!.range.lowerBound..<words.last!.range.upperBound])) != nil
+        }
+        if to + 2 < tokens.count, ["and", "&", "a"].contains(tokens[to + 1].folded) {
+            for end in (to + 2)..<min(tokens.count, to + 8) where body((to + 2)...end) { return true }
+        }
+        if from >= 2, ["and", "&", "a"].contains(tokens[from - 1].folded) {
+            for start in stride(from: from - 2, through: max(0, from - 7), by: -1) where body(start...(from - 2)) { return true }
+        }
+        return false
     }
 
     private func taxonomyEntry(in tokens: [ProseToken]) -> Taxonomy.Entry? {
