@@ -244,6 +244,11 @@ struct OwnerTests {
         #expect(bureau.timescale?.duration != nil, "the pilot's length is the bureau's")
     }
 
+    @Test func aCategoryUsedAsALabelIsNotAnActivity() throws {
+        let activities = try read("Practice model - we adopted Signs of Safety in 2016 across the service.\n")
+        #expect(activities.map(\.name) == ["Signs of Safety"], "\(activities.map(\.name))")
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

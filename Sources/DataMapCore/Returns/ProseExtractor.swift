@@ -411,6 +411,9 @@ public struct ProseExtractor: Sendable {
     /// Words that open a sentence by pointing back at what the last one was about.
     static let anaphora = ["this ", "these ", "it ", "it's ", "its ", "they ", "the model", "the project", "the pilot", "the service",
                            "the scheme", "the programme", "the approach", "the team", "the initiative", "such ", "mae'r "]
+    /// Words that say what kind of thing follows, not which: "practice model", "core service".
+    static let categoryWords: Set<String> = ["practice", "core", "main", "current", "overall", "operating", "delivery", "service",
+                                             "care", "other", "existing", "preferred", "chosen", "model", "models", "arfer"]
     static let connectors: Set<String> = ["of", "and", "for", "in", "on", "the", "a", "to", "y", "yr", "a'r", "ar", "at"]
     /// Capitalised words that start sentences or name places and people, not initiatives.
     static let weakCapitals: Set<String> = ["the", "a", "an", "this", "that", "these", "those", "our", "their", "its", "his", "her",
@@ -601,6 +604,8 @@ public struct ProseExtractor: Sendable {
         // "twelve-month pilot", "a 2-year project": a length is not a name.
         if inner.allSatisfy({ Self.durationWords.contains($0.folded) || $0.original.first?.isNumber == true
                                 || Self.connectors.contains($0.folded) || Self.determiners.contains($0.folded) }) { return nil }
+        // "Practice model - we adopted…": a category used as a label names no activity.
+        if inner.allSatisfy({ Self.categoryWords.contains($0.folded) || Self.connectors.contains($0.folded) }) { return nil }
         // A job title ("Rheolwr Gwasanaeth", "Service Manager") is a post, not an activity.
         if words.contains(where: { Self.postWords.contains($0) }) { return nil }
         // A body that runs things ("Management Team", "Steering Group") is not itself an activity.
