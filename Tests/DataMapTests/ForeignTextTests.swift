@@ -249,6 +249,22 @@ struct OwnerTests {
         #expect(activities.map(\.name) == ["Signs of Safety"], "\(activities.map(\.name))")
     }
 
+    @Test func whatTheAuthorDisownsOrOnlyWatchesIsNotTheirs() throws {
+        let activities = try read("""
+            Our Keep Close pilot started in 2018 and runs for two years.
+
+            - Signs of Safety sits with the health board rather than with us, so I can't really comment on it.
+
+            We are watching how other authorities get on with Restorative Practice before we decide.
+            """)
+        #expect(activities.map(\.name) == ["Keep Close pilot"], "\(activities.map(\.name))")
+    }
+
+    @Test func theTeamsAHubBringsTogetherArePartsOfItNotActivitiesOfTheirOwn() throws {
+        let activities = try read("In January we opened the Harbour Hub pilot, bringing together our Flying Start team, the Families First workers and two social workers.\n")
+        #expect(activities.map(\.name) == ["Harbour Hub pilot"], "\(activities.map(\.name))")
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

@@ -569,13 +569,26 @@ public struct ProseExtractor: Sendable {
             }
         }
         found += phrasedMentions(tokens: tokens, in: sentence, sentence: index, covered: covered, found: found)
-        // Keep one mention per activity per sentence.
+        // Keep one mention per activity per sentence; "the Harbour Hub pilot" is one activity,
+        // not "Harbour Hub" and "Harbour Hub pilot".
         var seen = Set<String>()
         var kept = found.filter { seen.insert($0.key).inserted || $0.isPilot }
+        let all = kept
+        kept.removeAll { inner in
+            all.contains { outer in
+                outer.key != inner.key && outer.phrase.count > inner.phrase.count && !inner.fromTaxonomy
+                    && outer.phrase.lowercased().hasPrefix(inner.phrase.lowercased())
+            }
+        }
         for index in kept.indices {
             guard let range = sentence.range(of: kept[index].phrase) else { continue }
             let before = sentence[..<range.lowerBound].lowercased().suffix(60)
             kept[index].comparator = before.range(of: Self.comparatorCue, options: .regularExpression) != nil
+                // "bringing together our Families First team, the Flying Start health visitors…": parts of the whole.
+                || before.range(of: Self.componentCue, options: [.regularExpression, .caseInsensitive]) != nil
+                // "Team Around the Family sits with Families First rather than with us", "We are
+                // watching how others get on with X before we decide": named, but not the author's.
+                || sentence.range(of: Self.disownedCue, options: [.regularExpression, .caseInsensitive]) != nil
             // "Funded from the St David's Day Fund", "promoted under the National Fostering Framework",
             // "Families First funding": a source of money or a national frame, not the author's activity.
             let after = sentence[range.upperBound...].lowercased().prefix(20)
@@ -679,6 +692,8 @@ public struct ProseExtractor: Sendable {
                                             "planning", "opening", "launch", "newydd", "sefydlu", "dechrau"]
 
     /// Words that set up a comparison rather than describe the author's own work.
+    static let componentCue = #"\b(?:bring(?:s|ing)?|brought|pull(?:s|ing|ed)?) together\b[^.;]*$"#
+    static let disownedCue = #"\b(?:sits with|rather than (?:with )?us|can(?:not|['’]t|no) (?:really )?comment|before we decide|(?:is|are) not (?:ours|our own|run by us)|run by another|watching how (?:other|others))\b"#
     static let comparatorCue = #"\b(based on|modelled on|modeled on|similar to|such as|like the|inspired by|adapted from|along the lines of|compared with|in the style of|as in)\s+(the\s+)?([A-Z]?[\w'’-]+\s+){0,4}[\w'’-]*$"#
 
     /// Whose activity a sentence describes, when it says so: an organisation as the sentence's
