@@ -265,6 +265,18 @@ struct OwnerTests {
         #expect(activities.map(\.name) == ["Harbour Hub pilot"], "\(activities.map(\.name))")
     }
 
+    @Test func aHyphenatedCompoundDoesNotEndTheNameItIsIn() throws {
+        let activities = try read("We ran a peer-to-peer coaching pilot for 12 months, ending in December 2017.\n")
+        #expect(activities.map(\.name) == ["Peer-to-peer coaching pilot"], "\(activities.map(\.name))")
+    }
+
+    @Test func aGroupStartedAndSaidNotToBeAPilotIsANewServiceNotAPilot() throws {
+        let activities = try read("Foster carers - not a pilot but we've started a support group for grandparent carers.\n")
+        let group = try #require(activities.first { $0.name == "Support group" }, "\(activities.map(\.name))")
+        #expect(group.kind != .pilot)
+        #expect(try read("The Corporate Parenting Group meets quarterly.\n").isEmpty, "a body that governs is not an activity")
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

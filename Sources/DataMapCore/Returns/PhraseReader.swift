@@ -401,6 +401,8 @@ enum PhraseReader {
             return nil
         }
         if lower.range(of: "pilot study") != nil { return nil }
+        // "not a pilot but we've started…": the author says it is not one.
+        if lower.range(of: #"\b(?:not|isn't|is not|wasn't) (?:a |really a |strictly a )?(?:pilot|trial)\b"#, options: .regularExpression) != nil { return nil }
         return match.text
     }
 }

@@ -404,6 +404,7 @@ public struct ProseExtractor: Sendable {
         "scheme": .programme, "cynllun": .programme, "team": .service, "tim": .service, "hub": .multiAgency, "hwb": .multiAgency,
         "initiative": .programme, "menter": .programme, "fund": .programme, "model": .practiceModel, "charter": .strategy,
         "clinic": .service, "siarter": .strategy, "campaign": .recruitment, "ymgyrch": .recruitment, "strategy": .strategy,
+        "group": .service, "grŵp": .service,
     ]
     /// Words that begin a name rather than end it: "Project Unity", "Operation Encompass".
     static let leadingTriggers: [String: ActivityKind] = ["project": .programme, "prosiect": .programme, "operation": .multiAgency,
@@ -426,7 +427,8 @@ public struct ProseExtractor: Sendable {
                                               "delivered", "launched", "launching", "introduced", "introducing", "established",
                                               "started", "begun", "commissioned", "commissioning", "created", "set", "setting",
                                               "trialling", "trialing", "testing", "funded", "funding", "operating", "opened", "opening",
-                                              "began", "ran", "runs", "start", "starts"]
+                                              "began", "ran", "runs", "start", "starts", "deliver", "delivers", "provide",
+                                              "provides", "providing", "offer", "offers", "offering"]
 
     func mentions(in sentence: String, sentence index: Int) -> [Mention] {
         let tokens = ProseTokens.split(sentence)
@@ -531,8 +533,15 @@ public struct ProseExtractor: Sendable {
                         && !sentence[tokens[last + 1].range.upperBound..<tokens[triggerIndex].range.lowerBound].contains(where: { ",;:()".contains($0) })
                     if appositive { appositiveName = (back + 1, last) }
                 }
+                // "peer-to-peer", "carer-to-carer": a word inside a hyphenated compound is not a function word.
+                func inCompound(_ position: Int) -> Bool {
+                    let token = tokens[position]
+                    let before = token.range.lowerBound > sentence.startIndex ? sentence[sentence.index(before: token.range.lowerBound)] : " "
+                    let after = token.range.upperBound < sentence.endIndex ? sentence[token.range.upperBound] : " "
+                    return before == "-" && after == "-"
+                }
                 if back >= 0, Self.ownershipVerbs.contains(tokens[back].folded) || ["our", "ein"].contains(tokens[back].folded),
-                   !tokens[(back + 1)..<triggerIndex].contains(where: { function.contains($0.folded) }),
+                   !((back + 1)..<triggerIndex).contains(where: { function.contains(tokens[$0].folded) && !inCompound($0) }),
                    appositive || !sentence[tokens[back].range.upperBound..<tokens[triggerIndex].range.lowerBound].contains(where: { ",;:()".contains($0) }) {
                     // Owned by the author ("we ran", "our"), or by a body named as the subject
                     // ("Torfaen began a reunification pilot", "the Council launched …").
@@ -681,7 +690,8 @@ public struct ProseExtractor: Sendable {
     static let postWords: Set<String> = ["manager", "director", "officer", "coordinator", "co", "ordinator", "psychologist",
                                          "executive", "rheolwr", "swyddog", "cyfarwyddwr", "pennaeth", "cadeirydd", "chair", "chairperson"]
     static let governanceWords: Set<String> = ["management", "leadership", "steering", "executive", "senior", "scrutiny",
-                                               "board", "committee", "rheoli", "arwain"]
+                                               "board", "committee", "rheoli", "arwain", "working", "advisory", "reference",
+                                               "task", "planning", "strategic", "operational", "project", "parenting", "panel"]
 
     /// Words before a name that make it the money or the national frame behind the work.
     static let fundingCue = #"\b(funded|financed|paid for|supported)\s+(from|through|by|via|under|out of)\s+(the\s+)?$|\b(allocation|funding|money|grant|monies|bid)\s+(from|through|under)\s+(the\s+)?$|\bunder\s+the\s+$|\bthrough\s+the\s+$"#
