@@ -277,6 +277,24 @@ struct OwnerTests {
         #expect(try read("The Corporate Parenting Group meets quarterly.\n").isEmpty, "a body that governs is not an activity")
     }
 
+    @Test func whatWasOpenedAsAPilotIsThePilot() throws {
+        let activities = try read("Newport City Council opened a short-stay assessment unit for teenagers in 2017 as a pilot, funded until March 2019.\n")
+        let unit = try #require(activities.first { $0.name == "Short-stay assessment unit for teenagers" }, "\(activities.map(\.name))")
+        #expect(unit.kind == .pilot)
+        #expect(unit.owner?.name == "Newport City Council")
+    }
+
+    @Test func quotationMarksAroundPartOfANameAreDropped() throws {
+        let activities = try read("Our \"Open Your Door\" recruitment campaign ran from October to December 2017 on local radio.\n")
+        #expect(activities.map(\.name) == ["Open Your Door recruitment campaign"], "\(activities.map(\.name))")
+    }
+
+    @Test func aBodyWhoseNameHasSmallWordsDeliversWhatItIsSubjectOf() throws {
+        let activities = try read("Action for Children continue to deliver the Taff Valley young carers project on our behalf.\n")
+        let project = try #require(activities.first { $0.name == "Taff Valley young carers project" }, "\(activities.map(\.name))")
+        #expect(project.owner?.name == "Action for Children")
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

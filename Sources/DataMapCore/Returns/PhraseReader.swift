@@ -351,11 +351,15 @@ enum PhraseReader {
 
     static let partnerCue = Phrase("\\b(partner(?:s|ship|ing)?|with|alongside|together|jointly|joint|collaborat\\w*|co-produc\\w*|delivered by|run by|provided by|commissioned from|involv\\w*)\\b", requiresOneOf: ["partner", "with", "alongside", "together", "joint", "collaborat", "co-produc", "delivered by", "run by", "provided by", "commissioned from", "involv"])
 
+    static let nameConnectors: Set<String> = ["and", "of", "the", "s", "for", "in", "from", "on", "at", "to", "y", "yr", "a", "ac", "ar", "o"]
+
     static func organisations(_ text: String, gazetteer: Gazetteer) -> [OrganisationMention] {
         let tokens = ProseTokens.split(text)
         let matches = ProseTokens.longestMatches(tokens, longest: { gazetteer.longestKeyStarting[$0] ?? 0 }) { key, slice in
-            // Short aliases (OCC, NPT, CIW) and one-word place names count only when capitalised.
-            slice.allSatisfy({ $0.isCapitalised || ["and", "of", "the", "s"].contains($0.folded) }) ? gazetteer.entry(forKey: key) : nil
+            // Short aliases (OCC, NPT, CIW) and one-word place names count only when capitalised;
+            // the small words inside a name ("Action for Children", "Children in Wales") need not be.
+            slice.first?.isCapitalised == true && slice.last?.isCapitalised == true
+                && slice.allSatisfy({ $0.isCapitalised || Self.nameConnectors.contains($0.folded) }) ? gazetteer.entry(forKey: key) : nil
         }
         var found: [OrganisationMention] = []
         var previousEnd: String.Index?

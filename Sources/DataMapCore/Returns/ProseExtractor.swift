@@ -547,9 +547,15 @@ public struct ProseExtractor: Sendable {
                     // ("Torfaen began a reunification pilot", "the Council launched …").
                     let subjects: Set<String> = ["council", "authority", "board", "service", "team", "partnership", "department",
                                                  "trust", "charity", "organisation", "force", "region", "cyngor", "bwrdd", "tim"]
+                    // "Barnardo's continue to deliver…": the subject is before the verb's helpers.
+                    var subject = back - 1
+                    while subject > 0, ["to", "continue", "continues", "plan", "plans", "will", "also", "now", "still"].contains(tokens[subject].folded) {
+                        subject -= 1
+                    }
                     let owned = tokens[back].folded == "our" || tokens[back].folded == "ein"
                         || (back > 0 && ["we", "we've", "ve", "re", "have", "are", "has", "is"].contains(tokens[back - 1].folded))
                         || (back > 1 && tokens[back - 2].folded == "we")
+                        || (subject >= 0 && subject < back - 1 && (tokens[subject].folded == "we" || tokens[subject].isCapitalised))
                         || (back > 0 && (tokens[back - 1].isCapitalised || subjects.contains(tokens[back - 1].folded))
                             && !Self.weakCapitals.contains(tokens[back - 1].folded))
                     var first = back + 1
@@ -565,8 +571,35 @@ public struct ProseExtractor: Sendable {
                     }
                 }
             }
+            // "Newport opened a short-stay assessment unit for teenagers in 2017 as a pilot": what
+            // was opened, run or started is the pilot the sentence ends on.
+            var asPilot: (Int, Int)?
+            if candidates.isEmpty, ["pilot", "trial", "peilot"].contains(token.folded), triggerIndex >= 4,
+               tokens[triggerIndex - 1].folded == "a", tokens[triggerIndex - 2].folded == "as" {
+                var verb = triggerIndex - 3
+                while verb >= 0, triggerIndex - verb < 16, !Self.ownershipVerbs.contains(tokens[verb].folded) { verb -= 1 }
+                if verb >= 0, Self.ownershipVerbs.contains(tokens[verb].folded) {
+                    var first = verb + 1
+                    while first < triggerIndex - 2, ["a", "an", "the", "our", "new", "small"].contains(tokens[first].folded) { first += 1 }
+                    let stops: Set<String> = ["in", "since", "from", "as", "on", "at", "with", "to", "during", "last", "this", "which",
+                                              "that", "and", "who", "where", "when"]
+                    var end = first
+                    while end < triggerIndex - 2, !stops.contains(tokens[end].folded), tokens[end].original.first?.isNumber != true,
+                          end == first || !sentence[tokens[end - 1].range.upperBound..<tokens[end].range.lowerBound].contains(",") {
+                        end += 1
+                    }
+                    if end > first {
+                        asPilot = (first, end - 1)
+                        candidates.append((first, end - 1))
+                    }
+                }
+            }
             for (from, to) in candidates {
                 if var mention = mention(tokens: tokens, from: from, to: to, in: sentence, kind: kind, sentence: index, covered: covered) {
+                    if let (pilotFrom, pilotTo) = asPilot, pilotFrom == from, pilotTo == to {
+                        mention.isPilot = true
+                        mention.kind = .pilot
+                    }
                     // The apposition's kind words are the kind; the name is the capitalised part.
                     if let (nameFrom, nameTo) = named, nameFrom == from, !mention.fromTaxonomy {
                         let name = String(sentence[tokens[nameFrom].range.lowerBound..<tokens[nameTo].range.upperBound])
@@ -645,7 +678,13 @@ public struct ProseExtractor: Sendable {
             return Mention(key: "taxonomy:" + canonicalKey(entry.name), name: entry.name, kind: Self.kind(ofTaxonomy: entry.kind),
                            fromTaxonomy: true, sentence: index, phrase: phrase, isPilot: isPilot)
         }
-        let name = phrase.prefix(1).uppercased() + phrase.dropFirst()
+        var name = phrase.prefix(1).uppercased() + phrase.dropFirst()
+        // "Be the Difference" recruitment campaign: a quotation mark cut in two by the name's
+        // edge would leave one half; the marks go, the words stay.
+        if name.contains(where: { "\"“”".contains($0) }) {
+            name = name.filter { !"\"“”".contains($0) }
+            name = name.prefix(1).uppercased() + name.dropFirst()
+        }
         return Mention(key: "initiative:" + canonicalKey(name), name: String(name), kind: kind,
                        fromTaxonomy: false, sentence: index, phrase: phrase, isPilot: isPilot)
     }
