@@ -295,6 +295,17 @@ struct OwnerTests {
         #expect(project.owner?.name == "Action for Children")
     }
 
+    @Test func aNameThenWhatItIsNamesTheActivity() throws {
+        let activities = try read("pilot - yes - Tŷ Seren, a new small group home (2 beds) for our own young people. Opened in January.\n")
+        #expect(activities.contains { $0.name == "Tŷ Seren" }, "\(activities.map(\.name))")
+        #expect(try read("Barnardo's Cymru, a charity we work with, runs our advocacy.\n").allSatisfy { !$0.name.contains("Barnardo") })
+    }
+
+    @Test func wordsInsideQuotationMarksAreATitlesNotTheSentences() throws {
+        let activities = try read("Our \"Be Their Rock\" recruitment campaign ran on local radio.\n")
+        #expect(activities.map(\.name) == ["Be Their Rock recruitment campaign"], "\(activities.map(\.name))")
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

@@ -509,6 +509,27 @@ public struct ProseExtractor: Sendable {
                to + 1 >= tokens.count || sentence[tokens[to].range.upperBound...].hasPrefix(",") {
                 candidates.append((from, to))
             }
+            // "Cartref Ynys, a new small group home": a name, then what it is.
+            if candidates.isEmpty, !token.isCapitalised, triggerIndex >= 3 {
+                var article = triggerIndex - 1
+                while article > 0, triggerIndex - article <= 5, !["a", "an"].contains(tokens[article].folded),
+                      !tokens[article].isCapitalised { article -= 1 }
+                if article >= 2, ["a", "an"].contains(tokens[article].folded),
+                   sentence[tokens[article - 1].range.upperBound..<tokens[article].range.lowerBound] == ", ",
+                   !sentence[tokens[article].range.upperBound..<token.range.lowerBound].contains(where: { ",;:()".contains($0) }),
+                   tokens[article - 1].isCapitalised {
+                    var first = article - 1
+                    while first > 0, tokens[first - 1].isCapitalised || Self.connectors.contains(tokens[first - 1].folded) && first >= 2 && tokens[first - 2].isCapitalised,
+                          sentence[tokens[first - 1].range.upperBound..<tokens[first].range.lowerBound] == " " { first -= 1 }
+                    // Not a sentence's opening word alone, nor a body ("Barnardo's Cymru, a charity").
+                    let name = String(sentence[tokens[first].range.lowerBound..<tokens[article - 1].range.upperBound])
+                    if !(first == 0 && first == article - 1), gazetteer.resolve(name) == nil, !Self.weakCapitals.contains(tokens[first].folded) {
+                        // The span runs to the kind word, so the kind is not read again as a second name.
+                        candidates.append((first, triggerIndex))
+                        named = (first, article - 1)
+                    }
+                }
+            }
             // "we are piloting a family reunification service": an unnamed initiative of their own.
             if candidates.isEmpty, kind != .practiceModel, Self.singularTriggers[token.folded] != nil {
                 var back = triggerIndex - 1
@@ -540,8 +561,13 @@ public struct ProseExtractor: Sendable {
                     let after = token.range.upperBound < sentence.endIndex ? sentence[token.range.upperBound] : " "
                     return before == "-" && after == "-"
                 }
+                // "Our "Be the Difference" campaign": words inside quotation marks are a title's.
+                func quoted(_ position: Int) -> Bool {
+                    let before = sentence[..<tokens[position].range.lowerBound]
+                    return before.filter { "\"“”".contains($0) }.count % 2 == 1
+                }
                 if back >= 0, Self.ownershipVerbs.contains(tokens[back].folded) || ["our", "ein"].contains(tokens[back].folded),
-                   !((back + 1)..<triggerIndex).contains(where: { function.contains(tokens[$0].folded) && !inCompound($0) }),
+                   !((back + 1)..<triggerIndex).contains(where: { function.contains(tokens[$0].folded) && !inCompound($0) && !quoted($0) }),
                    appositive || !sentence[tokens[back].range.upperBound..<tokens[triggerIndex].range.lowerBound].contains(where: { ",;:()".contains($0) }) {
                     // Owned by the author ("we ran", "our"), or by a body named as the subject
                     // ("Torfaen began a reunification pilot", "the Council launched …").
