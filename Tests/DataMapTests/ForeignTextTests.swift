@@ -306,6 +306,16 @@ struct OwnerTests {
         #expect(activities.map(\.name) == ["Be Their Rock recruitment campaign"], "\(activities.map(\.name))")
     }
 
+    @Test func aSpanOfMonthsWithOneYearGivesBothMonthsThatYear() {
+        let spans = [("ran from October to December 2017", 2017, 10, 2017, 12), ("between March and June 2018", 2018, 3, 2018, 6),
+                     ("from November to February 2019", 2018, 11, 2019, 2)]
+        for (text, startYear, startMonth, endYear, endMonth) in spans {
+            let found = PhraseReader.timescale("The campaign " + text + ".", submitted: PartialDate(year: 2019, month: 5)).first
+            #expect(found?.start == PartialDate(year: startYear, month: startMonth), "\(text)")
+            #expect(found?.end == PartialDate(year: endYear, month: endMonth), "\(text)")
+        }
+    }
+
     @Test func anOrdinaryWordIsNotTheProgrammeItSpells() throws {
         let activities = try read("Budgets must reflect need across the region.\n")
         #expect(!activities.contains { $0.name == "Reflect" })

@@ -96,6 +96,9 @@ enum PhraseReader {
     static let durationPhrase = Phrase("\\b(?:for|over|lasting|last|lasts|run(?:s|ning)? for|funded for|funding for|a period of|period of|spans?)\\s+(?:a\\s+|an\\s+|the\\s+|about\\s+|around\\s+|up to\\s+|at least\\s+)?(?:initial\\s+|further\\s+)?(?:\(numberWord)\\s*(?:to|-|–|or)\\s*)?\(numberWord)[ -](year|month|week)s?\\b", requiresOneOf: ["year", "month", "week"])
     static let durationAdjective = Phrase("\\b\(numberWord)[ -](year|month|week)s?[ -](?:long\\s+)?(?:pilot|project|programme|scheme|funding|grant|contract|period|trial|initiative|service|fixed-term)\\b", requiresOneOf: ["year", "month", "week"])
     static let between = Phrase("\\b(?:between|from)\\s+(?:(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\s+(?:and|to|until|till|-|–)\\s+(?:(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2}))?\\b", requiresOneOf: ["19", "20"])
+    /// "from October to December 2017", "between March and June 2018": the first month takes the
+    /// year written once at the end (the year before, when it comes later in the calendar).
+    static let monthSpan = Phrase("\\b(?:between|from)\\s+\(month)\\s+(?:and|to|until|till|-|–)\\s+\(month)\\s+((?:19|20)\\d{2})\\b", requiresOneOf: ["19", "20"])
     static let since = Phrase("\\b(since|from|starting|started|starting in|started in|began|began in|begun in|launched|launched in|commenced|commenced in|introduced in|set up in|established in|opened in|beginning)\\s+(?:in\\s+)?(?:(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b", requiresOneOf: ["19", "20"])
     static let until = Phrase("\\b(until|till|runs? (?:to|until)|ends? in|ending in|due to end in|will end in|funded (?:until|to)|funding (?:until|ends in)|through to|up to|to the end of|by the end of|finishes in|finishing in|concludes? in)\\s+(?:the end of\\s+)?(?:(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?\(month)\\s+)?((?:19|20)\\d{2})(?:\\s*/\\s*(\\d{2,4}))?\\b", requiresOneOf: ["19", "20"])
     /// Welsh: "hyd at fis Awst 2019", "tan fis Mawrth 2020" (until).
@@ -117,6 +120,15 @@ enum PhraseReader {
             var finding = TimescaleFinding(phrase: match.text)
             finding.start = date(year: startYear, month: match.groups[1], financialSuffix: match.groups[3], start: true)
             finding.end = date(year: endYear, month: match.groups[4], financialSuffix: match.groups[6], start: false)
+            found.append(finding)
+            used.append(match.range)
+        }
+        for match in monthSpan.matches(text) where free(match.range) {
+            guard let year = Int(match.groups[3] ?? ""), let first = match.groups[1].flatMap({ months[$0.lowercased()] }),
+                  let last = match.groups[2].flatMap({ months[$0.lowercased()] }) else { continue }
+            var finding = TimescaleFinding(phrase: match.text)
+            finding.start = PartialDate(year: first <= last ? year : year - 1, month: first)
+            finding.end = PartialDate(year: year, month: last)
             found.append(finding)
             used.append(match.range)
         }
