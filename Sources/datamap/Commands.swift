@@ -232,6 +232,7 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
                                   options: AnonymisationOptions(generaliseRoles: anonymisation.generaliseRoles),
                                   maskOrganisations: anonymisation.maskOrganisations)
             if let chunkSize { builder.chunkSize = chunkSize }
+            if let seconds = reference.settings.readingTimeLimit { builder.readingTimeLimit = .seconds(seconds) }
             summary = try builder.run(writeOutputs: writeOutputs, progress: Progress.reporter())
         } catch let exit as ExitCode {
             throw exit

@@ -171,6 +171,40 @@ struct BoundedWorkTests {
         #expect(rejection.diagnostics[0].code == .tooComplex)
     }
 
+    /// A clock that moves a second each time it is read: reading then "takes" as long as it asks.
+    final class JumpingClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ticks = 0
+        private let start = ContinuousClock.now
+        func now() -> ContinuousClock.Instant {
+            lock.lock(); defer { lock.unlock() }
+            ticks += 1
+            return start + .seconds(ticks)
+        }
+    }
+
+    @Test func aFileWhoseReadingOutrunsItsTimeLimitIsRefusedAsTooComplex() {
+        let text = "Organisation: Conwy County Borough Council\nDate: 2018-05-01\n\n"
+            + (1...400).map { "Our Harbour pilot number \($0) began in 2017 and runs for two years." }.joined(separator: " ") + "\n"
+        var reader = TextReturnReader(reference: ShippedReference.reference, timeLimit: .seconds(5))
+        let clock = JumpingClock()
+        reader.now = { clock.now() }
+        guard case .failure(let rejection) = reader.read(Data(text.utf8), source: "inbox/slow.txt") else {
+            Issue.record("read although the clock ran past the limit"); return
+        }
+        #expect(rejection.diagnostics[0].code == .tooComplex)
+        #expect(rejection.diagnostics[0].message.contains("longer than the 5 s"))
+        // With the real clock and the default limit the same file is read.
+        let plain = TextReturnReader(reference: ShippedReference.reference, timeLimit: .seconds(60))
+        guard case .success(let reading) = plain.read(Data(text.utf8), source: "inbox/slow.txt") else { Issue.record("refused"); return }
+        #expect(!reading.record.activities.isEmpty)
+    }
+
+    @Test func theReadingTimeLimitIsAStudySetting() throws {
+        #expect(try StudySettings.load(yaml: "reading_time_limit: 30\n").readingTimeLimit == 30)
+        #expect(throws: StudySettings.Problem.self) { try StudySettings.load(yaml: "reading_time_limit: 0\n") }
+    }
+
     /// Quadrupling a paragraph of one-letter lines must cost about four times as much, not
     /// sixteen (it once did: 256 KB took 16 s). Measured on the blocks step, where it was.
     @Test func aLongParagraphIsReadInLinearTime() {

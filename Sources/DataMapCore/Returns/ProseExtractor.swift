@@ -164,11 +164,16 @@ public struct ProseExtractor: Sendable {
         }
     }
 
-    public func extract(_ blocks: [ProseBlock], outline: ProseOutline, context: Context) -> [ActivityRecord] {
+    /// Asked now and then while reading; true ends the reading with nothing (`extract` gives nil).
+    public var outOfTime: @Sendable () -> Bool = { false }
+
+    /// The activities the prose names, or nil when `outOfTime` said so before the end.
+    public func extract(_ blocks: [ProseBlock], outline: ProseOutline, context: Context) -> [ActivityRecord]? {
         let sentences = Self.sentences(blocks, outline: outline)
         let entries = Self.entryHeadings(blocks)
         var mentions: [Mention] = []
         for (index, sentence) in sentences.enumerated() {
+            if index % 64 == 0, outOfTime() { return nil }
             var here = self.mentions(in: sentence.text, sentence: index)
             // A list entry: a heading, then "Participants:" or "Lead:" lines. The heading names the
             // activity, whatever words it uses ("Keeping Families Together").
@@ -229,7 +234,8 @@ public struct ProseExtractor: Sendable {
         let rowBlocks = Set(blocks.indices.filter { blocks[$0].tableName != nil })
         let topics = Self.topics(sentences, mentions: bySentence, headings: headingBlocks, rows: rowBlocks)
         var records: [ActivityRecord] = []
-        for key in order {
+        for (number, key) in order.enumerated() {
+            if number % 16 == 0, outOfTime() { return nil }
             var record = record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context)
             // An entry's "Lead:" line names its owner.
             let first = sentences[byKey[key]![0].sentence].block

@@ -4,9 +4,15 @@ import Foundation
 /// template when it carries the template line, free prose otherwise.
 public struct TextReturnReader: Sendable {
     public var reference: StudyReference
+    /// How long reading one file's prose may take before it is refused as `too-complex`: the caps
+    /// on size and lines bound the work, and this bounds what slips past them.
+    public var timeLimit: Duration?
+    /// The monotonic clock the limit is measured on; tests pass one that jumps.
+    public var now: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
 
-    public init(reference: StudyReference) {
+    public init(reference: StudyReference, timeLimit: Duration? = nil) {
         self.reference = reference
+        self.timeLimit = timeLimit
     }
 
     public enum Mode: String, Sendable { case template, prose }
@@ -97,9 +103,18 @@ public struct TextReturnReader: Sendable {
         case .failure(let problem): return .failure(problem)
         case .success(let date): submitted = date
         }
-        let extractor = ProseExtractor(taxonomy: reference.taxonomy, gazetteer: reference.gazetteer)
-        let activities = extractor.extract(blocks, outline: outline, context: ProseExtractor.Context(
-            source: source, submitted: submitted, organisation: header.organisation))
+        var extractor = ProseExtractor(taxonomy: reference.taxonomy, gazetteer: reference.gazetteer)
+        if let timeLimit {
+            let deadline = now() + timeLimit, clock = now
+            extractor.outOfTime = { clock() > deadline }
+        }
+        guard let activities = extractor.extract(blocks, outline: outline, context: ProseExtractor.Context(
+            source: source, submitted: submitted, organisation: header.organisation)) else {
+            let seconds = timeLimit.map { $0.components.seconds } ?? 0
+            return .failure(Rejection([Diagnostic(code: .tooComplex, location: SourceLocation(file: source, line: 1, column: 1),
+                                                  message: "reading this file took longer than the \(seconds) s a return may take",
+                                                  hint: "check where this file came from, or split it; the limit is reading_time_limit in study.yaml")]))
+        }
         var answers: [Answer] = []
         for (index, section) in outline.sections.enumerated() where !ProseOutline.isBackMatter(section.title + " " + (section.subtitle ?? "")) {
             let title = [section.title, section.subtitle].compactMap { $0 }.joined(separator: ": ")

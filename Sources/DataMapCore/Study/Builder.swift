@@ -56,7 +56,7 @@ public struct Builder: Sendable {
     let fileSystem: any StudyFileSystem
     let store: any Store
     let reader: ReturnReader
-    let textReader: TextReturnReader
+    var textReader: TextReturnReader
     let anonymiser: Anonymiser
     let keyFingerprint: String
     let reference: StudyReference
@@ -65,6 +65,11 @@ public struct Builder: Sendable {
     /// Files read and committed together: enough to keep every core busy, few enough that
     /// memory does not grow with the inbox.
     public var chunkSize = 256
+    /// The longest one file's prose may take to read (study.yaml `reading_time_limit`).
+    public var readingTimeLimit: Duration? {
+        get { textReader.timeLimit }
+        set { textReader.timeLimit = newValue }
+    }
 
     public init(fileSystem: any StudyFileSystem, store: any Store, reader: ReturnReader, key: StudyKey,
                 reference: StudyReference = StudyReference(), smallCells: SmallCells = SmallCells(),
@@ -74,7 +79,7 @@ public struct Builder: Sendable {
         self.fileSystem = fileSystem
         self.store = store
         self.reader = reader
-        self.textReader = TextReturnReader(reference: reference)
+        self.textReader = TextReturnReader(reference: reference, timeLimit: .seconds(StudySettings.defaultReadingTimeLimit))
         self.anonymiser = Anonymiser(key: key, names: names, reference: reference, options: options)
         // Stored records depend on the key and on everything the anonymiser reads, so a change
         // to any of them rebuilds the store from the inbox.

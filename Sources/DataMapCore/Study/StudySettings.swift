@@ -11,6 +11,7 @@ import Yams
 ///   end: 2018-12-31
 /// language: en
 /// small_cell: 3
+/// reading_time_limit: 60
 /// allow_symlinked_folders: false
 /// ```
 public struct StudySettings: Sendable, Hashable {
@@ -23,6 +24,9 @@ public struct StudySettings: Sendable, Hashable {
     /// An inbox/, outbox/ or .datamap/ that is a link is refused unless the owner says so here:
     /// a link can send outputs, or the key, somewhere nobody meant.
     public var allowSymlinkedFolders = false
+    /// Seconds one file's prose may take to read before it is refused as `too-complex`.
+    public var readingTimeLimit: Int?
+    public static let defaultReadingTimeLimit = 60
 
     public init(title: String? = nil, collectionStart: PartialDate? = nil, collectionEnd: PartialDate? = nil,
                 language: Language? = nil, smallCell: Int? = nil) {
@@ -87,11 +91,16 @@ public struct StudySettings: Sendable, Hashable {
                     throw problem(value, "small_cell must be a whole number from 1 to \(SmallCells.largestThreshold)")
                 }
                 settings.smallCell = number
+            case "reading_time_limit":
+                guard let seconds = value.int, (1...3600).contains(seconds) else {
+                    throw problem(value, "reading_time_limit must be a whole number of seconds from 1 to 3600")
+                }
+                settings.readingTimeLimit = seconds
             case "allow_symlinked_folders":
                 guard let allowed = value.bool else { throw problem(value, "allow_symlinked_folders must be true or false") }
                 settings.allowSymlinkedFolders = allowed
             default:
-                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell and allow_symlinked_folders")
+                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell, reading_time_limit and allow_symlinked_folders")
             }
         }
         return settings
