@@ -26,6 +26,8 @@ struct Anonymise: ParsableCommand {
     var files: [String] = []
 
     func run() throws {
+        // The name model loads on the other core while the study's reference files are read.
+        DispatchQueue.global().async { _ = NameModel.shipped }
         let paths = StudyPaths(root: options.study, state: options.state)
         let key: StudyKey
         let reference: StudyReference

@@ -201,6 +201,8 @@ struct AnonymisationFlags: ParsableArguments {
 
 func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCell: Int?,
                  anonymisation: AnonymisationFlags, chunkSize: Int? = nil) throws -> BuildSummary {
+        // The name model loads on another core while the study's reference files are read.
+        DispatchQueue.global().async { _ = NameModel.shipped }
         let paths = StudyPaths(root: options.study, state: options.state)
         let summary: BuildSummary
         do {

@@ -16,20 +16,43 @@ enum LayoutRecogniser {
     nonisolated(unsafe) static let personField = #/^(?i:from|to|cc|sent by|completed by|contact|contact officer|contact name|author|prepared by|signed|name|your name|enw|oddi wrth|gan|cyswllt|respondent|please ask for|ask for|enquiries to|enquiries|gofynnwch am|ymholiadau i)\s*:\s*(.+)$/#
     /// A name said of someone in running prose: "Carys, who co-ordinates the project,", "Jac, aged
     /// 14,", "One parent, Leanne, told us", "Iwan sy'n cydlynu'r cynllun", "Mae Ffion yn cysgu".
-    nonisolated(unsafe) static let namedInProse = #/\b((?:[A-Z]|0(?=\p{Ll}))[\p{Ll}'’]+(?:-[A-Z][\p{Ll}'’]+)?),\s+(?:who\b|aged\s+\d|age\s+\d|sy['’]n\b|sydd\b)/#
-    nonisolated(unsafe) static let apposedName = #/\b(?i:parent|mother|father|mum|dad|carer|grandmother|grandfather|grandparent|son|daughter|young person|young woman|young man|girl|boy|woman|man|pupil|learner|care leaver|foster carer|rhiant|mam|tad|gofalwr)\s*,\s+([A-Z][\p{Ll}'’]+(?:\s+[A-Z][\p{Ll}'’]+)?)\s*,/#
+    static let namedInProse = icu(#"\b((?:[A-Z]|0(?=\p{Ll}))[\p{Ll}'’]+(?:-[A-Z][\p{Ll}'’]+)?),\s+(?:who\b|aged\s+\d|age\s+\d|sy['’]n\b|sydd\b)"#)
+    static let apposedName = icu(#"\b(?i:parent|mother|father|mum|dad|carer|grandmother|grandfather|grandparent|son|daughter|young person|young woman|young man|girl|boy|woman|man|pupil|learner|care leaver|foster carer|rhiant|mam|tad|gofalwr)\s*,\s+([A-Z][\p{Ll}'’]+(?:\s+[A-Z][\p{Ll}'’]+)?)\s*,"#)
     static let apposingNouns = ["parent", "mother", "father", "mum", "dad", "carer", "grandmother", "grandfather", "grandparent", "son",
                                 "daughter", "young person", "young woman", "young man", "girl", "boy", "woman", "man", "pupil",
                                 "learner", "care leaver", "foster carer", "rhiant", "mam", "tad", "gofalwr"]
-    nonisolated(unsafe) static let welshSubject = #/\b(?:Mae|Roedd|Bydd|Dywedodd|Meddai)\s+([A-Z][\p{Ll}'’]+)\s+(?:yn|wedi|ddim)\b|\b([A-Z][\p{Ll}'’]+)\s+sy['’]n\b/#
+    static let welshSubject = icu(#"\b(?:Mae|Roedd|Bydd|Dywedodd|Meddai)\s+([A-Z][\p{Ll}'’]+)\s+(?:yn|wedi|ddim)\b|\b([A-Z][\p{Ll}'’]+)\s+sy['’]n\b"#)
     /// The job a relative clause gives a person: "who co-ordinates the project".
-    nonisolated(unsafe) static let jobClause = #/^,\s+(who\s+(?:co-ordinates|coordinates|manages|leads|runs|chairs|heads|supervises|oversees|organises|organizes)\s+[^,.;]{3,60})/#
+    static let jobClause = icu(#"^,\s+(who\s+(?:co-ordinates|coordinates|manages|leads|runs|chairs|heads|supervises|oversees|organises|organizes)\s+[^,.;]{3,60})"#)
     /// Minutes name people by initials in their actions: "Action: GT to circulate", "GT/RL to draft".
-    nonisolated(unsafe) static let actionInitials = #/\b([A-Z]{2,3})(?:\s*(?:/|and|&)\s*([A-Z]{2,3}))?\s+to\s+\p{Ll}/#
-    nonisolated(unsafe) static let childAge = #/\(([A-Z][\p{Ll}'’-]+),\s*(?:aged\s+)?\d{1,2}\)/#
+    static let actionInitials = icu(#"\b([A-Z]{2,3})(?:\s*(?:/|and|&)\s*([A-Z]{2,3}))?\s+to\s+\p{Ll}"#)
+    static let childAge = icu(#"\(([A-Z][\p{Ll}'’-]+),\s*(?:aged\s+)?\d{1,2}\)"#)
     /// A name where one stands (a signature, a contact field). A scan reads a capital I as l and
     /// an O as 0 ("leuan Rees", "K 0wusu"), so a word may open with either before a small letter.
     nonisolated(unsafe) static let titleThenName = #/^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Rev|DCI|DI|DS|PC|Sgt)\.?\s+)?(?:[A-Z]\.?\s*)*(?:[A-Z]|l(?=[aeiouy])|0(?=\p{Ll}))[\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?(?:\s+(?:ap|ab|ferch|verch|de|van|von|der|da|bin|el|al|le|la|[A-Z]\.|(?:[A-Z]|0(?=\p{Ll}))[\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?)){0,3}$/#
+    /// ICU's matcher for the patterns run on many lines: Swift's Regex was several times slower here.
+    static func icu(_ pattern: String) -> NSRegularExpression {
+        // The patterns are literals in this file; a typo is a programming error caught by the tests.
+        try! NSRegularExpression(pattern: pattern)
+    }
+
+    /// Each match's capture groups as slices of `line` (nil for a group that took no part).
+    static func groups(_ pattern: NSRegularExpression, in line: Substring, first: Bool = false) -> [[Substring?]] {
+        let string = String(line)
+        let utf16 = line.utf16
+        let results = first
+            ? [pattern.firstMatch(in: string, range: NSRange(location: 0, length: string.utf16.count))].compactMap { $0 }
+            : pattern.matches(in: string, range: NSRange(location: 0, length: string.utf16.count))
+        return results.map { result in
+            (0..<result.numberOfRanges).map { index in
+                let range = result.range(at: index)
+                guard range.location != NSNotFound else { return nil }
+                let start = utf16.index(line.startIndex, offsetBy: range.location)
+                return line[start..<utf16.index(start, offsetBy: range.length)]
+            }
+        }
+    }
+
     static let roleHeads: Set<String> = ["manager", "director", "officer", "lead", "head", "coordinator", "co-ordinator", "psychologist",
                                          "doctor", "nurse", "executive", "member", "chair", "worker", "practitioner", "consultant",
                                          "swyddog", "rheolwr", "cyfarwyddwr", "weithredwr", "pennaeth", "cadeirydd", "adviser", "advisor",
@@ -156,19 +179,21 @@ enum LayoutRecogniser {
             let bytes = LineBytes(line.text)
             let lower = LineBytes(line.text, lowercased: true)
             let mayName = bytes.has(", ") && (lower.has(", who") || lower.has(", age") || lower.has(" sy"))
-            for match in mayName ? line.text.matches(of: namedInProse) : [] where personalName(match.1) {
-                add(match.1, in: line, .person)
-                let after = line.text[match.1.endIndex...]
-                if let job = after.firstMatch(of: jobClause) { add(job.1, in: line, .role) }
+            for match in mayName ? Self.groups(namedInProse, in: line.text) : [] {
+                guard let name = match[1], personalName(name) else { continue }
+                add(name, in: line, .person)
+                let after = line.text[name.endIndex...]
+                if let job = Self.groups(jobClause, in: after, first: true).first?[1] { add(job, in: line, .role) }
             }
             let mayAppose = lower.wordsBeforeCommas.contains { Self.apposingNounSet.contains($0) }
-            for match in mayAppose ? line.text.matches(of: apposedName) : [] where personalName(match.1.split(separator: " ")[0]) {
-                add(match.1, in: line, .person)
+            for match in mayAppose ? Self.groups(apposedName, in: line.text) : [] {
+                guard let name = match[1], personalName(name.split(separator: " ")[0]) else { continue }
+                add(name, in: line, .person)
             }
             let mayBeWelsh = ["Mae ", "Roedd ", "Bydd ", "Dywedodd ", "Meddai ", " sy'n", " sy’n"].contains { bytes.has($0) }
-            for match in mayBeWelsh ? line.text.matches(of: welshSubject) : [] {
+            for match in mayBeWelsh ? Self.groups(welshSubject, in: line.text) : [] {
                 // Welsh verbs are followed by places and bodies too ("Mae Conwy yn…"): only a known first name counts.
-                guard let name = match.1 ?? match.2, personalName(name), names.givenNames.contains(String(name)) else { continue }
+                guard let name = match[1] ?? match[2], personalName(name), names.givenNames.contains(String(name)) else { continue }
                 add(name, in: line, .person)
             }
             // A letterhead sets fields side by side: "Our Ref: LAC/RR/0318      Please ask for: Ieuan Rees".
@@ -235,13 +260,13 @@ enum LayoutRecogniser {
             }
             // "(Jac, 14)": only a bracket opening on a capital can start one.
             if bytes.opensOnCapital {
-                for match in line.text.matches(of: childAge) { add(match.1, in: line, .person) }
+                for match in Self.groups(childAge, in: line.text) { if let name = match[1] { add(name, in: line, .person) } }
             }
             if lower.has("action"), bytes.has(" to ") {
-                for match in line.text.matches(of: actionInitials) {
+                for match in Self.groups(actionInitials, in: line.text) {
                     // A body's abbreviation ("NWP to circulate") is the body: two letters are a
                     // person's initials, three only when the minutes define them ("Rhodri Lewis Jones (RLJ)").
-                    for initials in [match.1, match.2].compactMap({ $0 }) where gazetteer.match(String(initials)) == nil {
+                    for initials in [match[1], match[2]].compactMap({ $0 }) where gazetteer.match(String(initials)) == nil {
                         if initials.count == 2 || text.contains("(\(initials))") { add(initials, in: line, .person) }
                     }
                 }
