@@ -10,14 +10,16 @@ func localAuthorityScript(yes: String = "y") -> [String] {
         "Eirlys Prydderch", "Head of Children's Services", "eirlys.prydderch@council.example", "01632 960123", yes, "1",
         // Practice models
         "Signs of Safety across the service; Eirlys introduced it.", "1,3", "4",
-        yes, "Signs of Safety", "Strengths-based assessment and planning", "1", "", "2016-04", "2", "", "", "", "n",
+        // A model: name, description, status, extent (whole service, so "which part?" is not asked), start, evaluation…
+        yes, "Signs of Safety", "Strengths-based assessment and planning", "1", "1", "2016-04", "2", "", "", "", "n",
         // Pilots
         yes,
         yes, "Crisis Response Pilot", "Rapid support at home", "1", "2017-06", "2019-05", "2 years", "two years from June 2017",
         "11-17-year-olds", "North Wales Police; Betsi Cadwaladr University Health Board", "Intermediate Care Fund", "4",
         "Bangor University", "Placement stability; Re-referral rate", "2019-09", "", "",
+        // No evaluation ("1"), so who evaluates it, its measures and results are not asked.
         yes, "Family Time Project", "Weekend family time", "1", "2017-11", "", "", "started last November",
-        "", "", "", "1", "", "", "", "", "",
+        "", "", "", "1", "", "",
         "n",
         // Edge of care
         "Children on child-protection plans or in pre-proceedings.", yes,
@@ -365,5 +367,66 @@ struct InterviewTests {
         let journals = try FileManager.default.contentsOfDirectory(atPath: study.state.appendingPathComponent("interviews").path)
         #expect(journals.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: study.inbox.path).isEmpty)
+    }
+}
+
+/// Routing inside a repeating group: a field asked only after some answers of the same
+/// repetition, read from the shipped question bank.
+@Suite("Routing in the shipped instruments")
+struct RoutingTests {
+    func session(_ answers: [(String, AnswerValue)]) throws -> InterviewSession {
+        let instrument = try #require(ShippedReference.instruments[.localAuthority])
+        var session = InterviewSession(header: InterviewHeader(id: "t", instrument: instrument,
+                                                              organisation: Organisation(name: "Conwy County Borough Council", type: .localAuthority),
+                                                              language: .en, startedAt: Date(timeIntervalSince1970: 1_500_000_000)))
+        for (step, value) in answers { session.apply(.answered(step: step, value: value, at: Date(timeIntervalSince1970: 1_500_000_000), offset: nil)) }
+        return session
+    }
+
+    @Test func whichPartIsAskedOnlyWhenTheModelIsUsedInPart() throws {
+        let whole = try session([("models[1]", .text("yes")), ("models[1].extent", .text("full"))]).steps().map(\.key)
+        #expect(!whole.contains("models[1].extent-note"))
+        let part = try session([("models[1]", .text("yes")), ("models[1].extent", .text("part"))]).steps().map(\.key)
+        #expect(part.contains("models[1].extent-note"))
+        #expect(part.contains("models[1].status"), "a practice model's status is asked, not assumed")
+    }
+
+    @Test func whoEvaluatesItIsNotAskedAfterNoEvaluation() throws {
+        let none = try session([("pilots.any", .text("yes")), ("pilots[1]", .text("yes")), ("pilots[1].evaluation-type", .text("none"))])
+            .steps().map(\.key)
+        for field in ["evaluator", "outcome-measures", "results-due"] { #expect(!none.contains("pilots[1].\(field)"), "\(field)") }
+        #expect(none.contains("pilots[1].outcomes"))
+        let external = try session([("pilots.any", .text("yes")), ("pilots[1]", .text("yes")), ("pilots[1].evaluation-type", .text("external"))])
+            .steps().map(\.key)
+        for field in ["evaluator", "outcome-measures", "results-due"] { #expect(external.contains("pilots[1].\(field)"), "\(field)") }
+    }
+
+    @Test func anotherModelAsksForItsDescription() throws {
+        let other = try session([("practice.named-models", .choices(["signs-of-safety", "other"]))]).steps().map(\.key)
+        #expect(other.contains("practice.other-model"))
+        let listed = try session([("practice.named-models", .choices(["signs-of-safety"]))]).steps().map(\.key)
+        #expect(!listed.contains("practice.other-model"))
+    }
+
+    @Test func aFieldShownByOneAskedAfterItIsAnInstrumentError() {
+        let bank = """
+            choice_lists:
+              extent:
+                - {value: full, en: "Whole", cy: "Cyfan"}
+                - {value: part, en: "Part", cy: "Rhan"}
+            activity_fields:
+              name: {text: {en: "Name?", cy: "Enw?"}}
+              extent: {choices: extent, text: {en: "Extent?", cy: "Graddau?"}}
+              extent-note: {text: {en: "Which part?", cy: "Pa ran?"}, show_if: {field: extent, equals: part}}
+            questions: []
+            groups:
+              - id: models
+                kind: practice-model
+                prompt: {en: "Models", cy: "Modelau"}
+                more: {en: "Another?", cy: "Un arall?"}
+                fields: [name, extent-note, extent]
+            """
+        let set = InstrumentLoader.load(bank: SourceFile(path: "bank.yaml", text: bank), schedules: [])
+        #expect(set.problems.contains { $0.message.contains("field 'extent-note' is shown by 'extent'") }, "\(set.problems.map(\.message))")
     }
 }

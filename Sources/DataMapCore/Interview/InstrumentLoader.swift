@@ -172,11 +172,13 @@ private func parseYAML(_ file: SourceFile, lint: inout Lint) -> YAMLMap? {
     }
 }
 
-private func condition(_ map: YAMLMap, lint: inout Lint) -> (Condition, Mark?)? {
+/// - Parameter subject: "question" for a question or group, "field" for a field of a repeating
+///   group, which is shown by an earlier field of the same repetition ("If in part, which part?").
+private func condition(_ map: YAMLMap, lint: inout Lint, subject: String = "question") -> (Condition, Mark?)? {
     guard let node = map.value("show_if") else { return nil }
     let inner = YAMLMap(node: node, file: map.file)
-    guard node.mapping != nil, let question = inner.string("question", lint: &lint) else {
-        lint.add(.badCondition, map.file, node.mark, "show_if needs 'question' and one of 'equals', 'in' or 'not'")
+    guard node.mapping != nil, inner.value(subject) != nil, let question = inner.string(subject, lint: &lint) else {
+        lint.add(.badCondition, map.file, node.mark, "show_if needs '\(subject)' and one of 'equals', 'in' or 'not'")
         return nil
     }
     var values: [String] = []
@@ -214,6 +216,7 @@ struct BankReader {
             }
         }
         var fieldLabels: [ActivityField: (Label, String?)] = [:]
+        var fieldConditions: [ActivityField: (Condition, Mark?)] = [:]
         if let node = root.value("activity_fields") {
             for (key, value) in node.mapping ?? [:] {
                 guard let name = key.string else { continue }
@@ -224,6 +227,13 @@ struct BankReader {
                 let map = YAMLMap(node: value, file: file.path)
                 if let label = map.label("text", lint: &lint) {
                     fieldLabels[field] = (label, map.value("choices")?.string)
+                }
+                if let shown = condition(map, lint: &lint, subject: "field") {
+                    guard ActivityField(rawValue: shown.0.question) != nil else {
+                        lint.add(.unknownReference, file.path, shown.1, "'\(shown.0.question)' is not an activity field")
+                        continue
+                    }
+                    fieldConditions[field] = shown
                 }
             }
         }
@@ -268,8 +278,14 @@ struct BankReader {
                     }
                     choices = list
                 }
+                // A field shown by another must come after it in the group, or it could never be decided.
+                let shownBy = fieldConditions[field]
+                if let (shown, mark) = shownBy, !fields.contains(where: { $0.id == shown.question }) {
+                    lint.add(.unreachable, file.path, fieldNode.mark ?? mark,
+                             "field '\(name)' is shown by '\(shown.question)', which group '\(map.string("id", lint: &lint) ?? "?")' does not ask before it")
+                }
                 fields.append(Question(id: field.rawValue, type: field.questionType, text: label, note: nil,
-                                       required: field == .name, choices: choices, scale: nil, showIf: nil))
+                                       required: field == .name, choices: choices, scale: nil, showIf: shownBy?.0))
             }
             if !fields.contains(where: { $0.id == ActivityField.name.rawValue }) {
                 lint.add(.invalidInstrument, file.path, map.value("fields")?.mark ?? map.mark, "group '\(id)' must ask for the activity's 'name'")

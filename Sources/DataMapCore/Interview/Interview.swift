@@ -161,6 +161,12 @@ public struct InterviewSession: Sendable {
                         guard answers[moreKey]?.value == .text("yes") else { break }
                         for field in group.fields {
                             guard let activityField = ActivityField(rawValue: field.id) else { continue }
+                            // "Who evaluates it?" only when there is an evaluation: a field's condition
+                            // is on an earlier field of the same repetition.
+                            if var shown = field.showIf {
+                                shown.question = "\(moreKey).\(shown.question)"
+                                guard isShown(shown) else { continue }
+                            }
                             var question = field
                             question.id = "\(moreKey).\(field.id)"
                             result.append(Step(key: question.id, question: question,
