@@ -270,8 +270,14 @@ enum Platform {
     static func whilePublishing<T>(_ body: () throws -> T) throws -> T {
         publishing.lock()
         defer { publishing.unlock() }
-        return try body()
+        let result = try body()
+        published = true
+        return result
     }
+
+    /// Set, under `publishing`, once this build's outputs are in place: a signal after that stops
+    /// a build that has already done its work, and says so.
+    nonisolated(unsafe) static var published = false
 
     /// SIGINT and SIGTERM during a build: the handler only writes the signal's number to a pipe;
     /// a thread reading the pipe runs `cleanup` (which throws away the unpublished outputs),
@@ -304,9 +310,13 @@ enum Platform {
             while read(reader, &byte, 1) < 0 && errno == EINTR {}
             let number = Int32(byte)
             publishing.lock()
-            cleanup()
             let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
-            Console.notice("stopped by \(name); outbox/ still holds the previous build's complete outputs; run the build again to finish")
+            if published {
+                Console.notice("stopped by \(name) after this build's outputs were written to outbox/")
+            } else {
+                cleanup()
+                Console.notice("stopped by \(name); outbox/ still holds the previous build's complete outputs; run the build again to finish")
+            }
             _exit(128 + number)
         }
         thread.start()
