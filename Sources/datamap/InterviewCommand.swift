@@ -203,7 +203,7 @@ struct InterviewRunner {
                 }
             }
             let step = steps[position]
-            show(step, number: position + 1, of: steps.count)
+            show(step, number: position + 1, of: steps.count, left: Self.leftInSection(steps, after: position))
             guard let line = readAnswer(long: step.question.type == .longText) else { return try pause() }
             let now = Date()
             switch InterviewInput.parse(line) {
@@ -277,7 +277,14 @@ struct InterviewRunner {
         return line
     }
 
-    private mutating func show(_ step: Step, number: Int, of total: Int) {
+    /// How many steps of this step's section come after it: the count a respondent can trust,
+    /// where the overall total grows with every pilot added.
+    static func leftInSection(_ steps: [Step], after position: Int) -> Int {
+        let section = steps[position].section
+        return steps[(position + 1)...].prefix { $0.section == section }.count
+    }
+
+    private mutating func show(_ step: Step, number: Int, of total: Int, left: Int) {
         if shownSection != .some(step.section) {
             shownSection = .some(step.section)
             output.line()
@@ -289,7 +296,8 @@ struct InterviewRunner {
             }
         }
         output.line()
-        output.line("\(UI.question(language)) \(number)/\(total)")
+        let place = step.section.map { UI.sectionOf($0 + 1, session.instrument.sections.count, language) } ?? UI.startPlace(language)
+        output.line("\(UI.question(language)) \(number)/\(total) · \(place), \(UI.left(left, language))")
         if case .more(let group, let repetition) = step.role, repetition == 1 {
             output.strong(group.prompt.text(language))
         }
@@ -413,6 +421,11 @@ enum UI {
     static func section(_ l: Language) -> String { pick(l, "Section", "Adran") }
     static func startSection(_ l: Language) -> String { pick(l, "Start: the respondent and consent", "Dechrau: yr ymatebydd a chydsyniad") }
     static func question(_ l: Language) -> String { pick(l, "Question", "Cwestiwn") }
+    static func sectionOf(_ k: Int, _ n: Int, _ l: Language) -> String { pick(l, "section \(k) of \(n)", "adran \(k) o \(n)") }
+    static func startPlace(_ l: Language) -> String { pick(l, "start", "dechrau") }
+    static func left(_ count: Int, _ l: Language) -> String {
+        pick(l, count == 1 ? "1 more in this section" : "\(count) more in this section", "\(count) arall yn yr adran hon")
+    }
     static func interviewerNote(_ l: Language) -> String { pick(l, "Interviewer note (do not read aloud)", "Nodyn i'r cyfwelydd (peidiwch â'i ddarllen yn uchel)") }
     static func several(_ l: Language) -> String { pick(l, "  (several: numbers separated by commas)", "  (sawl un: rhifau wedi'u gwahanu â choma)") }
     static func longText(_ l: Language) -> String { pick(l, "  (end a line with \\ to continue on the next)", "  (gorffennwch linell â \\ i barhau ar y nesaf)") }

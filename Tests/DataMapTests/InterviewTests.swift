@@ -171,6 +171,19 @@ struct InterviewTests {
         #expect(!journal.contains("wrong name"))
     }
 
+    /// The overall total grows with every pilot added; the section and what is left in it do not.
+    @Test func theProgressLineSaysTheSectionAndHowManyAreLeftInIt() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study)
+        let first = try terminal.expect("more in this section")
+        #expect(first.contains("Question 1/") && first.contains("start, 5 more in this section"), "\(first)")
+        for line in localAuthorityScript().prefix(6) { try terminal.answer(line) }
+        let seventh = try terminal.expect("more in this section")
+        #expect(seventh.contains("Question 7/") && seventh.contains("section 1 of "), "\(seventh)")
+        try terminal.answer(":pause")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func anImpossibleDateIsRefusedAtTheQuestionAndSpokenFormsAreRead() {
         #expect(AnswerParser.partialDate("2018-02-30") == nil)
         #expect(AnswerParser.partialDate("29/2/2019") == nil)
