@@ -247,6 +247,10 @@ struct InterviewRunner {
                     output.warning(problem.message(language))
                     continue
                 case .success(let value):
+                    if let problem = session.crossCheck(value, for: step) {
+                        output.warning(problem.message(language))
+                        continue
+                    }
                     try record(.answered(step: step.key, value: value, at: now, offset: session.offset(at: now)))
                 }
             }

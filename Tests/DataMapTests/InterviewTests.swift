@@ -171,6 +171,19 @@ struct InterviewTests {
         #expect(!journal.contains("wrong name"))
     }
 
+    @Test func anEndBeforeTheStartIsRefusedAtTheQuestion() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let script = localAuthorityScript()
+        let end = try #require(script.firstIndex(of: "2019-05"))
+        let terminal = try startInterview(study)
+        for line in script.prefix(end) { try terminal.answer(line) }
+        terminal.send("2016-01")
+        try terminal.expect("before the start given for it (2017-06)")
+        try terminal.answer("2019-05")
+        try terminal.answer(":pause")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     /// The overall total grows with every pilot added; the section and what is left in it do not.
     @Test func theProgressLineSaysTheSectionAndHowManyAreLeftInIt() throws {
         let study = try TemporaryStudy(copySample: false)
@@ -441,5 +454,35 @@ struct RoutingTests {
             """
         let set = InstrumentLoader.load(bank: SourceFile(path: "bank.yaml", text: bank), schedules: [])
         #expect(set.problems.contains { $0.message.contains("field 'extent-note' is shown by 'extent'") }, "\(set.problems.map(\.message))")
+    }
+}
+
+@Suite("Edit checks declared in the instrument")
+struct EditCheckTests {
+    @Test func aCountOfHomesTakesNeitherANegativeNorAFraction() throws {
+        let question = try #require(ShippedReference.instruments[.localAuthority]?.questions.first { $0.id == "residential.homes" })
+        #expect(AnswerParser.parse("-1", for: question, language: .en) == .failure(.numberRange(0, 500)))
+        #expect(AnswerParser.parse("2.5", for: question, language: .en) == .failure(.wholeNumber))
+        #expect(AnswerParser.parse("3", for: question, language: .en) == .success(.text("3")))
+        #expect(InputProblem.numberRange(0, 500).message(.cy) == "Rhowch rif o 0 i 500.")
+    }
+
+    @Test func theLinterChecksTheChecks() {
+        let bank = """
+            questions:
+              - id: homes
+                type: number
+                min: 10
+                max: 2
+                text: {en: "How many?", cy: "Faint?"}
+              - id: name
+                type: short-text
+                whole: true
+                text: {en: "Name?", cy: "Enw?"}
+            groups: []
+            """
+        let set = InstrumentLoader.load(bank: SourceFile(path: "bank.yaml", text: bank), schedules: [])
+        #expect(set.problems.contains { $0.message.contains("needs max no smaller than min") }, "\(set.problems.map(\.message))")
+        #expect(set.problems.contains { $0.message.contains("'whole' applies to number questions only") })
     }
 }

@@ -62,6 +62,21 @@ public struct Question: Codable, Sendable, Hashable {
     public var choices: [Choice]
     public var scale: Scale?
     public var showIf: Condition?
+    /// For a number: the range it must fall in (`min`, `max` in the bank) and whether it must be
+    /// whole ("How many homes?" takes neither -1 nor 2.5).
+    public var range: NumberRange? = nil
+}
+
+public struct NumberRange: Codable, Sendable, Hashable {
+    public var min: Double?
+    public var max: Double?
+    public var whole: Bool
+
+    public init(min: Double? = nil, max: Double? = nil, whole: Bool = false) {
+        self.min = min
+        self.max = max
+        self.whole = whole
+    }
 }
 
 /// The fields a repetition can ask, each mapping onto one part of an activity record.

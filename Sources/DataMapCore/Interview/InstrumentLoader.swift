@@ -351,9 +351,21 @@ struct BankReader {
             scale = Scale(min: minimum, max: maximum, minLabel: map.label("min_label", lint: &lint, required: false),
                           maxLabel: map.label("max_label", lint: &lint, required: false))
         }
+        var range: NumberRange?
+        if type == .number, map.value("min") != nil || map.value("max") != nil || map.value("whole") != nil {
+            let minimum = map.value("min")?.float, maximum = map.value("max")?.float
+            if let minimum, let maximum, maximum < minimum {
+                lint.add(.invalidInstrument, file.path, map.mark, "number '\(id)' needs max no smaller than min")
+            }
+            range = NumberRange(min: minimum, max: maximum, whole: map.value("whole")?.bool ?? false)
+        } else if type != .number, type != .scale, map.value("whole") != nil {
+            lint.add(.invalidInstrument, file.path, map.keyMark("whole"), "'whole' applies to number questions only")
+        }
         let required = map.value("required")?.bool ?? false
-        return Question(id: id, type: type, text: text, note: note, required: required, choices: choices, scale: scale,
-                        showIf: condition(map, lint: &lint)?.0)
+        var question = Question(id: id, type: type, text: text, note: note, required: required, choices: choices, scale: scale,
+                                showIf: condition(map, lint: &lint)?.0)
+        question.range = range
+        return question
     }
 }
 

@@ -180,6 +180,19 @@ public struct InterviewSession: Sendable {
         return result
     }
 
+    /// Checks an answer against the answers it must agree with: an activity's end on or after the
+    /// start given for the same repetition, and a start on or before its end.
+    public func crossCheck(_ value: AnswerValue, for step: Step) -> InputProblem? {
+        guard case .field(_, _, let field) = step.role, field == .start || field == .end,
+              case .text(let text) = value, let given = PartialDate(text),
+              let base = step.key.split(separator: "]").first.map({ String($0) + "]" }) else { return nil }
+        let otherKey = base + "." + (field == .end ? ActivityField.start.rawValue : ActivityField.end.rawValue)
+        guard case .text(let otherText)? = answers[otherKey]?.value, let other = PartialDate(otherText) else { return nil }
+        if field == .end, given.definitelyBefore(other) { return .endBeforeStart(other.description) }
+        if field == .start, other.definitelyBefore(given) { return .endBeforeStart(given.description) }
+        return nil
+    }
+
     func isShown(_ condition: Condition?) -> Bool {
         guard let condition else { return true }
         let given: [String]

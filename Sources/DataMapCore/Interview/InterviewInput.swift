@@ -80,6 +80,11 @@ public enum AnswerParser {
             return .success(.text(date.description))
         case .number:
             guard let number = Double(text.replacingOccurrences(of: ",", with: "")), number.isFinite else { return .failure(.number) }
+            if let range = question.range {
+                if range.whole, number != number.rounded() { return .failure(.wholeNumber) }
+                if let low = range.min, number < low { return .failure(.numberRange(low, range.max)) }
+                if let high = range.max, number > high { return .failure(.numberRange(range.min, high)) }
+            }
             return .success(.text(number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)))
         case .scale:
             let scale = question.scale ?? Scale(min: 1, max: 5)
@@ -152,9 +157,27 @@ public enum InputProblem: Error, Equatable, Sendable {
     case tooLong
     case email
     case phone
+    case wholeNumber
+    case numberRange(Double?, Double?)
+    /// An activity's end before its start, as given earlier for the same activity.
+    case endBeforeStart(String)
 
     public func message(_ language: Language) -> String {
+        func shown(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
         switch (self, language) {
+        case (.wholeNumber, .en): return "Please give a whole number."
+        case (.wholeNumber, .cy): return "Rhowch rif cyfan."
+        case (.numberRange(let low, let high), .en):
+            if let low, let high { return "Please give a number from \(shown(low)) to \(shown(high))." }
+            return low.map { "Please give a number of \(shown($0)) or more." } ?? "Please give a number of \(shown(high ?? 0)) or less."
+        case (.numberRange(let low, let high), .cy):
+            if let low, let high { return "Rhowch rif o \(shown(low)) i \(shown(high))." }
+            return low.map { "Rhowch rif o \(shown($0)) neu fwy." } ?? "Rhowch rif o \(shown(high ?? 0)) neu lai."
+        case (.endBeforeStart(let start), .en): return "That is before the start given for it (\(start)). Check the end, or go :back and correct the start."
+        case (.endBeforeStart(let start), .cy): return "Mae hynny cyn y dechrau a roddwyd ar ei gyfer (\(start)). Gwiriwch y diwedd, neu ewch :nol a chywiro'r dechrau."
+        default: break
+        }
+        return switch (self, language) {
         case (.required, .en): "An answer is needed here. Type it, or use ? (don't know), ! (refused), / (not applicable) or :skip."
         case (.required, .cy): "Mae angen ateb yma. Teipiwch ef, neu defnyddiwch ? (ddim yn gwybod), ! (gwrthod), / (amherthnasol) neu :hepgor."
         case (.yesNo, .en): "Please answer y (yes) or n (no)."
@@ -175,6 +198,7 @@ public enum InputProblem: Error, Equatable, Sendable {
         case (.email, .cy): "Nid yw hwnnw'n edrych fel cyfeiriad e-bost (enw@example.org)."
         case (.phone, .en): "Please give the phone number as digits, spaces, brackets or a leading +."
         case (.phone, .cy): "Rhowch y rhif ffôn fel digidau, bylchau, cromfachau neu + ar y dechrau."
+        case (.wholeNumber, _), (.numberRange, _), (.endBeforeStart, _): ""  // worded above
         }
     }
 }
