@@ -164,6 +164,8 @@ struct InterviewRunner {
     let paths: StudyPaths
     var position = 0
     private var shownSection: Int?? = .none
+    /// The step the review opens on: after changing an answer, its own page.
+    private var reviewFrom = 0
 
     init(session: InterviewSession, journal: JournalFile, input: any LineSource, output: TerminalOutput, paths: StudyPaths) {
         self.session = session
@@ -310,7 +312,8 @@ struct InterviewRunner {
         }
         output.strong(step.question.text.text(language))
         if let note = step.question.note {
-            output.quiet("  \(UI.interviewerNote(language)): \(note.text(language))")
+            // Broken between words at 78 columns, so a terminal never splits one.
+            for line in Self.wrap("\(UI.interviewerNote(language)): \(note.text(language))", width: 76) { output.quiet("  " + line) }
         }
         switch step.question.type {
         case .yesNo:
@@ -355,25 +358,90 @@ struct InterviewRunner {
         case carryOn(Int)
     }
 
-    private mutating func review(_ steps: [Step]) throws -> ReviewChoice {
-        output.line()
-        output.strong("── \(UI.review(language)) ──")
+    /// The review in pages that fit a 24-line screen: by section, then in runs of a few answers,
+    /// each answer labelled with its repetition ("Pilot 2 · What is it called?") and its notes.
+    static func reviewPages(_ steps: [Step], rows: ([Int]) -> Int, limit: Int = 17) -> [[Int]] {
+        var pages: [[Int]] = []
+        var current: [Int] = []
         for (index, step) in steps.enumerated() {
-            let answer = session.answers[step.key].map { describe($0.value, step.question) } ?? "—"
-            output.line("  \(index + 1). \(step.question.text.text(language)): \(answer)")
-        }
-        let firstGap = steps.firstIndex { session.answers[$0.key] == nil }
-        output.line(firstGap == nil ? UI.reviewHelp(language) : UI.reviewUnfinished(language))
-        while true {
-            guard let line = input.read(prompt: "> ") else { return .pause }
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if let number = Int(text), steps.indices.contains(number - 1) { return .edit(number - 1) }
-            if text.isEmpty {
-                if let firstGap { return .carryOn(firstGap) }
-                return .finish(try finish())
+            let newSection = current.last.map { steps[$0].section != step.section } ?? false
+            if newSection || (!current.isEmpty && rows(current + [index]) > limit) {
+                pages.append(current)
+                current = []
             }
-            if InterviewInput.parse(text) == .pause { return .pause }
-            output.warning(InputProblem.choice(steps.count).message(language))
+            current.append(index)
+        }
+        if !current.isEmpty { pages.append(current) }
+        return pages
+    }
+
+    private func reviewLines(_ index: Int, _ step: Step) -> [String] {
+        let answer = session.answers[step.key].map { describe($0.value, step.question) } ?? "—"
+        var label = step.question.text.text(language)
+        switch step.role {
+        case .more(let group, let repetition), .field(let group, let repetition, _):
+            label = "\(language == .cy ? group.kind.labelCy : group.kind.label) \(repetition) · \(label)"
+        default: break
+        }
+        var lines = ["  \(index + 1). \(label): \(answer)"]
+        for note in session.notes where note.step == step.key {
+            lines += Self.wrap("\(UI.notePrompt(language))\(note.text)", width: 72).map { "      " + $0 }
+        }
+        return lines
+    }
+
+    /// Words kept whole: a line breaks between words, never inside one.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if !line.isEmpty, line.count + 1 + word.count > width { lines.append(line); line = "" }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.isEmpty ? [""] : lines
+    }
+
+    private mutating func review(_ steps: [Step]) throws -> ReviewChoice {
+        let rows = { (indices: [Int]) -> Int in
+            indices.reduce(0) { total, index in
+                total + reviewLines(index, steps[index]).reduce(0) { $0 + max(1, ($1.count + 79) / 80) }
+            }
+        }
+        let pages = Self.reviewPages(steps, rows: rows)
+        var page = pages.firstIndex { $0.contains(reviewFrom) } ?? 0
+        let firstGap = steps.firstIndex { session.answers[$0.key] == nil }
+        while true {
+            output.line()
+            output.strong("── \(UI.review(language)) ──")
+            if let first = pages[page].first {
+                let place = steps[first].section.map { "\(UI.section(language)) \($0 + 1)/\(session.instrument.sections.count): \(session.instrument.sections[$0].title.text(language))" }
+                    ?? UI.startSection(language)
+                output.quiet("\(place) · \(UI.page(language)) \(page + 1)/\(pages.count)")
+            }
+            for index in pages[page] {
+                for line in reviewLines(index, steps[index]) { output.line(line) }
+            }
+            output.line(firstGap == nil ? UI.reviewHelp(language) : UI.reviewUnfinished(language))
+            if pages.count > 1 { output.quiet(UI.reviewPaging(language)) }
+            var turned = false
+            while !turned {
+                guard let line = input.read(prompt: "> ") else { return .pause }
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if let number = Int(text), steps.indices.contains(number - 1) {
+                    reviewFrom = number - 1
+                    return .edit(number - 1)
+                }
+                if text.isEmpty {
+                    reviewFrom = 0
+                    if let firstGap { return .carryOn(firstGap) }
+                    return .finish(try finish())
+                }
+                if text == ">" || text == "." { page = min(page + 1, pages.count - 1); turned = true; continue }
+                if text == "<" || text == "," { page = max(page - 1, 0); turned = true; continue }
+                if InterviewInput.parse(text) == .pause { return .pause }
+                output.warning(InputProblem.choice(steps.count).message(language))
+            }
         }
     }
 
@@ -450,6 +518,10 @@ enum UI {
     static func reviewHelp(_ l: Language) -> String {
         pick(l, "Type a number to change that answer, press Enter to finish and save, or :pause.",
              "Teipiwch rif i newid yr ateb hwnnw, pwyswch Enter i orffen a chadw, neu :oedi.")
+    }
+    static func page(_ l: Language) -> String { pick(l, "page", "tudalen") }
+    static func reviewPaging(_ l: Language) -> String {
+        pick(l, "> next page, < previous page", "> y dudalen nesaf, < y dudalen flaenorol")
     }
     static func reviewUnfinished(_ l: Language) -> String {
         pick(l, "Some questions are still to come. Type a number to change an answer, or press Enter to carry on.",

@@ -184,6 +184,38 @@ struct InterviewTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    /// The review of a full interview fits a 24-line screen page by page, labels each answer with
+    /// its repetition, and shows the interviewer's notes.
+    @Test func theReviewPagesBySectionWithRepetitionLabelsAndNotes() throws {
+        let study = try TemporaryStudy(copySample: false)
+        var script = localAuthorityScript()
+        // A note on the second pilot's name, typed before its answer.
+        let second = try #require(script.firstIndex(of: "Family Time Project"))
+        script.insert(":note They called it Amser Teulu at first", at: second)
+        let terminal = try startInterview(study)
+        for line in script { try terminal.answer(line) }
+        try terminal.expect("── Review ──")
+        var page = try terminal.expect("> next page, < previous page")
+        #expect(page.contains("page 1/"), "\(page)")
+        var pages = [page]
+        for _ in 0..<12 where !page.contains("Pilot 2 · What is it called?") {
+            try terminal.answer(">")
+            page = try terminal.expect("> next page, < previous page")
+            pages.append(page)
+        }
+        #expect(page.contains("Pilot 2 · What is it called?: Family Time Project"), "\(page)")
+        #expect(page.contains("Note: They called it Amser Teulu at first"), "\(page)")
+        for shown in pages {
+            let rows = shown.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + 79) / 80) }
+            #expect(rows <= 24, "a page of \(rows) rows:\n\(shown)")
+        }
+        try terminal.answer("<")
+        try terminal.expect("> next page, < previous page")
+        try terminal.answer("")
+        try terminal.expect(".xml")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     /// The overall total grows with every pilot added; the section and what is left in it do not.
     @Test func theProgressLineSaysTheSectionAndHowManyAreLeftInIt() throws {
         let study = try TemporaryStudy(copySample: false)
