@@ -215,6 +215,15 @@ struct InterviewRunner {
             case .help:
                 output.quiet(UI.commands(language))
                 continue
+            case .section(let number):
+                // Only as far as answers allow: a section after an unanswered required question waits.
+                let firstGap = steps.firstIndex { session.answers[$0.key] == nil && $0.question.required } ?? steps.count
+                if let target = steps.firstIndex(where: { $0.section == number - 1 }), target <= firstGap {
+                    position = target
+                } else {
+                    output.warning(UI.noSuchSection(number, session.instrument.sections.count, language))
+                }
+                continue
             case .pause:
                 return try pause()
             case .review:
@@ -474,8 +483,12 @@ enum UI {
     static func pick(_ language: Language, _ en: String, _ cy: String) -> String { language == .cy ? cy : en }
 
     static func commands(_ l: Language) -> String {
-        pick(l, "Commands: :back  :skip  :note TEXT  :review  :pause  :help   Single keys: ? don't know  ! refused  / not applicable",
-             "Gorchmynion: :nol  :hepgor  :nodyn TESTUN  :adolygu  :oedi  :cymorth   Bysellau: ? ddim yn gwybod  ! gwrthod  / amherthnasol")
+        pick(l, "Commands: :back  :skip  :note TEXT  :review  :section N  :pause  :help   Single keys: ? don't know  ! refused  / not applicable",
+             "Gorchmynion: :nol  :hepgor  :nodyn TESTUN  :adolygu  :adran N  :oedi  :cymorth   Bysellau: ? ddim yn gwybod  ! gwrthod  / amherthnasol")
+    }
+    static func noSuchSection(_ number: Int, _ count: Int, _ l: Language) -> String {
+        pick(l, "Section \(number) cannot be reached yet: there are \(count) sections, and the questions before it need answers first.",
+             "Ni ellir cyrraedd adran \(number) eto: mae \(count) adran, ac mae angen ateb y cwestiynau o'i blaen yn gyntaf.")
     }
     static func chooseType(_ l: Language) -> String { pick(l, "Which type of organisation?", "Pa fath o sefydliad?") }
     static func organisationName(_ l: Language) -> String { pick(l, "The organisation's name:", "Enw'r sefydliad:") }

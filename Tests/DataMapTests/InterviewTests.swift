@@ -216,6 +216,20 @@ struct InterviewTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    @Test func aShortCommandJumpsToASectionAnswersAllow() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study)
+        for line in localAuthorityScript().prefix(8) { try terminal.answer(line) }
+        try terminal.expect("Question 9/")
+        try terminal.answer(":section 1")
+        let back = try terminal.expect("more in this section")
+        #expect(back.contains("Question 7/") && back.contains("section 1 of "), "\(back)")
+        try terminal.answer(":adran 4")
+        try terminal.expect("Section 4 cannot be reached yet")
+        try terminal.answer(":pause")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     /// The overall total grows with every pilot added; the section and what is left in it do not.
     @Test func theProgressLineSaysTheSectionAndHowManyAreLeftInIt() throws {
         let study = try TemporaryStudy(copySample: false)

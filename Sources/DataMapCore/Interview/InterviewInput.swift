@@ -10,6 +10,8 @@ public enum InterviewInput: Equatable, Sendable {
     case review
     case pause
     case help
+    /// `:section 3`: go to the first question of section 3.
+    case section(Int)
 
     /// Commands start with ':' and have Welsh forms too; a lone '?', '!' or '/' is a non-response.
     public static func parse(_ line: String) -> InterviewInput {
@@ -31,6 +33,9 @@ public enum InterviewInput: Equatable, Sendable {
         case "review", "r", "adolygu": return .review
         case "pause", "p", "oedi": return .pause
         case "help", "h", "cymorth": return .help
+        case "section", "sec", "adran":
+            guard let number = Int(rest), number >= 1 else { return .answer(line) }
+            return .section(number)
         case "dk", "dont-know": return .nonResponse(.dontKnow)
         case "refused", "gwrthod": return .nonResponse(.refused)
         case "na", "not-applicable", "amh": return .nonResponse(.notApplicable)
