@@ -216,6 +216,15 @@ struct InterviewTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    @Test func theConsentStatementIsShownToBeReadAloud() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study, language: "cy")
+        for line in localAuthorityScript().prefix(4) { try terminal.answer(line) }
+        try terminal.expect("Gallwch stopio ar unrhyw adeg")
+        try terminal.answer(":oedi")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func aShortCommandJumpsToASectionAnswersAllow() throws {
         let study = try TemporaryStudy(copySample: false)
         let terminal = try startInterview(study)

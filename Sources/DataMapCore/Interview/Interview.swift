@@ -345,11 +345,19 @@ public enum StartStep {
                  required: false, choices: [], scale: nil, showIf: nil),
         Question(id: phone, type: .shortText, text: Label(en: "Their phone number", cy: "Eu rhif ffôn"), note: nil,
                  required: false, choices: [], scale: nil, showIf: nil),
+        // The statement is read aloud as the question, so the interviewer never has to find it elsewhere.
         Question(id: consent, type: .yesNo,
-                 text: Label(en: "Do they consent to take part, with their answers used in the study?",
-                             cy: "Ydyn nhw'n cydsynio i gymryd rhan, gyda'u hatebion yn cael eu defnyddio yn yr astudiaeth?"),
-                 note: Label(en: "Read the consent statement first. Without consent the interview stops and nothing is kept.",
-                             cy: "Darllenwch y datganiad cydsynio yn gyntaf. Heb gydsyniad mae'r cyfweliad yn dod i ben ac ni chedwir dim."),
+                 text: Label(en: "\"This interview is part of a study mapping services for children in care and on the edge of care. "
+                                 + "Your answers will be used in the study's data map and report. You will not be named unless you agree, "
+                                 + "and your name and contact details are kept apart from your answers. You may stop at any time, "
+                                 + "or decline any question.\" Do they consent to take part, with their answers used in the study?",
+                             cy: "\"Mae'r cyfweliad hwn yn rhan o astudiaeth sy'n mapio gwasanaethau i blant mewn gofal ac ar gyrion gofal. "
+                                 + "Bydd eich atebion yn cael eu defnyddio ym map data ac adroddiad yr astudiaeth. Ni fyddwch yn cael eich enwi "
+                                 + "oni bai eich bod yn cytuno, ac mae eich enw a'ch manylion cyswllt yn cael eu cadw ar wahân i'ch atebion. "
+                                 + "Gallwch stopio ar unrhyw adeg, neu wrthod unrhyw gwestiwn.\" Ydyn nhw'n cydsynio i gymryd rhan, "
+                                 + "gyda'u hatebion yn cael eu defnyddio yn yr astudiaeth?"),
+                 note: Label(en: "Read the statement in quotation marks aloud. Without consent the interview stops and nothing is kept.",
+                             cy: "Darllenwch y datganiad rhwng dyfynodau yn uchel. Heb gydsyniad mae'r cyfweliad yn dod i ben ac ni chedwir dim."),
                  required: true, choices: [], scale: nil, showIf: nil),
         Question(id: anonymity, type: .singleChoice,
                  text: Label(en: "May they be named in the report, or do they want anonymity?",
