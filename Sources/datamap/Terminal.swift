@@ -51,9 +51,15 @@ final class EditLineSource: LineSource {
 
 /// Plain lines, for dumb terminals, screen readers and pipes: nothing but the prompt and the text.
 final class PlainLineSource: LineSource {
+    /// A terminal echoes what is typed; a pipe does not, so the transcript would show prompts
+    /// with no answers. Piped answers are echoed after their prompt, control characters escaped.
+    private let echo = !Platform.isTerminal(STDIN_FILENO)
+
     func read(prompt: String) -> String? {
         FileHandle.standardOutput.write(Data(prompt.utf8))
-        return Swift.readLine(strippingNewline: true)
+        let line = Swift.readLine(strippingNewline: true)
+        if echo, let line { FileHandle.standardOutput.write(Data((Console.safe(line) + "\n").utf8)) }
+        return line
     }
 }
 

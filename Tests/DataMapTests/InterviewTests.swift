@@ -216,6 +216,13 @@ struct InterviewTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    @Test func answersPipedInAreEchoedAfterTheirPrompt() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let result = try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "printf 'Siân Ŵyn\\nHead of Service\\n' | \"$0\" interview --study \"$1\" --type local-authority --organisation 'Conwy County Borough Council'",
+                                                         Repo.binary.path, study.root.path])
+        #expect(result.stdout.contains("> Siân Ŵyn\n") && result.stdout.contains("> Head of Service\n"), "\(result.stdout)")
+    }
+
     @Test func theConsentStatementIsShownToBeReadAloud() throws {
         let study = try TemporaryStudy(copySample: false)
         let terminal = try startInterview(study, language: "cy")
