@@ -34,6 +34,12 @@ struct Interview: ParsableCommand {
     @Argument(help: "With --resume: the interview id to carry on (optional).")
     var interviewID: String?
 
+    @Option(help: "Discard an unfinished interview (a test run, a wrong organisation) by its id; needs --reason.")
+    var discard: String?
+
+    @Option(help: "Why the interview is discarded; kept in the study's discard log, without any answer.")
+    var reason: String?
+
     func run() throws {
         let paths = StudyPaths(root: options.study, state: options.state)
         guard let language = Language(rawValue: language) else {
@@ -49,6 +55,14 @@ struct Interview: ParsableCommand {
         defer { if Platform.wasInterrupted { Foundation.exit(130) } }
         do {
             try paths.validate()
+            if let discard {
+                guard let reason = reason?.trimmingCharacters(in: .whitespaces), !reason.isEmpty else {
+                    throw ValidationError("--discard needs --reason: say why the interview is thrown away")
+                }
+                let organisation = try JournalFile.discard(paths, id: discard, reason: reason)
+                output.line(UI.discarded(discard, organisation, language))
+                return
+            }
             var runner: InterviewRunner
             if resume {
                 guard let chosen = try chooseUnfinished(paths: paths, input: input, output: output, language: language) else { return }
@@ -501,6 +515,10 @@ enum UI {
              "Yn ailddechrau'r cyfweliad gyda \(organisation) ar fersiwn \(version) o'r offeryn.")
     }
     static func unfinished(_ l: Language) -> String { pick(l, "Unfinished interviews:", "Cyfweliadau heb eu gorffen:") }
+    static func discarded(_ id: String, _ organisation: String, _ l: Language) -> String {
+        pick(l, "Interview \(id) with \(organisation) discarded: its answers are deleted and the reason is logged.",
+             "Cyfweliad \(id) gyda \(organisation) wedi'i daflu: mae ei atebion wedi'u dileu ac mae'r rheswm wedi'i gofnodi.")
+    }
     static func nothingToResume(_ l: Language) -> String { pick(l, "There are no unfinished interviews.", "Does dim cyfweliadau heb eu gorffen.") }
     static func answersWord(_ l: Language) -> String { pick(l, "answers", "ateb") }
     static func section(_ l: Language) -> String { pick(l, "Section", "Adran") }

@@ -142,6 +142,32 @@ final class JournalFile {
         return data.split(separator: 0x0A).compactMap { try? decoder.decode(JournalEvent.self, from: Data($0)) }
     }
 
+    /// Deletes an unfinished interview's journal (its answers are personal data with no further
+    /// use) and appends the id, organisation, time and reason to `interviews/discarded.csv`,
+    /// owner-only. An interview open in another terminal cannot be discarded.
+    static func discard(_ paths: StudyPaths, id: String, reason: String) throws(PlatformError) -> String {
+        guard let (url, session) = unfinished(paths).first(where: { $0.1.header.id == id }) else {
+            throw PlatformError("no unfinished interview with id \(id); 'datamap interview --resume' lists them")
+        }
+        let journal = try open(url)  // refuses one that is open elsewhere
+        let log = directory(paths).appendingPathComponent("discarded.csv")
+        let exists = FileManager.default.fileExists(atPath: log.path)
+        let descriptor = Glibc.open(log.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, Platform.ownerOnlyFile)
+        guard descriptor >= 0 else { throw PlatformError("cannot write \(log.path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        func field(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let row = (exists ? "" : "id,organisation,type,started,discarded,reason\n")
+            + [id, field(session.header.organisation.name), session.header.organisation.type.rawValue,
+               XMLTime.dateTime(session.header.startedAt), XMLTime.dateTime(Date()), field(reason)].joined(separator: ",") + "\n"
+        guard Platform.writeAndSync(Data(row.utf8), to: descriptor) else {
+            throw PlatformError("cannot write \(log.path): \(String(cString: strerror(errno)))")
+        }
+        withExtendedLifetime(journal) {}
+        guard unlink(url.path) == 0 else { throw PlatformError("cannot delete \(url.path): \(String(cString: strerror(errno)))") }
+        Platform.syncDirectory(directory(paths))
+        return session.header.organisation.name
+    }
+
     /// Unfinished interviews, oldest first.
     static func unfinished(_ paths: StudyPaths) -> [(URL, InterviewSession)] {
         let directory = directory(paths)

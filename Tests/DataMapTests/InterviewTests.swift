@@ -216,6 +216,30 @@ struct InterviewTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    @Test func aTestInterviewCanBeDiscardedWithAReasonAndNothingOfItIsKept() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let terminal = try startInterview(study)
+        let banner = try terminal.expect("started on instrument version")
+        let id = String(try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1)
+        try terminal.answer("Siân Ŵyn")
+        // Open in this terminal: it cannot be discarded from another.
+        let busy = try datamap(["interview", "--study", study.root.path, "--discard", id, "--reason", "test run"])
+        #expect(busy.status != 0 && busy.stderr.contains("open in another terminal"), "\(busy.stderr)")
+        try terminal.answer(":pause")
+        #expect(terminal.waitForExit() == 0)
+        let noReason = try datamap(["interview", "--study", study.root.path, "--discard", id])
+        #expect(noReason.status == 64, "\(noReason.stderr)")
+        let done = try datamap(["interview", "--study", study.root.path, "--discard", id, "--reason", "training run, not a real case"])
+        #expect(done.status == 0, "\(done.stderr)")
+        let folder = study.state.appendingPathComponent("interviews")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(id).journal").path))
+        let log = try String(contentsOf: folder.appendingPathComponent("discarded.csv"), encoding: .utf8)
+        #expect(log.contains(id) && log.contains("training run, not a real case") && !log.contains("Siân"), "\(log)")
+        #expect(try permissions(folder.appendingPathComponent("discarded.csv")) == 0o600)
+        let resume = try datamap(["interview", "--study", study.root.path, "--resume"])
+        #expect(resume.stdout.contains("There are no unfinished interviews."), "\(resume.stdout)")
+    }
+
     @Test func answersPipedInAreEchoedAfterTheirPrompt() throws {
         let study = try TemporaryStudy(copySample: false)
         let result = try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "printf 'Siân Ŵyn\\nHead of Service\\n' | \"$0\" interview --study \"$1\" --type local-authority --organisation 'Conwy County Borough Council'",
