@@ -123,6 +123,13 @@ struct InterviewTests {
         #expect(record.answers.first { $0.question == "practice.core-model" }?.text
                 == "Cyngor Sir Gâr: \(letters) \nail linell yn Nhŷ’r Cyngor")
         #expect(record.activities.map(\.name) == ["Signs of Safety", "Crisis Response Pilot", "Family Time Project", "Edge of Care Team"])
+        // …and on into the data map: every letter survives the build, the person does not.
+        let built = try study.build()
+        #expect(built.status == 0, "\(built.stderr)")
+        let answers = try study.output("answers.csv")
+        #expect(answers.contains("Cyngor Sir Gâr: \(letters)") && answers.contains("Nhŷ’r Cyngor"), "\(answers)")
+        let rows = try study.output("datamap.csv")
+        #expect(!answers.contains("Siân") && !rows.contains("Ŵyn"))
     }
 
     @Test func ctrlCPausesWithAMessageAndAJournalEntryAndASecondTerminalCannotOpenTheSameInterview() throws {
