@@ -123,14 +123,41 @@ struct Interview: ParsableCommand {
             organisationName = line.trimmingCharacters(in: .whitespaces)
         }
         guard let type = organisationType, let instrument = set.instruments[type] else { throw Exit.failure }
+        // "Conwy", "Cyngor Conwy" and "Conwy County Borough Council" are one participant: the name
+        // typed is matched to the gazetteer as a written return's is, and the match is shown.
+        var organisation = Organisation(name: organisationName, type: type)
+        let gazetteer = (try? ReferenceFiles.load(paths, instruments: false))?.gazetteer
+        if let (entry, how) = gazetteer?.resolve(organisationName, typeHint: type) {
+            organisation = Organisation(name: entry.name, type: type, region: entry.region)
+            if entry.name != organisationName { output.line(UI.matched(organisationName, entry.name, how.rawValue, language)) }
+            if let known = entry.organisationType, known != type {
+                output.warning(UI.typeMismatch(entry.name, known, type, language))
+                guard Self.confirm(input, output: output, language: language) else { throw Exit.success }
+            }
+        } else {
+            output.warning(UI.unknownOrganisation(organisationName, language))
+        }
+        // A second interview with the same body is allowed (two services, say), but never by accident.
+        let earlier = JournalFile.unfinished(paths).filter { $0.1.header.organisation.name == organisation.name }
+        if let other = earlier.first {
+            output.warning(UI.duplicateInterview(organisation.name, other.1.header.id, language))
+            guard Self.confirm(input, output: output, language: language) else { throw Exit.success }
+        }
         let header = InterviewHeader(
             id: Platform.randomHex(bytes: 4), instrument: instrument,
-            organisation: Organisation(name: organisationName, type: type), language: language, startedAt: Date(),
+            organisation: organisation, language: language, startedAt: Date(),
             recording: recording, recordingOffset: recordingOffset)
         let journal = try JournalFile.create(paths, id: header.id)
         try journal.append(.started(header))
         output.line(UI.started(header.id, instrument.version, language))
         return InterviewRunner(session: InterviewSession(header: header), journal: journal, input: input, output: output, paths: paths)
+    }
+
+    /// y to carry on, anything else (or end of input) to stop.
+    static func confirm(_ input: any LineSource, output: TerminalOutput, language: Language) -> Bool {
+        output.line(UI.confirmCarryOn(language))
+        guard let line = input.read(prompt: "> ") else { return false }
+        return AnswerParser.yesNo(line.trimmingCharacters(in: .whitespaces)) == "yes"
     }
 
     private func chooseUnfinished(paths: StudyPaths, input: any LineSource, output: TerminalOutput,
@@ -505,6 +532,25 @@ enum UI {
              "Ni ellir cyrraedd adran \(number) eto: mae \(count) adran, ac mae angen ateb y cwestiynau o'i blaen yn gyntaf.")
     }
     static func chooseType(_ l: Language) -> String { pick(l, "Which type of organisation?", "Pa fath o sefydliad?") }
+    static func matched(_ typed: String, _ name: String, _ how: String, _ l: Language) -> String {
+        pick(l, "'\(typed)' is \(name) in the study's list of organisations (\(how)).",
+             "'\(typed)' yw \(name) yn rhestr sefydliadau'r astudiaeth (\(how)).")
+    }
+    static func typeMismatch(_ name: String, _ known: OrganisationType, _ chosen: OrganisationType, _ l: Language) -> String {
+        pick(l, "\(name) is a \(known.label.lowercased()) in the study's list, not a \(chosen.label.lowercased()).",
+             "Mae \(name) yn \(known.labelCy.lowercased()) yn rhestr yr astudiaeth, nid yn \(chosen.labelCy.lowercased()).")
+    }
+    static func unknownOrganisation(_ typed: String, _ l: Language) -> String {
+        pick(l, "'\(typed)' is not in the study's list of organisations (instruments/organisations.yaml); check the spelling.",
+             "Nid yw '\(typed)' yn rhestr sefydliadau'r astudiaeth (instruments/organisations.yaml); gwiriwch y sillafiad.")
+    }
+    static func duplicateInterview(_ name: String, _ id: String, _ l: Language) -> String {
+        pick(l, "An unfinished interview with \(name) already exists (id \(id)); 'datamap interview --resume \(id)' carries it on.",
+             "Mae cyfweliad heb ei orffen gyda \(name) eisoes (id \(id)); mae 'datamap interview --resume \(id)' yn ei barhau.")
+    }
+    static func confirmCarryOn(_ l: Language) -> String {
+        pick(l, "Start this interview anyway? (y/n)", "Dechrau'r cyfweliad hwn beth bynnag? (i/n)")
+    }
     static func organisationName(_ l: Language) -> String { pick(l, "The organisation's name:", "Enw'r sefydliad:") }
     static func started(_ id: String, _ version: String, _ l: Language) -> String {
         pick(l, "Interview \(id) started on instrument version \(version). Every answer is saved as you go.",

@@ -247,6 +247,23 @@ struct InterviewTests {
         #expect(resume.stdout.contains("There are no unfinished interviews."), "\(resume.stdout)")
     }
 
+    @Test func theOrganisationTypedIsMatchedToTheListAndAnImpossibleTypeOrASecondInterviewIsChecked() throws {
+        let study = try TemporaryStudy(copySample: false)
+        func interview(_ type: String, _ name: String, answers: String) throws -> ProcessResult {
+            try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "printf '\(answers)' | \"$0\" interview --study \"$1\" --type \(type) --organisation '\(name)'",
+                                                      Repo.binary.path, study.root.path])
+        }
+        let first = try interview("local-authority", "Conwy", answers: ":pause\\n")
+        #expect(first.stdout.contains("'Conwy' is Conwy County Borough Council"), "\(first.stdout)")
+        let journals = JournalLister.sessions(study)
+        #expect(journals.first?.organisation.name == "Conwy County Borough Council" && journals.first?.organisation.region != nil)
+        let wrongType = try interview("police", "Conwy County Borough Council", answers: "n\\n")
+        #expect(wrongType.stdout.contains("not a police force") && wrongType.stdout.contains("Start this interview anyway?"), "\(wrongType.stdout)")
+        let again = try interview("local-authority", "Conwy County Borough Council", answers: "n\\n")
+        #expect(again.stdout.contains("An unfinished interview with Conwy County Borough Council already exists"), "\(again.stdout)")
+        #expect(JournalLister.sessions(study).count == 1, "declining started nothing")
+    }
+
     @Test func answersPipedInAreEchoedAfterTheirPrompt() throws {
         let study = try TemporaryStudy(copySample: false)
         let result = try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "printf 'Siân Ŵyn\\nHead of Service\\n' | \"$0\" interview --study \"$1\" --type local-authority --organisation 'Conwy County Borough Council'",
@@ -577,5 +594,21 @@ struct EditCheckTests {
         let set = InstrumentLoader.load(bank: SourceFile(path: "bank.yaml", text: bank), schedules: [])
         #expect(set.problems.contains { $0.message.contains("needs max no smaller than min") }, "\(set.problems.map(\.message))")
         #expect(set.problems.contains { $0.message.contains("'whole' applies to number questions only") })
+    }
+}
+
+/// The interviews a study's journals hold, read as the program reads them.
+enum JournalLister {
+    static func sessions(_ study: TemporaryStudy) -> [InterviewHeader] {
+        let folder = study.state.appendingPathComponent("interviews")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return names.filter { $0.hasSuffix(".journal") }.compactMap { name in
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                  let line = data.split(separator: 0x0A).first,
+                  case .started(let header)? = try? decoder.decode(JournalEvent.self, from: Data(line)) else { return nil }
+            return header
+        }
     }
 }

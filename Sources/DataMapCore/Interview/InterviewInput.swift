@@ -99,7 +99,7 @@ public enum AnswerParser {
     }
 
     /// English and Welsh ways of saying yes and no (Welsh answers echo the verb: ydy, oes, do…).
-    static func yesNo(_ text: String) -> String? {
+    public static func yesNo(_ text: String) -> String? {
         let word = text.lowercased().trimmingCharacters(in: .punctuationCharacters)
         if ["y", "yes", "ie", "i", "do", "oes", "ydy", "ydw", "ydyn", "yndy", "ydi"].contains(word) { return "yes" }
         if ["n", "no", "na", "naddo", "nac oes", "nac ydy", "nac ydw", "nac ydyn", "nage"].contains(word) { return "no" }
