@@ -68,7 +68,8 @@ struct InterviewTests {
         for line in localAuthorityScript() { try terminal.answer(line) }
         let file = try finish(terminal, review: "── Review ──")
         let record = try read(study, file)
-        #expect(record.organisation == Organisation(name: "Isle of Anglesey County Council", type: .localAuthority))
+        // Matched to the gazetteer at the start, so the region comes with it.
+        #expect(record.organisation == Organisation(name: "Isle of Anglesey County Council", type: .localAuthority, region: "North Wales"))
         #expect(record.respondent.name == "Eirlys Prydderch")
         #expect(record.consent == Consent(given: true, anonymity: .anonymous))
         #expect(record.interview?.recording == "anglesey-2018-02-14.m4a")
@@ -488,7 +489,8 @@ struct InterviewTests {
         try terminal.expect("── Review ──")
         let file = try finish(terminal, review: "Families known to police and social services.")
         let record = try read(study, file)
-        #expect(record.organisation == Organisation(name: "Heddlu Gwent", type: .police))
+        // The Welsh name typed is the gazetteer's body.
+        #expect(record.organisation == Organisation(name: "Gwent Police", type: .police))
         #expect(record.consent.anonymity == .named)
         #expect(record.answers.first { $0.question == "edge.definition" }?.text == "Families known to police and social services.")
         #expect(record.interview?.instrument.hasPrefix("police@") == true)
