@@ -799,7 +799,7 @@ struct ForeignAnonymiserTests {
 
 @Suite("The annotated corpus built as a study")
 struct CorpusStudyTests {
-    static let corpus = Repo.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/returns")
+    static let corpus = Repo.shared.appendingPathComponent("corpus/returns")
 
     /// Every return is read, none is dated outside the study's collection period, and none is dated 1970.
     @Test func everyReturnIsReadAndDatedInsideTheCollectionPeriod() throws {

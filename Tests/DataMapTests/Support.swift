@@ -13,6 +13,27 @@ enum Repo {
     static let schema = root.appendingPathComponent("Sources/DataMapCore/Resources/return-v1.xsd")
     static let fixtures = root.appendingPathComponent("Tests/DataMapTests/Fixtures")
 
+    /// `../shared` (the annotated corpus and the public examples): beside this checkout, as CI
+    /// places it, or else beside the repository this one was cloned from, so a fresh clone made
+    /// anywhere still measures against the same real documents.
+    static let shared: URL = {
+        let beside = root.deletingLastPathComponent().appendingPathComponent("shared")
+        if FileManager.default.fileExists(atPath: beside.path) { return beside }
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", root.path, "config", "--get", "remote.origin.url"]
+        let out = Pipe()
+        git.standardOutput = out
+        git.standardError = FileHandle.nullDevice
+        guard (try? git.run()) != nil else { return beside }
+        let origin = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        git.waitUntilExit()
+        guard origin.hasPrefix("/") else { return beside }
+        let fromOrigin = URL(fileURLWithPath: origin).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: fromOrigin.path) ? fromOrigin : beside
+    }()
+
     static func fixture(_ name: String) throws -> Data {
         try Data(contentsOf: fixtures.appendingPathComponent(name))
     }

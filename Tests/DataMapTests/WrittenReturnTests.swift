@@ -307,7 +307,7 @@ struct EncodingTests {
 
 @Suite("Written returns: free prose")
 struct ProseTests {
-    static let senedd = Repo.root.deletingLastPathComponent().appendingPathComponent("shared/examples/senedd-written-evidence-cascade.md")
+    static let senedd = Repo.shared.appendingPathComponent("examples/senedd-written-evidence-cascade.md")
 
     @Test func theSeneddSubmissionGivesItsAreasPrioritiesAndInitiatives() throws {
         let data = try Data(contentsOf: Self.senedd)
