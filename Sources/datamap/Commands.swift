@@ -249,8 +249,16 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
 enum ReferenceFiles {
     /// Whether study.yaml allows linked study folders; a study.yaml that cannot be read allows nothing.
     static func allowsLinks(_ paths: StudyPaths) -> Bool {
-        guard let data = FileManager.default.contents(atPath: paths.root.appendingPathComponent("study.yaml").path) else { return false }
-        return (try? StudySettings.load(yaml: String(decoding: data, as: UTF8.self)))?.allowSymlinkedFolders ?? false
+        (try? settings(paths))?.allowSymlinkedFolders ?? false
+    }
+
+    /// `study.yaml`, or the defaults when the study has none.
+    static func settings(_ paths: StudyPaths) throws(PlatformError) -> StudySettings {
+        let url = paths.root.appendingPathComponent("study.yaml")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return StudySettings() }
+        do { return try StudySettings.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
+            throw PlatformError("\(url.path)\(String(describing: error).dropFirst("study.yaml".count)); fix study.yaml and run again")
+        }
     }
 
     /// The taxonomy and gazetteer are required: without them approaches and organisations are
@@ -264,11 +272,7 @@ enum ReferenceFiles {
             }
         }
         var reference = StudyReference()
-        if let data = FileManager.default.contents(atPath: paths.root.appendingPathComponent("study.yaml").path) {
-            do { reference.settings = try StudySettings.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
-                throw PlatformError("\(paths.root.appendingPathComponent("study.yaml").path)\(String(describing: error).dropFirst("study.yaml".count)); fix study.yaml and run again")
-            }
-        }
+        reference.settings = try settings(paths)
         let taxonomy = try required("taxonomy.yaml", "the taxonomy of approaches to recognise them in returns")
         do { reference.taxonomy = try Taxonomy.load(yaml: taxonomy) } catch {
             throw PlatformError("\(error.description); fix the file and run again")

@@ -126,8 +126,9 @@ struct Interview: ParsableCommand {
         // "Conwy", "Cyngor Conwy" and "Conwy County Borough Council" are one participant: the name
         // typed is matched to the gazetteer as a written return's is, and the match is shown.
         var organisation = Organisation(name: organisationName, type: type)
-        let gazetteer = (try? ReferenceFiles.load(paths, instruments: false))?.gazetteer
-        if let (entry, how) = gazetteer?.resolve(organisationName, typeHint: type) {
+        // A missing or broken gazetteer stops here, located, rather than passing for "not in the list".
+        let gazetteer = try ReferenceFiles.load(paths, instruments: false).gazetteer
+        if let (entry, how) = gazetteer.resolve(organisationName, typeHint: type) {
             organisation = Organisation(name: entry.name, type: type, region: entry.region)
             if entry.name != organisationName { output.line(UI.matched(organisationName, entry.name, how.rawValue, language)) }
             if let known = entry.organisationType, known != type {

@@ -486,11 +486,17 @@ struct DiskStudy: StudyFileSystem {
         return try handle.readToEnd() ?? Data()
     }
 
-    /// The generation being written: hidden beside `outbox/` (or beside the folder an allowed
-    /// link points to), on the same file system, so that it can be swapped in whole.
-    var generation: URL {
-        let outbox = paths.outboxTarget
-        return outbox.deletingLastPathComponent().appendingPathComponent(".\(outbox.lastPathComponent).new-\(getpid())")
+    /// Where outputs really go (outbox/, or the folder an allowed link points to), looked up once.
+    let outboxTarget: URL
+    /// The generation being written: hidden beside the outputs' folder, on the same file system,
+    /// so that it can be swapped in whole.
+    let generation: URL
+
+    init(paths: StudyPaths) {
+        self.paths = paths
+        outboxTarget = paths.outboxTarget
+        generation = outboxTarget.deletingLastPathComponent()
+            .appendingPathComponent(".\(outboxTarget.lastPathComponent).new-\(getpid())")
     }
 
     /// Lists the outputs a build published, so the next build knows which files are its own.
@@ -499,7 +505,7 @@ struct DiskStudy: StudyFileSystem {
     /// A build killed mid-write leaves its generation (or, before version 7, a hidden partial
     /// file) behind; the next build, holding the lock, clears them.
     func removeAbandonedPartials() {
-        let outbox = paths.outboxTarget
+        let outbox = outboxTarget
         let names = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []
         for name in names where name.hasPrefix(".") && name.contains(".partial-") {
             unlink(outbox.appendingPathComponent(name).path)
@@ -515,7 +521,7 @@ struct DiskStudy: StudyFileSystem {
     /// Renamed out of the way first, so that a writer still running cannot add to it as it goes.
     func abandonOutputs() {
         let doomed = generation.deletingLastPathComponent()
-            .appendingPathComponent(".\(paths.outboxTarget.lastPathComponent).old-\(getpid())-abandoned")
+            .appendingPathComponent(".\(outboxTarget.lastPathComponent).old-\(getpid())-abandoned")
         if rename(generation.path, doomed.path) == 0 { Platform.removeTree(doomed) } else { Platform.removeTree(generation) }
     }
 
@@ -545,7 +551,7 @@ struct DiskStudy: StudyFileSystem {
     /// Where the file system cannot exchange, two renames leave `outbox/` missing for an instant,
     /// but never mixed.
     func publishOutputs(_ names: [String]) throws {
-        let outbox = paths.outboxTarget
+        let outbox = outboxTarget
         let manifest = names.sorted().joined(separator: "\n") + "\n"
         try Platform.writeFileSynced(Data(manifest.utf8), to: generation.appendingPathComponent(Self.manifestName))
         Platform.syncDirectory(generation)

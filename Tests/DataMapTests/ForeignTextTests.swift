@@ -99,6 +99,12 @@ struct OwnerTests {
         return try ShippedReference.reader.read(Data(text.utf8), source: "inbox/x.md").get().record.activities
     }
 
+    /// The passage names exactly these activities, in this order.
+    func expectNames(_ body: String, _ expected: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let found = try read(body).map(\.name)
+        #expect(found == expected, "\(found)", sourceLocation: sourceLocation)
+    }
+
     @Test func theSubjectOrPossessorOfTheSentenceOwnsTheActivity() throws {
         let activities = try read("""
             In Newport, the Rapid Response team was set up in 2016 to work with families in crisis.
@@ -245,8 +251,7 @@ struct OwnerTests {
     }
 
     @Test func aCategoryUsedAsALabelIsNotAnActivity() throws {
-        let activities = try read("Practice model - we adopted Signs of Safety in 2016 across the service.\n")
-        #expect(activities.map(\.name) == ["Signs of Safety"], "\(activities.map(\.name))")
+        try expectNames("Practice model - we adopted Signs of Safety in 2016 across the service.\n", ["Signs of Safety"])
     }
 
     @Test func whatTheAuthorDisownsOrOnlyWatchesIsNotTheirs() throws {
@@ -261,13 +266,11 @@ struct OwnerTests {
     }
 
     @Test func theTeamsAHubBringsTogetherArePartsOfItNotActivitiesOfTheirOwn() throws {
-        let activities = try read("In January we opened the Harbour Hub pilot, bringing together our Flying Start team, the Families First workers and two social workers.\n")
-        #expect(activities.map(\.name) == ["Harbour Hub pilot"], "\(activities.map(\.name))")
+        try expectNames("In January we opened the Harbour Hub pilot, bringing together our Flying Start team, the Families First workers and two social workers.\n", ["Harbour Hub pilot"])
     }
 
     @Test func aHyphenatedCompoundDoesNotEndTheNameItIsIn() throws {
-        let activities = try read("We ran a peer-to-peer coaching pilot for 12 months, ending in December 2017.\n")
-        #expect(activities.map(\.name) == ["Peer-to-peer coaching pilot"], "\(activities.map(\.name))")
+        try expectNames("We ran a peer-to-peer coaching pilot for 12 months, ending in December 2017.\n", ["Peer-to-peer coaching pilot"])
     }
 
     @Test func aGroupStartedAndSaidNotToBeAPilotIsANewServiceNotAPilot() throws {
@@ -285,8 +288,7 @@ struct OwnerTests {
     }
 
     @Test func quotationMarksAroundPartOfANameAreDropped() throws {
-        let activities = try read("Our \"Open Your Door\" recruitment campaign ran from October to December 2017 on local radio.\n")
-        #expect(activities.map(\.name) == ["Open Your Door recruitment campaign"], "\(activities.map(\.name))")
+        try expectNames("Our \"Open Your Door\" recruitment campaign ran from October to December 2017 on local radio.\n", ["Open Your Door recruitment campaign"])
     }
 
     @Test func aBodyWhoseNameHasSmallWordsDeliversWhatItIsSubjectOf() throws {
@@ -302,8 +304,7 @@ struct OwnerTests {
     }
 
     @Test func wordsInsideQuotationMarksAreATitlesNotTheSentences() throws {
-        let activities = try read("Our \"Be Their Rock\" recruitment campaign ran on local radio.\n")
-        #expect(activities.map(\.name) == ["Be Their Rock recruitment campaign"], "\(activities.map(\.name))")
+        try expectNames("Our \"Be Their Rock\" recruitment campaign ran on local radio.\n", ["Be Their Rock recruitment campaign"])
     }
 
     @Test func aSpanOfMonthsWithOneYearGivesBothMonthsThatYear() {

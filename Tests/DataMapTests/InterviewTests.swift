@@ -48,6 +48,12 @@ struct InterviewTests {
                                   environment: environment, controlling: controlling)
     }
 
+    /// The id the interview announces as it starts.
+    func interviewID(_ terminal: PseudoTerminal) throws -> String {
+        let banner = try terminal.expect("started on instrument version")
+        return String(try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1)
+    }
+
     func finish(_ terminal: PseudoTerminal, review: String) throws -> String {
         try terminal.expect(review)
         try terminal.answer("")
@@ -136,8 +142,7 @@ struct InterviewTests {
     @Test func ctrlCPausesWithAMessageAndAJournalEntryAndASecondTerminalCannotOpenTheSameInterview() throws {
         let study = try TemporaryStudy(copySample: false)
         let terminal = try startInterview(study, controlling: true)
-        let banner = try terminal.expect("started on instrument version")
-        let id = try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1
+        let id = try interviewID(terminal)
         try terminal.answer("Siân Ŵyn")
         try terminal.expect("> ")
         terminal.press([0x03])
@@ -160,8 +165,7 @@ struct InterviewTests {
     @Test func ctrlUAndAResizeLeaveTheSavedAnswerAsTheScreenShowsIt() throws {
         let study = try TemporaryStudy(copySample: false)
         let terminal = try startInterview(study)
-        let banner = try terminal.expect("started on instrument version")
-        let id = try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1
+        let id = try interviewID(terminal)
         try terminal.expect("> ")
         terminal.press(Array("wrong name ŵ".utf8))
         Thread.sleep(forTimeInterval: 0.2)
@@ -227,8 +231,7 @@ struct InterviewTests {
     @Test func aTestInterviewCanBeDiscardedWithAReasonAndNothingOfItIsKept() throws {
         let study = try TemporaryStudy(copySample: false)
         let terminal = try startInterview(study)
-        let banner = try terminal.expect("started on instrument version")
-        let id = String(try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1)
+        let id = try interviewID(terminal)
         try terminal.answer("Siân Ŵyn")
         // Open in this terminal: it cannot be discarded from another.
         let busy = try datamap(["interview", "--study", study.root.path, "--discard", id, "--reason", "test run"])
@@ -321,8 +324,7 @@ struct InterviewTests {
         let study = try TemporaryStudy(copySample: false)
         let script = localAuthorityScript()
         let terminal = try startInterview(study)
-        let banner = try terminal.expect("started on instrument version")
-        let id = try #require(banner.firstMatch(of: /Interview ([0-9a-f]{8})/)).output.1
+        let id = try interviewID(terminal)
         for line in script.prefix(10) { try terminal.answer(line) }
         try terminal.expect("Question 11/")
         terminal.kill()
