@@ -203,7 +203,7 @@ struct InterviewTests {
         var script = localAuthorityScript()
         // A note on the second pilot's name, typed before its answer.
         let second = try #require(script.firstIndex(of: "Family Time Project"))
-        script.insert(":note They called it Amser Teulu at first", at: second)
+        script.insert(":note They called it ‘Amser Tŷ’ at first — Siôn’s ŵyr", at: second)
         let terminal = try startInterview(study)
         for line in script { try terminal.answer(line) }
         try terminal.expect("── Review ──")
@@ -216,7 +216,7 @@ struct InterviewTests {
             pages.append(page)
         }
         #expect(page.contains("Pilot 2 · What is it called?: Family Time Project"), "\(page)")
-        #expect(page.contains("Note: They called it Amser Teulu at first"), "\(page)")
+        #expect(page.contains("Note: They called it ‘Amser Tŷ’ at first — Siôn’s ŵyr"), "\(page)")
         for shown in pages {
             let rows = shown.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + 79) / 80) }
             #expect(rows <= 24, "a page of \(rows) rows:\n\(shown)")
