@@ -27,7 +27,7 @@ struct Datamap: ParsableCommand {
             refused (see outbox/rejected.csv); 75 another build is running on this study.
             """,
         subcommands: [Build.self, Validate.self, Interview.self, Template.self, Extract.self, Anonymise.self, Check.self, Schema.self,
-                      Instruments.self, Generate.self]
+                      Instruments.self, Cases.self, Generate.self]
     )
 }
 
@@ -234,6 +234,7 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
                                   options: AnonymisationOptions(generaliseRoles: anonymisation.generaliseRoles),
                                   maskOrganisations: anonymisation.maskOrganisations)
             if let chunkSize { builder.chunkSize = chunkSize }
+            builder.fieldwork = try CaseFiles.summary(paths)
             if let seconds = reference.settings.readingTimeLimit { builder.readingTimeLimit = .seconds(seconds) }
             summary = try builder.run(writeOutputs: writeOutputs, progress: Progress.reporter())
         } catch let exit as ExitCode {

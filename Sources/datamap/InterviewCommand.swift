@@ -40,6 +40,12 @@ struct Interview: ParsableCommand {
     @Option(help: "Why the interview is discarded; kept in the study's discard log, without any answer.")
     var reason: String?
 
+    @Option(name: .customLong("case"), help: "Start or carry on the interview for this case of sample.csv ('datamap cases' lists them); its call is recorded.")
+    var caseID: String?
+
+    @Option(help: "With --case: who is interviewing (default: the case's interviewer in sample.csv).")
+    var interviewer: String?
+
     func run() throws {
         let paths = StudyPaths(root: options.study, state: options.state)
         guard let language = Language(rawValue: language) else {
@@ -63,42 +69,90 @@ struct Interview: ParsableCommand {
                 output.line(UI.discarded(discard, organisation, language))
                 return
             }
+            if let caseID {
+                try runCase(caseID, paths: paths, input: input, output: output, language: language)
+                return
+            }
             var runner: InterviewRunner
             if resume {
                 guard let chosen = try chooseUnfinished(paths: paths, input: input, output: output, language: language) else { return }
-                let journal = try JournalFile.open(chosen.0)
-                var session = chosen.1
-                let resumed = JournalEvent.resumed(at: Date(), recordingOffset: recordingOffset)
-                try journal.append(resumed)
-                session.apply(resumed)
-                runner = InterviewRunner(session: session, journal: journal, input: input, output: output, paths: paths)
-                runner.position = session.resumePosition()
-                output.line(UI.resuming(session.header.organisation.name, session.instrument.version, session.language))
+                runner = try carryOn(chosen, paths: paths, input: input, output: output)
             } else {
                 runner = try start(paths: paths, input: input, output: output, language: language)
             }
-            switch try runner.run() {
-            case .finished(let file): output.line(UI.saved(file, runner.session.language))
-            case .paused(let id):
-                if Platform.wasInterrupted { output.line() }
-                output.line(UI.paused(id, runner.session.language))
-            case .consentRefused: output.line(UI.noConsent(runner.session.language))
-            }
+            _ = try conclude(&runner, output: output)
         } catch let error as PlatformError {
             Console.error(error.description)
             throw Exit.failure
         }
     }
 
-    private func start(paths: StudyPaths, input: any LineSource, output: TerminalOutput, language: Language) throws -> InterviewRunner {
+    private func carryOn(_ chosen: (URL, InterviewSession), paths: StudyPaths, input: any LineSource, output: TerminalOutput) throws -> InterviewRunner {
+        let journal = try JournalFile.open(chosen.0)
+        var session = chosen.1
+        let resumed = JournalEvent.resumed(at: Date(), recordingOffset: recordingOffset)
+        try journal.append(resumed)
+        session.apply(resumed)
+        var runner = InterviewRunner(session: session, journal: journal, input: input, output: output, paths: paths)
+        runner.position = session.resumePosition()
+        output.line(UI.resuming(session.header.organisation.name, session.instrument.version, session.language))
+        return runner
+    }
+
+    private func conclude(_ runner: inout InterviewRunner, output: TerminalOutput, caseID: String? = nil) throws -> InterviewRunner.Outcome {
+        let outcome = try runner.run()
+        switch outcome {
+        case .finished(let file): output.line(UI.saved(file, runner.session.language))
+        case .paused(let id):
+            if Platform.wasInterrupted { output.line() }
+            output.line(UI.paused(caseID.map { "--case \($0)" } ?? "--resume \(id)", runner.session.language))
+        case .consentRefused: output.line(UI.noConsent(runner.session.language))
+        }
+        return outcome
+    }
+
+    /// An interview for a case of the sample: the case is locked while it is open, an unfinished
+    /// interview for it is carried on, and the call's outcome (complete, break-off, or a refusal
+    /// that keeps no content) goes to the call log.
+    private func runCase(_ id: String, paths: StudyPaths, input: any LineSource, output: TerminalOutput, language: Language) throws {
+        let item = try CaseFiles.find(id, paths)
+        let who = try CaseFiles.interviewer(interviewer, item)
+        let lock = try CaseFiles.lock(item.id, paths)
+        defer { withExtendedLifetime(lock) {} }
+        guard let state = try CaseFiles.states(paths).first(where: { $0.sample.id == item.id }) else { throw Exit.failure }
+        switch state.status {
+        case .complete, .refused, .ineligible, .unreachable, .discarded:
+            throw PlatformError("case \(item.id) is \(state.status.rawValue); its calls are over. 'datamap cases' shows every case")
+        default: break
+        }
+        var runner: InterviewRunner
+        if let open = state.openInterview, let chosen = JournalFile.unfinished(paths).first(where: { $0.1.header.id == open }) {
+            runner = try carryOn(chosen, paths: paths, input: input, output: output)
+        } else {
+            runner = try start(paths: paths, input: input, output: output, language: language,
+                               fixedType: item.type, fixedOrganisation: item.organisation, caseID: item.id)
+        }
+        let outcome = try conclude(&runner, output: output, caseID: item.id)
+        let recorded: CallOutcome = switch outcome {
+        case .finished: .complete
+        case .paused: .breakOff
+        case .consentRefused: .refusal
+        }
+        try CaseFiles.append(.call(CallAttempt(caseID: item.id, at: Date(), outcome: recorded, interviewer: who,
+                                               interview: runner.session.header.id)), paths)
+        output.quiet(UI.callRecorded(item.id, recorded.label, runner.session.language))
+    }
+
+    private func start(paths: StudyPaths, input: any LineSource, output: TerminalOutput, language: Language,
+                       fixedType: OrganisationType? = nil, fixedOrganisation: String? = nil, caseID: String? = nil) throws -> InterviewRunner {
         let set = try InstrumentFiles.load(paths)
         guard set.problems.isEmpty else {
             Console.diagnostics(set.problems)
             Console.error("the instruments have problems; fix them (datamap instruments check) before interviewing")
             throw Exit.rejectedInput
         }
-        var organisationType: OrganisationType?
-        if let type {
+        var organisationType: OrganisationType? = fixedType
+        if organisationType == nil, let type {
             guard let parsed = OrganisationType(rawValue: type) else {
                 throw ValidationError("unknown --type '\(type)'; types are \(OrganisationType.scheduled.map(\.rawValue).joined(separator: ", "))")
             }
@@ -116,7 +170,7 @@ struct Interview: ParsableCommand {
                 output.warning(InputProblem.choice(OrganisationType.scheduled.count).message(language))
             }
         }
-        var organisationName = organisation?.trimmingCharacters(in: .whitespaces) ?? ""
+        var organisationName = (fixedOrganisation ?? organisation)?.trimmingCharacters(in: .whitespaces) ?? ""
         while organisationName.isEmpty {
             output.strong(UI.organisationName(language))
             guard let line = input.read(prompt: "> ") else { throw Exit.success }
@@ -140,14 +194,14 @@ struct Interview: ParsableCommand {
         }
         // A second interview with the same body is allowed (two services, say), but never by accident.
         let earlier = JournalFile.unfinished(paths).filter { $0.1.header.organisation.name == organisation.name }
-        if let other = earlier.first {
+        if caseID == nil, let other = earlier.first {
             output.warning(UI.duplicateInterview(organisation.name, other.1.header.id, language))
             guard Self.confirm(input, output: output, language: language) else { throw Exit.success }
         }
         let header = InterviewHeader(
             id: Platform.randomHex(bytes: 4), instrument: instrument,
             organisation: organisation, language: language, startedAt: Date(),
-            recording: recording, recordingOffset: recordingOffset)
+            recording: recording, recordingOffset: recordingOffset, caseID: caseID)
         let journal = try JournalFile.create(paths, id: header.id)
         try journal.append(.started(header))
         output.line(UI.started(header.id, instrument.version, language))
@@ -566,6 +620,9 @@ enum UI {
         pick(l, "Interview \(id) with \(organisation) discarded: its answers are deleted and the reason is logged.",
              "Cyfweliad \(id) gyda \(organisation) wedi'i daflu: mae ei atebion wedi'u dileu ac mae'r rheswm wedi'i gofnodi.")
     }
+    static func callRecorded(_ id: String, _ outcome: String, _ l: Language) -> String {
+        pick(l, "Case \(id): call recorded as \(outcome).", "Achos \(id): galwad wedi'i chofnodi fel \(outcome).")
+    }
     static func nothingToResume(_ l: Language) -> String { pick(l, "There are no unfinished interviews.", "Does dim cyfweliadau heb eu gorffen.") }
     static func answersWord(_ l: Language) -> String { pick(l, "answers", "ateb") }
     static func section(_ l: Language) -> String { pick(l, "Section", "Adran") }
@@ -609,9 +666,9 @@ enum UI {
         pick(l, "Interview saved as \(file). Run 'datamap build' to add it to the data map.",
              "Cyfweliad wedi'i gadw fel \(file). Rhedwch 'datamap build' i'w ychwanegu at y map data.")
     }
-    static func paused(_ id: String, _ l: Language) -> String {
-        pick(l, "Paused; every answer so far is saved. Carry on with: datamap interview --resume \(id)",
-             "Wedi oedi; mae pob ateb hyd yma wedi'i gadw. Parhewch gyda: datamap interview --resume \(id)")
+    static func paused(_ carryOn: String, _ l: Language) -> String {
+        pick(l, "Paused; every answer so far is saved. Carry on with: datamap interview \(carryOn)",
+             "Wedi oedi; mae pob ateb hyd yma wedi'i gadw. Parhewch gyda: datamap interview \(carryOn)")
     }
     static func noConsent(_ l: Language) -> String {
         pick(l, "No consent: the interview has stopped and nothing has been kept.",

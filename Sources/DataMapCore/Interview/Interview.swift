@@ -39,9 +39,12 @@ public struct InterviewHeader: Codable, Sendable, Hashable {
     public var recording: String?
     /// How far into the recording the interview started, in seconds.
     public var recordingOffset: Double?
+    /// The sample case the interview was started for (`--case`), if any.
+    public var caseID: String?
 
     public init(id: String, instrument: Instrument, organisation: Organisation, language: Language,
-                startedAt: Date, recording: String? = nil, recordingOffset: Double? = nil) {
+                startedAt: Date, recording: String? = nil, recordingOffset: Double? = nil, caseID: String? = nil) {
+        self.caseID = caseID
         self.id = id
         self.instrument = instrument
         self.organisation = organisation

@@ -65,6 +65,8 @@ public struct Builder: Sendable {
     /// Files read and committed together: enough to keep every core busy, few enough that
     /// memory does not grow with the inbox.
     public var chunkSize = 256
+    /// The sample's dispositions and response rates, for a study that keeps cases (`sample.csv`).
+    public var fieldwork: FieldworkSummary?
     /// The longest one file's prose may take to read (study.yaml `reading_time_limit`).
     public var readingTimeLimit: Duration? {
         get { textReader.timeLimit }
@@ -178,6 +180,12 @@ public struct Builder: Sendable {
         for table in report.tables {
             renderers.append(("\(table.name).csv", { table.writeCSV(to: $0) }))
             renderers.append(("\(table.name).json", { table.writeJSON(to: $0) }))
+        }
+        if let fieldwork {
+            for table in [fieldwork.dispositionTable, fieldwork.ratesTable] {
+                renderers.append(("\(table.name).csv", { table.writeCSV(to: $0) }))
+                renderers.append(("\(table.name).json", { table.writeJSON(to: $0) }))
+            }
         }
         renderers.append(("datamap.xlsx", { sink in
             let rows = RowTexts(dataMap.rows, fetch: texts)
