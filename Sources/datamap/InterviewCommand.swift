@@ -358,7 +358,19 @@ struct InterviewRunner {
                         output.warning(problem.message(language))
                         continue
                     }
+                    // A soft check warns; the answer is kept only with a reason, which is noted beside it.
+                    var reason: String?
+                    if let warning = session.softCheck(value, for: step) {
+                        output.warning(warning.message(language))
+                        guard let line = input.read(prompt: UI.reasonPrompt(language)) else { return try pause() }
+                        reason = line.trimmingCharacters(in: .whitespaces)
+                        if reason?.isEmpty ?? true { continue }
+                    }
                     try record(.answered(step: step.key, value: value, at: now, offset: session.offset(at: now)))
+                    if let reason, let warning = session.softCheck(value, for: step) {
+                        try record(.noted(step: step.key, text: UI.keptNote(warning.message(.en), reason), at: now, offset: session.offset(at: now)))
+                        output.quiet(UI.keptSaid(language))
+                    }
                 }
             }
             if let target = returnTo {
@@ -623,6 +635,11 @@ enum UI {
     static func callRecorded(_ id: String, _ outcome: String, _ l: Language) -> String {
         pick(l, "Case \(id): call recorded as \(outcome).", "Achos \(id): galwad wedi'i chofnodi fel \(outcome).")
     }
+    static func reasonPrompt(_ l: Language) -> String {
+        pick(l, "Reason to keep it (or Enter to answer again): ", "Rheswm dros ei gadw (neu Enter i ateb eto): ")
+    }
+    static func keptNote(_ warning: String, _ reason: String) -> String { "Kept after a check (\(warning)) Reason: \(reason)" }
+    static func keptSaid(_ l: Language) -> String { pick(l, "  Kept, with the reason noted.", "  Wedi'i gadw, gyda'r rheswm wedi'i nodi.") }
     static func nothingToResume(_ l: Language) -> String { pick(l, "There are no unfinished interviews.", "Does dim cyfweliadau heb eu gorffen.") }
     static func answersWord(_ l: Language) -> String { pick(l, "answers", "ateb") }
     static func section(_ l: Language) -> String { pick(l, "Section", "Adran") }

@@ -196,6 +196,36 @@ struct InterviewTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    /// A soft check warns and keeps the answer only with a reason, which is noted beside it; an
+    /// empty reason asks the question again. A start after today for an activity running now is one.
+    @Test func aSoftCheckWarnsAndKeepsTheAnswerOnlyWithAReason() throws {
+        let study = try TemporaryStudy(copySample: false)
+        var script = localAuthorityScript()
+        let start = try #require(script.firstIndex(of: "2017-06"))
+        let inHouse = try #require(script.firstIndex(of: "Bringing children back from out-of-county placements.")) - 1
+        script[inHouse] = "y"
+        let terminal = try startInterview(study)
+        let id = try interviewID(terminal)
+        for line in script.prefix(start) { try terminal.answer(line) }
+        terminal.send("2099-01")
+        try terminal.expect("after today")
+        try terminal.expect("Reason to keep it")
+        terminal.send("")
+        try terminal.expect("When did it start, or when will it start?")  // asked again, not kept
+        for line in script[start..<inHouse] + ["y"] { try terminal.answer(line) }
+        terminal.send("45")
+        try terminal.expect("That is unusual: most answers are 30 or less.")
+        try terminal.expect("Reason to keep it")
+        terminal.send("Counts the four short-break homes run with Tŷ Gwyn’s trust")
+        try terminal.expect("Kept, with the reason noted.")
+        try terminal.answer(":pause")
+        #expect(terminal.waitForExit() == 0)
+        let journal = try String(contentsOf: study.state.appendingPathComponent("interviews/\(id).journal"), encoding: .utf8)
+        #expect(journal.contains("\"residential.homes\"") && journal.contains("\"45\""), "\(journal)")
+        #expect(journal.contains("Counts the four short-break homes run with Tŷ Gwyn’s trust"), "the reason is noted as typed")
+        #expect(!journal.contains("2099-01"), "an answer whose soft check had no reason is not kept")
+    }
+
     /// The review of a full interview fits a 24-line screen page by page, labels each answer with
     /// its repetition, and shows the interviewer's notes.
     @Test func theReviewPagesBySectionWithRepetitionLabelsAndNotes() throws {
@@ -592,12 +622,26 @@ struct EditCheckTests {
               - id: name
                 type: short-text
                 whole: true
+                expect: {max: 3}
                 text: {en: "Name?", cy: "Enw?"}
+              - id: staff
+                type: number
+                min: 0
+                max: 100
+                expect: {max: 400}
+                text: {en: "How many staff?", cy: "Faint o staff?"}
+              - id: carers
+                type: number
+                expect: {}
+                text: {en: "How many carers?", cy: "Faint o ofalwyr?"}
             groups: []
             """
         let set = InstrumentLoader.load(bank: SourceFile(path: "bank.yaml", text: bank), schedules: [])
         #expect(set.problems.contains { $0.message.contains("needs max no smaller than min") }, "\(set.problems.map(\.message))")
         #expect(set.problems.contains { $0.message.contains("'whole' applies to number questions only") })
+        #expect(set.problems.contains { $0.message.contains("'expect' (a soft check) applies to number questions only") })
+        #expect(set.problems.contains { $0.message.contains("'staff': the expected range must lie inside min and max") })
+        #expect(set.problems.contains { $0.message.contains("'expect' needs 'min', 'max' or both") })
     }
 }
 

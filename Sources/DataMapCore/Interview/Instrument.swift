@@ -65,12 +65,21 @@ public struct Question: Codable, Sendable, Hashable {
     /// For a number: the range it must fall in (`min`, `max` in the bank) and whether it must be
     /// whole ("How many homes?" takes neither -1 nor 2.5).
     public var range: NumberRange? = nil
+    /// A soft check (`expect` in the bank): a number outside it is unusual, not impossible, so the
+    /// interviewer may keep it with a reason instead of being refused.
+    public var expected: NumberRange? = nil
 }
 
 public struct NumberRange: Codable, Sendable, Hashable {
     public var min: Double?
     public var max: Double?
     public var whole: Bool
+
+    /// Whether a bound of another range lies inside this one (an absent bound always does).
+    func holds(_ value: Double?) -> Bool {
+        guard let value else { return true }
+        return (min.map { value >= $0 } ?? true) && (max.map { value <= $0 } ?? true)
+    }
 
     public init(min: Double? = nil, max: Double? = nil, whole: Bool = false) {
         self.min = min

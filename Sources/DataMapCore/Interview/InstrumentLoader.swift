@@ -361,10 +361,27 @@ struct BankReader {
         } else if type != .number, type != .scale, map.value("whole") != nil {
             lint.add(.invalidInstrument, file.path, map.keyMark("whole"), "'whole' applies to number questions only")
         }
+        var expected: NumberRange?
+        if let node = map.value("expect") {
+            let inner = YAMLMap(node: node, file: map.file)
+            let low = inner.value("min")?.float, high = inner.value("max")?.float
+            if type != .number {
+                lint.add(.invalidInstrument, file.path, map.keyMark("expect"), "'expect' (a soft check) applies to number questions only")
+            } else if node.mapping == nil || (low == nil && high == nil) {
+                lint.add(.invalidInstrument, file.path, node.mark, "'expect' needs 'min', 'max' or both: the usual range, outside which the interviewer confirms with a reason")
+            } else if let low, let high, high < low {
+                lint.add(.invalidInstrument, file.path, node.mark, "number '\(id)' expects max no smaller than min")
+            } else if let hard = range, !hard.holds(low) || !hard.holds(high) {
+                lint.add(.invalidInstrument, file.path, node.mark, "number '\(id)': the expected range must lie inside min and max, or the soft check could never be met")
+            } else {
+                expected = NumberRange(min: low, max: high)
+            }
+        }
         let required = map.value("required")?.bool ?? false
         var question = Question(id: id, type: type, text: text, note: note, required: required, choices: choices, scale: scale,
                                 showIf: condition(map, lint: &lint)?.0)
         question.range = range
+        question.expected = expected
         return question
     }
 }

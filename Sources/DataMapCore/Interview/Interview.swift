@@ -196,6 +196,23 @@ public struct InterviewSession: Sendable {
         return nil
     }
 
+    /// Soft checks on an answer that passed the hard ones: a warning the interviewer may
+    /// override with a reason, or nil.
+    public func softCheck(_ value: AnswerValue, for step: Step) -> InputProblem? {
+        guard case .text(let text) = value else { return nil }
+        if let expected = step.question.expected, let number = Double(text) {
+            if let low = expected.min, number < low { return .unusualNumber(expected.min, expected.max) }
+            if let high = expected.max, number > high { return .unusualNumber(expected.min, expected.max) }
+        }
+        if case .field(_, _, .start) = step.role, let start = PartialDate(text),
+           let base = step.key.split(separator: "]").first.map({ String($0) + "]" }),
+           answers[base + "." + ActivityField.status.rawValue]?.value == .text("current") {
+            let today = PartialDate(date: header.startedAt)
+            if today.definitelyBefore(start) { return .startAfterInterview(today.description) }
+        }
+        return nil
+    }
+
     func isShown(_ condition: Condition?) -> Bool {
         guard let condition else { return true }
         let given: [String]

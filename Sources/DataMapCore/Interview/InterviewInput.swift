@@ -166,6 +166,18 @@ public enum InputProblem: Error, Equatable, Sendable {
     case numberRange(Double?, Double?)
     /// An activity's end before its start, as given earlier for the same activity.
     case endBeforeStart(String)
+    /// Soft checks: allowed with a reason. A number outside the usual range, and a start later
+    /// than the day of the interview for an activity said to be running now.
+    case unusualNumber(Double?, Double?)
+    case startAfterInterview(String)
+
+    /// Whether the interviewer may keep the answer by giving a reason.
+    public var isSoft: Bool {
+        switch self {
+        case .unusualNumber, .startAfterInterview: true
+        default: false
+        }
+    }
 
     public func message(_ language: Language) -> String {
         func shown(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
@@ -178,6 +190,14 @@ public enum InputProblem: Error, Equatable, Sendable {
         case (.numberRange(let low, let high), .cy):
             if let low, let high { return "Rhowch rif o \(shown(low)) i \(shown(high))." }
             return low.map { "Rhowch rif o \(shown($0)) neu fwy." } ?? "Rhowch rif o \(shown(high ?? 0)) neu lai."
+        case (.unusualNumber(let low, let high), .en):
+            let usual = low.flatMap { low in high.map { "from \(shown(low)) to \(shown($0))" } } ?? low.map { "\(shown($0)) or more" } ?? "\(shown(high ?? 0)) or less"
+            return "That is unusual: most answers are \(usual). Check it with the respondent."
+        case (.unusualNumber(let low, let high), .cy):
+            let usual = low.flatMap { low in high.map { "o \(shown(low)) i \(shown($0))" } } ?? low.map { "\(shown($0)) neu fwy" } ?? "\(shown(high ?? 0)) neu lai"
+            return "Mae hynny'n anarferol: mae'r rhan fwyaf o atebion yn \(usual). Gwiriwch gyda'r ymatebydd."
+        case (.startAfterInterview(let day), .en): return "That start is after today (\(day)), but it was said to be running now. Check it with the respondent."
+        case (.startAfterInterview(let day), .cy): return "Mae'r dechrau hwnnw ar ôl heddiw (\(day)), ond dywedwyd ei fod ar waith nawr. Gwiriwch gyda'r ymatebydd."
         case (.endBeforeStart(let start), .en): return "That is before the start given for it (\(start)). Check the end, or go :back and correct the start."
         case (.endBeforeStart(let start), .cy): return "Mae hynny cyn y dechrau a roddwyd ar ei gyfer (\(start)). Gwiriwch y diwedd, neu ewch :nol a chywiro'r dechrau."
         default: break
@@ -203,7 +223,7 @@ public enum InputProblem: Error, Equatable, Sendable {
         case (.email, .cy): "Nid yw hwnnw'n edrych fel cyfeiriad e-bost (enw@example.org)."
         case (.phone, .en): "Please give the phone number as digits, spaces, brackets or a leading +."
         case (.phone, .cy): "Rhowch y rhif ffôn fel digidau, bylchau, cromfachau neu + ar y dechrau."
-        case (.wholeNumber, _), (.numberRange, _), (.endBeforeStart, _): ""  // worded above
+        case (.wholeNumber, _), (.numberRange, _), (.endBeforeStart, _), (.unusualNumber, _), (.startAfterInterview, _): ""  // worded above
         }
     }
 }
