@@ -79,6 +79,19 @@ final class PseudoTerminal: @unchecked Sendable {
     /// Everything shown so far, escape sequences and all.
     var raw: Data { lock.withLock { buffer } }
 
+    /// What the screen has shown since the last drain, which is then forgotten: a long session
+    /// reads its output this way, so memory and search time stay flat.
+    func drain() -> Data {
+        lock.withLock {
+            let taken = buffer
+            buffer.removeAll(keepingCapacity: true)
+            cursor = 0
+            return taken
+        }
+    }
+
+    var isRunning: Bool { process.isRunning }
+
     static func plain(_ data: Data) -> String {
         String(decoding: data, as: UTF8.self)
             .replacingOccurrences(of: #"\x{1B}\[[0-9;?]*[A-Za-z]"#, with: "", options: .regularExpression)
