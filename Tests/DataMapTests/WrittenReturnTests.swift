@@ -233,6 +233,42 @@ struct TemplateTests {
         }
     }
 
+    /// A date question whose text already gives the format gets no second hint; one that does
+    /// not is told every form the reader takes.
+    @Test(arguments: [Language.en, .cy])
+    func aDateQuestionIsGivenItsFormatOnce(language: Language) throws {
+        for type in OrganisationType.scheduled {
+            let instrument = try #require(ShippedReference.instruments[type])
+            for format in [TemplateFormat.markdown, .text] {
+                for line in TemplateWriter(instrument: instrument, language: language).render(format).split(separator: "\n") {
+                    let hints = line.ranges(of: language == .cy ? "BBBB" : "YYYY").count
+                    let parenthesised = line.ranges(of: "(").count
+                    #expect(hints <= 1 || parenthesised <= 1, "\(type) \(format): '\(line)'")
+                }
+            }
+        }
+        let bank = """
+            questions:
+              - id: began
+                type: date
+                text: {en: "When did it begin?", cy: "Pryd dechreuodd?"}
+            groups: []
+            """
+        let schedule = """
+            organisation_type: police
+            title: {en: "Police", cy: "Heddlu"}
+            sections:
+              - id: a
+                theme: pilot-projects
+                title: {en: A, cy: A}
+                items:
+                  - question: began
+            """
+        let set = InstrumentLoader.load(bank: SourceFile(path: "bank.yaml", text: bank), schedules: [SourceFile(path: "schedules/police.yaml", text: schedule)])
+        let instrument = try #require(set.instruments[.police], "\(set.problems.map(\.message))")
+        #expect(TemplateWriter(instrument: instrument, language: .en).render(.markdown).contains("When did it begin? (YYYY, YYYY-MM or YYYY-MM-DD)"))
+    }
+
     @Test func anXMLSkeletonIsWellFormedAndNamesEveryQuestion() throws {
         let instrument = try #require(ShippedReference.instruments[.localAuthority])
         let xml = TemplateWriter(instrument: instrument, language: .cy).render(.xml)

@@ -206,7 +206,10 @@ public struct TemplateWriter: Sendable {
         case .yesNo: parts.append(t("yes / no", "ie / na"))
         case .multipleChoice: parts.append(t("one or more numbers, separated by ;", "un rhif neu ragor, wedi'u gwahanu â ;"))
         case .singleChoice: parts.append(t("one number", "un rhif"))
-        case .date: parts.append("YYYY-MM-DD")
+        case .date:
+            // A question that already says how to write the date is not told twice.
+            let text = question.text.text(language)
+            if !text.contains("YYYY") && !text.contains("BBBB") { parts.append(t("YYYY, YYYY-MM or YYYY-MM-DD", "BBBB, BBBB-MM neu BBBB-MM-DD")) }
         case .number: parts.append(t("a number", "rhif"))
         case .scale:
             let scale = question.scale ?? Scale(min: 1, max: 5)
