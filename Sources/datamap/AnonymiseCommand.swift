@@ -68,24 +68,11 @@ struct Anonymise: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: all.count) { index in
             results[index] = anonymiser.scrub(all[index], context: context, review: false)
         }
-        var documents: [SpanDocument] = []
-        for ((name, _), result) in zip(inputs, results.values()) {
-            if spans {
-                documents.append(SpanDocument(file: name, spans: result.spans))
-            } else {
-                FileHandle.standardOutput.write(Data(result.text.utf8))
-            }
-        }
         if spans {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(documents) + Data("\n".utf8))
+            let documents = zip(inputs, results.values()).map { (file: $0.0.0, spans: $0.1.spans) }
+            FileHandle.standardOutput.write(EntitySpan.json(documents) + Data("\n".utf8))
+        } else {
+            for result in results.values() { FileHandle.standardOutput.write(Data(result.text.utf8)) }
         }
     }
-}
-
-/// One file's spans in `--spans` output.
-private struct SpanDocument: Encodable {
-    var file: String
-    var spans: [EntitySpan]
 }

@@ -14,6 +14,22 @@ let plantedIdentifiers = [
 
 @Suite("Recognisers")
 struct RecogniserTests {
+    /// `--spans` is written directly; it must be byte for byte what JSONEncoder would write,
+    /// whatever a file name holds.
+    @Test func spansJSONIsWhatJSONEncoderWrites() throws {
+        struct Document: Encodable { var file: String; var spans: [EntitySpan] }
+        let text = "Siân Ŵyn, siân@example.org, 07700 900123"
+        let spans = TextAnonymiser(key: StudyKey(bytes: Data(repeating: 7, count: 32))!).scrub(text, context: RecognitionContext()).spans
+        let documents = [
+            Document(file: "inbox/a b/\"quoted\"\\back\tslash\u{1}\u{8}\u{C}\r\n/Tŷ.txt", spans: spans),
+            Document(file: "-", spans: []),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(!spans.isEmpty)
+        #expect(EntitySpan.json(documents.map { (file: $0.file, spans: $0.spans) }) == (try encoder.encode(documents)))
+        #expect(EntitySpan.json([]) == (try encoder.encode([Document]())))
+    }
     let key = StudyKey(bytes: Data(repeating: 3, count: 32))!
     let context = RecognitionContext(
         knownPeople: ["Siân ap Rhys"],
