@@ -33,13 +33,13 @@ struct CasesList: ParsableCommand {
             return count > 0 ? "\(count) \(status.rawValue)" : nil
         }
         Console.out("\(states.count) cases: \(counts.joined(separator: ", "))")
-        var rows = [["id", "status", "due", "calls", "last call", "interviewer", "organisation"]]
+        var rows = [["id", "status", "final", "due", "calls", "last call", "interviewer", "organisation"]]
         for state in Fieldwork.listingOrder(states) {
             let due = state.appointment.map { CaseFiles.show($0) + ($0 <= now ? " (due)" : "") } ?? ""
-            let last = state.calls.last.map { "\($0.outcome.label), \(CaseFiles.show($0.at))" } ?? ""
+            let last = state.calls.last.map { "\($0.outcome.aapor) \($0.outcome.label), \(CaseFiles.show($0.at))" } ?? ""
             var organisation = "\(state.sample.organisation) (\(state.sample.type.rawValue))"
             if !state.sample.contactRole.isEmpty { organisation += ", ask for: \(state.sample.contactRole)" }
-            rows.append([state.sample.id, state.status.rawValue, due, String(state.calls.count), last,
+            rows.append([state.sample.id, state.status.rawValue, state.disposition?.rawValue ?? "", due, String(state.calls.count), last,
                          state.calls.last?.interviewer ?? state.sample.interviewer, organisation])
         }
         let widths = (0..<rows[0].count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }

@@ -153,7 +153,9 @@ struct CaseManagementTests {
         let unknown = try cases(study, ["call", "C009", "busy"])
         #expect(unknown.status == 1 && unknown.stderr.contains("no case 'C009'"), "\(unknown.stderr)")
 
-        let rows = try cases(study, []).stdout.split(separator: "\n").dropFirst(2).map { String($0.prefix(4)) }
+        let listing = try cases(study, []).stdout
+        #expect(listing.contains("2.21 appointment,"), "\(listing)")
+        let rows = listing.split(separator: "\n").dropFirst(2).map { String($0.prefix(4)) }
         #expect(rows == ["C003", "C002", "C001", "C004"], "appointments first, soonest due first")
 
         // The first case: paused (a break-off), then carried on and finished under the same case.

@@ -195,6 +195,22 @@ public enum CallOutcome: String, Codable, Sendable, CaseIterable {
     /// The organisation is out of scope (closed, merged, no such service).
     case ineligible
 
+    /// The AAPOR telephone code the call itself earns, temporary or final: what the interviewer
+    /// sees against each call. The case's final code is settled from all its calls.
+    public var aapor: String {
+        switch self {
+        case .noAnswer: "3.13"
+        case .busy: "3.12"
+        case .answeringMachine: "3.14"
+        case .appointment: "2.21"
+        case .refusal: "2.11"
+        case .breakOff: "2.12"
+        case .complete: "1.1"
+        case .unreachable: "2.20"
+        case .ineligible: "4.10"
+        }
+    }
+
     /// Final outcomes close the case; the others are temporary and the case is called again.
     public var isFinal: Bool { [.refusal, .complete, .unreachable, .ineligible].contains(self) }
 
