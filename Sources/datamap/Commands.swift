@@ -26,7 +26,7 @@ struct Datamap: ParsableCommand {
             Exit codes: 0 success; 1 failure; 64 usage error; 65 finished, but some returns were \
             refused (see outbox/rejected.csv); 75 another build is running on this study.
             """,
-        subcommands: [Build.self, Validate.self, Interview.self, Template.self, Extract.self, Anonymise.self, Check.self, Schema.self,
+        subcommands: [Build.self, Validate.self, Interview.self, Review.self, Template.self, Extract.self, Anonymise.self, Check.self, Schema.self,
                       Instruments.self, Cases.self, Generate.self]
     )
 }
@@ -116,6 +116,9 @@ struct Build: ParsableCommand {
 
     @OptionGroup var anonymisation: AnonymisationFlags
 
+    @Flag(help: "Publish only the activities a coder has confirmed, corrected or added (datamap review).")
+    var confirmedOnly = false
+
     /// For tests and tuning: how many files are read and committed together.
     @Option(name: .long, help: .hidden)
     var chunkSize: Int?
@@ -129,7 +132,7 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCell: smallCell,
-                                      anonymisation: anonymisation, chunkSize: chunkSize)
+                                      anonymisation: anonymisation, chunkSize: chunkSize, confirmedOnly: confirmedOnly)
         Console.diagnostics(summary.rejections)
         Console.out("""
             datamap: \(summary.returns) returns, \(summary.activities) activities; \
@@ -200,7 +203,7 @@ struct AnonymisationFlags: ParsableArguments {
 }
 
 func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCell: Int?,
-                 anonymisation: AnonymisationFlags, chunkSize: Int? = nil) throws -> BuildSummary {
+                 anonymisation: AnonymisationFlags, chunkSize: Int? = nil, confirmedOnly: Bool = false) throws -> BuildSummary {
         // The name model loads on another core while the study's reference files are read.
         DispatchQueue.global().async { _ = NameModel.shipped }
         let paths = StudyPaths(root: options.study, state: options.state)
@@ -235,6 +238,8 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
                                   maskOrganisations: anonymisation.maskOrganisations)
             if let chunkSize { builder.chunkSize = chunkSize }
             builder.fieldwork = try CaseFiles.summary(paths)
+            builder.coding = try CodingFiles.load(paths)
+            builder.confirmedOnly = confirmedOnly
             if let seconds = reference.settings.readingTimeLimit { builder.readingTimeLimit = .seconds(seconds) }
             summary = try builder.run(writeOutputs: writeOutputs, progress: Progress.reporter())
         } catch let exit as ExitCode {

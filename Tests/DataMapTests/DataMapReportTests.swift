@@ -231,7 +231,7 @@ struct PublishedReportTests {
                                       study.outbox.appendingPathComponent("datamap.csv").path])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "Activities|Approaches|Pilots and flags|Participants|Matrix|Counts by type and theme|Pilot coverage|Pilot evaluation by sector|Partnership pairs|Findings")
+        #expect(lines.first == "Activities|Approaches|Pilots and flags|Participants|Matrix|Counts by type and theme|Pilot coverage|Pilot evaluation by sector|Partnership pairs|Findings|Coding review")
         #expect(lines.dropFirst().first == "same")
         #expect(lines.last == "True")
     }

@@ -75,7 +75,8 @@ public struct DataMap: Sendable, Equatable {
                 rows.append(Row(id: "\(stem)-\(index + 1)", organisation: activity.owner ?? record.organisation,
                                 respondent: record.respondent, submitted: record.submitted,
                                 language: record.language, activity: activity,
-                                textKey: storePaths.map { ActivityTextKey(path: $0[number], position: index) }))
+                                textKey: activity.coding?.origin == .added ? nil
+                                    : storePaths.map { ActivityTextKey(path: $0[number], position: activity.storedPosition ?? index) }))
             }
             for answer in record.answers {
                 answers.append(AnswerRow(organisation: record.organisation, respondent: record.respondent,

@@ -185,6 +185,26 @@ public struct Anonymiser: Sendable {
         return String(path[..<slash]) + scrubbed + String(name[dot...])
     }
 
+    /// A return's lines as a coder sees them and as decisions quote them: anonymised together,
+    /// so a name on one line is known on the next, and still one string per line.
+    public func anonymiseLines(_ lines: [String]) -> [String] {
+        let context = RecognitionContext(names: names, gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
+        let scrubbed = text.scrub(lines.joined(separator: "\n"), context: context, review: false).text
+        let result = scrubbed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return result.count == lines.count ? result : lines.map { text.scrub($0, context: context, review: false).text }
+    }
+
+    /// The lines of a return file as read: a text's decoded lines, a Word document's paragraphs,
+    /// an XML file's lines. Nil when it cannot be read as any of them.
+    public static func sourceLines(_ data: Data, path: String) -> [String]? {
+        switch ReturnFileKind(path: path) {
+        case .text: return try? PlainText.decode(data).get().lines
+        case .word: return try? WordDocument.lines(data).get()
+        case .xml: return String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+        case nil: return nil
+        }
+    }
+
     public func anonymise(_ record: Return) -> AnonymisedReturn {
         let token = pseudonymiser.pseudonym(for: record.respondent)
         let source = SourcePathScrubber(respondent: record.respondent, pseudonym: token).scrub(record.source)

@@ -215,7 +215,10 @@ public enum MarkdownSummary {
         let flagged = report.pilotFlags
         text.write("- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n")
         text.write("- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n")
-        text.write("- \(flagged.count) of those pilots lack a defined timescale, an evaluation or outcome measures: better called new initiatives.\n\n")
+        text.write("- \(flagged.count) of those pilots lack a defined timescale, an evaluation or outcome measures: better called new initiatives.\n")
+        let coding = report.coding
+        text.write("- Coding review: \(coding.coded) activities checked by a coder (\(coding.confirmed) confirmed, \(coding.corrected) corrected, "
+                   + "\(coding.added) added; \(coding.rejected) rejected and left out); \(coding.extracted) still as the reader found them, unchecked.\n\n")
         text.write("## Approaches\n\n")
         for approach in report.analysis.approaches {
             let list = approach.participants.map { $0.extent.isEmpty ? e($0.organisation) : "\(e($0.organisation)) (\(e($0.extent)))" }

@@ -81,7 +81,10 @@ public struct Report: Sendable {
     /// and shared by every format.
     public private(set) var tables: [ReportTable] = []
 
-    public init(map: DataMap, reference: StudyReference, findings: [Finding], cells: SmallCells) {
+    /// How many activities coders have checked; a study with no coding shows them all as extracted.
+    public private(set) var coding = CodingCounts()
+
+    public init(map: DataMap, reference: StudyReference, findings: [Finding], cells: SmallCells, coding: CodingCounts? = nil) {
         self.map = map
         self.analysis = Analysis(map, reference: reference)
         self.findings = findings
@@ -92,6 +95,12 @@ public struct Report: Sendable {
         }
         pilotFlags = flags
         tables = [approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
+        if let coding {
+            self.coding = coding
+            tables.append(coding.table)
+        } else {
+            self.coding.extracted = map.rows.count
+        }
     }
 
     /// One of `tables`, by its file stem.

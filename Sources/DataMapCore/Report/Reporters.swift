@@ -108,6 +108,10 @@ public enum DataMapCSV {
         Column("source_file") { $0.activity.provenance.file },
         Column("source_line") { $0.activity.provenance.line > 0 ? String($0.activity.provenance.line) : "" },
         Column("recording_offset") { $0.activity.provenance.offset.map(XMLTime.duration) ?? "" },
+        // Where the values came from: as extracted, or confirmed, corrected or added by a coder.
+        Column("origin") { $0.activity.coding?.origin.rawValue ?? "extracted" },
+        Column("corrected_fields") { $0.activity.coding?.fields.joined(separator: listSeparator) ?? "" },
+        Column("coders") { $0.activity.coding?.coders.joined(separator: listSeparator) ?? "" },
     ]
 
     public static func render(_ map: DataMap) -> Data { table(columns, map.rows) }

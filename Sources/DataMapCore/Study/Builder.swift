@@ -41,6 +41,10 @@ public struct BuildSummary: Sendable, Equatable {
     /// The validator's findings on the data map, sorted by location.
     public var findings: [Finding] = []
     public var outputs: [String] = []
+    /// Findings about coding decisions: anchors gone, coders who disagree.
+    public var codingFindings: [Finding] = []
+    public var coding = CodingCounts()
+    public var agreement = Agreement([])
 }
 
 /// ingest → anonymise → aggregate → validate → write, for one study.
@@ -65,6 +69,10 @@ public struct Builder: Sendable {
     /// Files read and committed together: enough to keep every core busy, few enough that
     /// memory does not grow with the inbox.
     public var chunkSize = 256
+    /// Coders' decisions (`coding/`), by the path of the return they code.
+    public var coding: [String: CodingFile] = [:]
+    /// `--confirmed-only`: publish only the activities a coder has confirmed, corrected or added.
+    public var confirmedOnly = false
     /// The sample's dispositions and response rates, for a study that keeps cases (`sample.csv`).
     public var fieldwork: FieldworkSummary?
     /// The longest one file's prose may take to read (study.yaml `reading_time_limit`).
@@ -161,11 +169,13 @@ public struct Builder: Sendable {
         }
 
         progress(.stageStarted(.validate))
-        summary.findings = Validator.run(ValidationContext(map: dataMap, reference: reference))
+        summary.findings = (Validator.run(ValidationContext(map: dataMap, reference: reference)) + summary.codingFindings)
+            .sorted { $0.location < $1.location }
         guard writeOutputs else { return summary }
 
         progress(.stageStarted(.write))
-        let report = Report(map: dataMap, reference: reference, findings: summary.findings, cells: smallCells)
+        let report = Report(map: dataMap, reference: reference, findings: summary.findings, cells: smallCells, coding: summary.coding)
+        let agreement = summary.agreement
         let rejections = summary.rejections
         var renderers: [(String, @Sendable (OutputSink) throws -> Void)] = [
             ("datamap.csv", { try DataMapCSV.write(dataMap, texts: texts, to: $0) }),
@@ -180,6 +190,10 @@ public struct Builder: Sendable {
         for table in report.tables {
             renderers.append(("\(table.name).csv", { table.writeCSV(to: $0) }))
             renderers.append(("\(table.name).json", { table.writeJSON(to: $0) }))
+        }
+        if !agreement.rows.isEmpty {
+            renderers.append(("agreement.csv", { agreement.table.writeCSV(to: $0) }))
+            renderers.append(("agreement.json", { agreement.table.writeJSON(to: $0) }))
         }
         if let fieldwork {
             for table in [fieldwork.dispositionTable, fieldwork.ratesTable] {
@@ -244,6 +258,10 @@ public struct Builder: Sendable {
             }
         }
         summary.rejections.sort { $0.location < $1.location }
+        let coded = applyCoding(&returns, storePaths: storePaths)
+        summary.codingFindings = coded.findings
+        summary.coding = coded.counts
+        summary.agreement = coded.agreement
         let risk = ResidualRisk(returns: returns)
         let masker = organisationMask?.masker(for: returns.map(\.organisation))
         if let masker { returns = masker.apply(returns) }
@@ -251,6 +269,48 @@ public struct Builder: Sendable {
         summary.returns = returns.count
         summary.activities = dataMap.rows.count
         return (dataMap, risk, masker)
+    }
+
+    /// Applies every coding file to its return; a file whose return has left the inbox is a finding.
+    private func applyCoding(_ returns: inout [AnonymisedReturn], storePaths: [String])
+        -> (findings: [Finding], counts: CodingCounts, agreement: Agreement) {
+        var findings: [Finding] = []
+        var counts = CodingCounts()
+        var pairs: [(CodingFile, AnonymisedReturn)] = []
+        let present = Set(storePaths)
+        for (path, _) in coding.sorted(by: { $0.key < $1.key }) where !present.contains(path) {
+            findings.append(Finding(rule: Coding.anchorLost, severity: .warning,
+                                    location: SourceLocation(file: CodingFile.path(for: path), line: 1, column: 1),
+                                    organisation: "", recordID: nil, activity: nil,
+                                    message: "coding decisions for \(path), which is not in the inbox (or was refused); none of them is applied",
+                                    reason: nil, suggestion: "put the return back, or remove \(CodingFile.path(for: path)) if it is gone for good"))
+        }
+        for index in returns.indices {
+            guard let file = coding[storePaths[index]] else { continue }
+            pairs.append((file, returns[index]))
+            let path = storePaths[index]
+            let (record, found) = Coding.apply(file, to: returns[index]) {
+                guard let data = try? fileSystem.read(path), let lines = Anonymiser.sourceLines(data, path: path) else { return nil }
+                return anonymiser.anonymiseLines(lines)
+            }
+            counts.rejected += returns[index].activities.count + record.activities.filter { $0.coding?.origin == .added }.count - record.activities.count
+            returns[index] = record
+            findings += found
+        }
+        for record in returns {
+            for activity in record.activities {
+                switch activity.coding?.origin {
+                case nil: counts.extracted += 1
+                case .confirmed: counts.confirmed += 1
+                case .corrected: counts.corrected += 1
+                case .added: counts.added += 1
+                }
+            }
+        }
+        if confirmedOnly {
+            for index in returns.indices { returns[index].activities.removeAll { $0.coding == nil } }
+        }
+        return (findings, counts, Agreement(pairs))
     }
 
     private enum IngestResult: Sendable {

@@ -209,6 +209,16 @@ public struct ActivityRecord: Codable, Sendable, Hashable {
     /// Care team" in a research centre's evidence, or a partner's appendix to a council's report.
     /// The sender is then the activity's `reportedBy`, which is the return's own organisation.
     public var owner: Organisation?
+    /// Set when a coder has looked at it (`coding/`); nil means as extracted, not yet checked.
+    public var coding: CodingOrigin?
+    /// Its place among the return's activities as read, where the store keeps its long texts;
+    /// a coder's rejections and additions move it. Never written out.
+    public var storedPosition: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case theme, kind, name, description, status, extent, timescale, targetGroup, partners, funding, evaluation,
+             outcomes, documents, provenance, evidence, owner, coding
+    }
 
     public init(theme: Theme, kind: ActivityKind, name: String, description: String? = nil,
                 status: ActivityStatus, extent: Extent? = nil, timescale: Timescale? = nil,
