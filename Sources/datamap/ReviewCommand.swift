@@ -186,6 +186,11 @@ struct ReviewSession {
             if command == ">" { return .next }
             if command == "?" { output.quiet(help); continue }
             let (verb, rest) = split(command)
+            if verb == "l" {
+                listLines(lines, from: Int(rest) ?? max(1, original.provenance.line - 8))
+                guard input.read(prompt: t("(Enter to go back) ", "(Enter i fynd yn ôl) ")) != nil else { return .quit }
+                continue
+            }
             switch verb {
             case "x":
                 let reason = rest.isEmpty ? t("not an activity", "nid yw'n weithgaredd") : scrub(rest)
@@ -315,11 +320,26 @@ struct ReviewSession {
         try CodingFiles.write(file, paths)
     }
 
+    /// A few lines, none wider than 80 columns.
     private var help: String {
-        t("Enter accept · n NAME · o OWNER · k KIND · p y/n pilot · t START END · e TYPE [WHO] · w A; B partners · s STATUS\n"
-          + "x REASON reject · m N merge into N · split NAME · + LINE NAME add · > skip · q stop · ? help",
-          "Enter derbyn · n ENW · o PERCHENNOG · k MATH · p i/n peilot · t DECHRAU DIWEDD · e MATH [PWY] · w A; B partneriaid · s STATWS\n"
-          + "x RHESWM gwrthod · m N cyfuno â N · split ENW · + LLINELL ENW ychwanegu · > hepgor · q stopio · ? cymorth")
+        t("Enter accept · x REASON reject · m N merge into N · split NAME · > skip · q stop\n"
+          + "Correct: n NAME · o OWNER · k KIND · p y/n (pilot) · t START END · s STATUS\n"
+          + "         e TYPE [WHO] · w A; B (partners) · + LINE NAME add · l N lines · ? help",
+          "Enter derbyn · x RHESWM gwrthod · m N cyfuno â N · split ENW · > hepgor · q stop\n"
+          + "Cywiro: n ENW · o PERCHENNOG · k MATH · p i/n (peilot) · s STATWS\n"
+          + "        t DECHRAU DIWEDD · e MATH [PWY] · w A; B (partneriaid)\n"
+          + "+ LLINELL ENW ychwanegu · l N llinellau · ? cymorth")
+    }
+
+    /// Sixteen lines of the return from `first`, to pick a passage the reader missed.
+    private func listLines(_ lines: [String], from first: Int) {
+        guard !lines.isEmpty else { return }
+        let start = max(1, min(first, lines.count))
+        for number in start...min(lines.count, start + 15) {
+            let text = lines[number - 1]
+            output.line(String(format: "%5d  ", number) + (text.count > 73 ? String(text.prefix(72)) + "…" : text))
+        }
+        if start + 15 < lines.count { output.quiet(t("  l \(start + 16) for more", "  l \(start + 16) am ragor")) }
     }
 
     /// The proposal in at most 24 lines of 80 columns: its values, each with the phrase it came

@@ -1,4 +1,5 @@
 import DataMapCore
+import DataMapStore
 import Foundation
 import Testing
 
@@ -173,6 +174,12 @@ struct CodingReviewTests {
         try terminal.expect("Done: the decisions are in coding/.")
         #expect(terminal.waitForExit() == 0)
         #expect(keys <= 25, "\(keys) keystrokes")
+        // Every line fits an 80-column screen, and a proposal with its passage fits 24 rows.
+        let screen = terminal.screen
+        #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        for proposal in screen.components(separatedBy: "── Return").dropFirst() {
+            #expect(proposal.split(separator: "\n", omittingEmptySubsequences: false).count <= 24, "\(proposal)")
+        }
 
         let build = try study.build()
         #expect(build.status == 0, "\(build.stderr)")
@@ -182,9 +189,13 @@ struct CodingReviewTests {
         #expect(edge["timescale_end"] == "2018-12" && edge["corrected_fields"] == "timescale" && edge["coders"] == "ab")
         #expect(try study.output("summary.md").contains("4 activities checked by a coder (3 confirmed, 1 corrected"))
 
-        // Rebuilt from nothing (what a new pipeline version does), the decisions still stand.
-        try FileManager.default.removeItem(at: study.state.appendingPathComponent("store.sqlite"))
-        #expect(try study.build().status == 0)
+        // The store marked as made by an earlier pipeline version: everything is read again, and
+        // the decisions still stand.
+        let store = try SQLiteStore(path: study.state.appendingPathComponent("store.sqlite").path)
+        let stamp = try #require(try store.stamp())
+        try store.apply(upserts: [], deletions: [], stamp: PipelineStamp(pipelineVersion: stamp.pipelineVersion - 1, keyFingerprint: stamp.keyFingerprint))
+        let rebuilt = try study.build()
+        #expect(rebuilt.status == 0 && rebuilt.stdout.contains("1 changed"), "\(rebuilt.stdout)")
         #expect(try rows(study).filter { $0["origin"] != "extracted" }.count == 4)
     }
 
