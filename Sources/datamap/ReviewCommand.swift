@@ -73,6 +73,8 @@ struct ReviewSession {
     let textReader: TextReturnReader
     let xmlReader: ReturnReader
     let reference: StudyReference
+    /// The respondent of the return being coded: hidden from whatever the coder types.
+    var people: [String] = []
 
     init(paths: StudyPaths, coder: String, language: Language, input: any LineSource, output: TerminalOutput) throws {
         self.paths = paths
@@ -108,7 +110,7 @@ struct ReviewSession {
     }
 
     /// The return as the build stores it, and its lines anonymised.
-    func read(_ source: String) -> (AnonymisedReturn, [String])? {
+    func read(_ source: String) -> (AnonymisedReturn, [String], [String])? {
         let url = paths.root.appendingPathComponent(source)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             output.warning(t("\(source) cannot be read; it is left for later.", "Ni ellir darllen \(source); caiff ei adael tan yn nes ymlaen."))
@@ -126,7 +128,8 @@ struct ReviewSession {
                              "Mae'r darllenydd yn gwrthod \(source) (mae datamap check yn dangos pam); does dim i'w godio."))
             return nil
         }
-        return (anonymiser.anonymise(record), anonymiser.anonymiseLines(Anonymiser.sourceLines(data, path: source) ?? []))
+        let people = [record.respondent.name].filter { !$0.isEmpty }
+        return (anonymiser.anonymise(record), anonymiser.anonymiseLines(Anonymiser.sourceLines(data, path: source) ?? [], people: people), people)
     }
 
     // MARK: Coding
@@ -134,7 +137,8 @@ struct ReviewSession {
     mutating func code(_ sources: [String]) throws {
         output.quiet(help)
         for (number, source) in sources.enumerated() {
-            guard let (record, lines) = read(source) else { continue }
+            guard let (record, lines, respondent) = read(source) else { continue }
+            people = respondent
             var file = try CodingFiles.read(source, paths)
             var taken: Set<Int> = []
             var decidedIndices: Set<Int> = []
@@ -251,7 +255,7 @@ struct ReviewSession {
     }
 
     /// What a coder types is anonymised like the return before it is kept.
-    private func scrub(_ text: String) -> String { anonymiser.anonymiseLines([text]).first ?? text }
+    private func scrub(_ text: String) -> String { anonymiser.anonymiseLines([text], people: people).first ?? text }
 
     /// A line's text, as an added activity's anchor: the words a later build looks for.
     private func passageQuote(_ lines: [String], line: Int) -> String? {

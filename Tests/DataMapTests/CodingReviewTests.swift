@@ -251,6 +251,24 @@ struct CodingReviewTests {
         #expect(file.contains("agreed:") && file.contains("ab:") && file.contains("cd:"))
     }
 
+    /// What a coder quotes or types is anonymised as the record is: the respondent's name on a
+    /// picked line or in a reason never reaches coding/, and the build still finds the passage.
+    @Test func quotesAndTypedTextHoldNoPersonalData() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let letter = fourProposalLetter.replacingOccurrences(of: "Yours faithfully,\nHead of Children's Services\n",
+            with: "Eleri Vaughan also chairs a kinship care forum for grandparents raising grandchildren.\n\nYours sincerely,\nEleri Vaughan\nHead of Children's Services\n")
+        try study.write("gwynedd-letter.txt", letter)
+        let line = letter.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("Eleri Vaughan also") }! + 1
+        let review = try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "printf '+ \(line) Kinship Care Forum\nx not ours, says Eleri Vaughan\nq\n' | \"$0\" review --study \"$1\" --coder ab",
+                                                          Repo.binary.path, study.root.path])
+        #expect(review.status == 0, "\(review.stderr)")
+        let file = try String(contentsOf: study.root.appendingPathComponent("coding/gwynedd-letter.txt.yaml"), encoding: .utf8)
+        #expect(!file.contains("Eleri") && !file.contains("Vaughan") && file.contains("kinship care forum"), "\(file)")
+        #expect(try study.build().status == 0)
+        let added = try rows(study).first { $0["name"] == "Kinship Care Forum" }
+        #expect(added?["origin"] == "added" && added?["source_line"] == String(line))
+    }
+
     /// The bundled Markdown template and plain-text letter, coded in Welsh by pressing Enter,
     /// by a coder whose ID has a Welsh letter.
     @Test func theBundledMarkdownAndTextReturnsAreCodedInTheTerminal() throws {

@@ -187,8 +187,9 @@ public struct Anonymiser: Sendable {
 
     /// A return's lines as a coder sees them and as decisions quote them: anonymised together,
     /// so a name on one line is known on the next, and still one string per line.
-    public func anonymiseLines(_ lines: [String]) -> [String] {
-        let context = RecognitionContext(names: names, gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
+    /// - Parameter people: names known to be people's, such as the respondent's.
+    public func anonymiseLines(_ lines: [String], people: [String] = []) -> [String] {
+        let context = RecognitionContext(knownPeople: people, names: names, gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
         let scrubbed = text.scrub(lines.joined(separator: "\n"), context: context, review: false).text
         let result = scrubbed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         return result.count == lines.count ? result : lines.map { text.scrub($0, context: context, review: false).text }

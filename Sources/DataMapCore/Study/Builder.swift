@@ -291,7 +291,14 @@ public struct Builder: Sendable {
             let path = storePaths[index]
             let (record, found) = Coding.apply(file, to: returns[index]) {
                 guard let data = try? fileSystem.read(path), let lines = Anonymiser.sourceLines(data, path: path) else { return nil }
-                return anonymiser.anonymiseLines(lines)
+                // The respondent's name is hidden from the lines as from the record, as the review showed them.
+                let respondent: String? = switch ReturnFileKind(path: path) {
+                case .xml: try? reader.read(data, source: path).get().respondent.name
+                case .text: try? textReader.read(data, source: path).get().record.respondent.name
+                case .word: try? textReader.readWord(data, source: path).get().record.respondent.name
+                case nil: nil
+                }
+                return anonymiser.anonymiseLines(lines, people: [respondent].compactMap { $0 }.filter { !$0.isEmpty })
             }
             counts.rejected += returns[index].activities.count + record.activities.filter { $0.coding?.origin == .added }.count - record.activities.count
             returns[index] = record
