@@ -303,3 +303,59 @@ struct PublishedReportTests {
         #expect(try study.build(["--small-cell", "0"]).status == 64)
     }
 }
+
+/// The study's own rule for pilots, from study.yaml: by default (the first study's) a pilot is a
+/// new initiative only with no defined timescale or no evaluation; an evaluation that names no
+/// outcome measures is a note.
+@Suite("The study's pilot rule")
+struct PilotRuleTests {
+    func pilot(_ name: String, _ timescale: Timescale?, _ evaluation: Evaluation?) -> ActivityRecord {
+        ActivityRecord(theme: .pilotProjects, kind: .pilot, name: name, status: .current, timescale: timescale, evaluation: evaluation,
+                       provenance: Provenance(method: .writtenReturn, file: "inbox/a.xml", line: 3))
+    }
+
+    func report(_ settings: StudySettings) -> Report {
+        let defined = Timescale(start: PartialDate(year: 2017), end: PartialDate(year: 2019))
+        let record = AnonymisedReturn(source: "inbox/a.xml", organisation: Organisation(name: "Conwy County Borough Council", type: .localAuthority),
+                                      respondent: "P-00000001", anonymity: .anonymous, submitted: PartialDate(year: 2018), language: .en, answers: [],
+                                      activities: [pilot("Evaluated, no measures", defined, Evaluation(type: .internal)),
+                                                   pilot("Planned internal evaluation still being developed", defined, Evaluation(type: .planned)),
+                                                   pilot("No end", Timescale(start: PartialDate(year: 2017)), Evaluation(type: .external, measures: ["Outcome Star"]))])
+        let reference = StudyReference(settings: settings)
+        let map = DataMap(returns: [record])
+        return Report(map: map, reference: reference, findings: Validator.run(ValidationContext(map: map, reference: reference)), cells: SmallCells())
+    }
+
+    func classification(_ report: Report) -> [String: String] {
+        let table = report.pilots
+        let name = table.columns.firstIndex(of: "pilot")!, kind = table.columns.firstIndex(of: "suggested_classification")!
+        return Dictionary(uniqueKeysWithValues: table.rows.map { ($0[name], $0[kind]) })
+    }
+
+    @Test func byDefaultOnlyNoTimescaleOrNoEvaluationMakesANewInitiative() throws {
+        let report = report(StudySettings())
+        #expect(classification(report) == ["Evaluated, no measures": "pilot",
+                                           "Planned internal evaluation still being developed": "new initiative",
+                                           "No end": "new initiative"])
+        let note = try #require(report.findings.first { $0.rule == "pilot-missing-outcome-measures" })
+        #expect(note.severity == .note && note.activity == "Evaluated, no measures")
+        #expect(report.newInitiativeRule == "no evaluation or no defined timescale")
+    }
+
+    @Test func studyYamlDeclaresWhichFlagsReclassifyAndHowMeasuresAreReported() throws {
+        let strict = try StudySettings.load(yaml: """
+            pilots:
+              new_initiative_when: [missing-timescale, missing-evaluation, missing-outcome-measures]
+              outcome_measures: warning
+            """)
+        let report = report(strict)
+        #expect(classification(report).values.allSatisfy { $0 == "new initiative" })
+        #expect(report.findings.first { $0.rule == "pilot-missing-outcome-measures" }?.severity == .warning)
+        let off = try StudySettings.load(yaml: "pilots:\n  new_initiative_when: missing-timescale\n  outcome_measures: off\n")
+        let lenient = self.report(off)
+        #expect(!lenient.findings.contains { $0.rule == "pilot-missing-outcome-measures" })
+        #expect(classification(lenient)["Planned internal evaluation still being developed"] == "pilot")
+        let wrong = #expect(throws: StudySettings.Problem.self) { try StudySettings.load(yaml: "pilots:\n  new_initiative_when: [no-funding]\n") }
+        #expect(wrong?.description.hasPrefix("study.yaml:2:") == true, "\(String(describing: wrong))")
+    }
+}

@@ -105,12 +105,14 @@ public enum Validator {
             }),
         ValidationRule(
             id: "pilot-missing-evaluation", severity: .warning,
-            summary: "A pilot decides its evaluation and outcome measures before it starts.",
+            summary: "A pilot is evaluated: one with no evaluation at all, or one still being developed or not yet designed, has none defined. Any evaluation, even a planned internal one, counts (the first study's rule).",
             examples: [
                 .init(returns: [example(.pilot, evaluation: nil)], fires: true),
                 .init(returns: [example(.pilot, evaluation: Evaluation(type: .none, note: "we'll see how it goes"))], fires: true),
-                .init(returns: [example(.pilot, evaluation: Evaluation(type: .external, evaluator: "Bangor University"))], fires: true),
-                .init(returns: [example(.pilot, evaluation: Evaluation(type: .validatedTool, measures: ["Outcome Star"]))], fires: false),
+                .init(returns: [example(.pilot, evaluation: Evaluation(type: .planned, note: "still developing how this will be evaluated"))], fires: true),
+                .init(returns: [example(.pilot, evaluation: Evaluation(type: .external, evaluator: "Bangor University"))], fires: false),
+                .init(returns: [example(.pilot, evaluation: Evaluation(type: .internal))], fires: false),
+                .init(returns: [example(.service, evaluation: nil)], fires: false),
             ],
             check: { context, rule in
                 context.map.rows.compactMap { row in
@@ -120,14 +122,31 @@ public enum Validator {
                     switch evaluation?.type {
                     case nil: reason = "no evaluation was described"
                     case .some(.none): reason = "the respondent said there is no evaluation"
-                    case .some(.planned): reason = "an evaluation is intended but not yet designed"
-                    default:
-                        guard evaluation?.measures.isEmpty ?? true else { return nil }
-                        reason = "it is evaluated (\(evaluation!.type.label.lowercased())), but no outcome measures were named"
+                    case .some(.planned): reason = "an evaluation is intended but still being developed, not yet designed"
+                    default: return nil
                     }
                     let note = evaluation?.note.map { "; noted: “\($0)”" } ?? ""
-                    return rule.finding(row, "pilot '\(row.activity.name)' has no evaluation or outcome measures",
-                                        reason: reason + note, suggestion: "\(newInitiative) how it is evaluated and which outcome measures are used")
+                    let reclassify = context.reference.settings.pilots.reclassifies(rule.id)
+                    return rule.finding(row, "pilot '\(row.activity.name)' has no evaluation", reason: reason + note,
+                                        suggestion: reclassify ? "\(newInitiative) how it is evaluated" : "record how it is evaluated, if it is")
+                }
+            }),
+        ValidationRule(
+            id: "pilot-missing-outcome-measures", severity: .note,
+            summary: "An evaluated pilot names the outcome measures it uses; one that names none is noted (study.yaml pilots.outcome_measures: note, warning or off).",
+            examples: [
+                .init(returns: [example(.pilot, evaluation: Evaluation(type: .external, evaluator: "Bangor University"))], fires: true),
+                .init(returns: [example(.pilot, evaluation: Evaluation(type: .validatedTool, measures: ["Outcome Star"]))], fires: false),
+                .init(returns: [example(.pilot, evaluation: nil)], fires: false),
+            ],
+            check: { context, rule in
+                guard let severity = context.reference.settings.pilots.outcomeMeasures else { return [] }
+                return context.map.rows.compactMap { row in
+                    guard row.activity.kind == .pilot, let evaluation = row.activity.evaluation,
+                          evaluation.type != .none, evaluation.type != .planned, evaluation.measures.isEmpty else { return nil }
+                    return rule.finding(row, "pilot '\(row.activity.name)' names no outcome measures",
+                                        reason: "it is evaluated (\(evaluation.type.label.lowercased())), but no outcome measures were named",
+                                        suggestion: "record the outcome measures used, if the return or the respondent gives them", severity: severity)
                 }
             }),
         ValidationRule(

@@ -31,16 +31,16 @@ public enum HTMLReport {
         let pilots = map.rows.filter { $0.activity.kind == .pilot }
         let flagged = report.pilotFlags
         html.write("<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
-            + "\(map.rows.count) activities, of which \(pilots.count) pilots; \(flagged.count) pilots flagged. "
+            + "\(map.rows.count) activities, of which \(pilots.count) pilots; \(report.newInitiatives.count) of them better called new initiatives (\(escape(report.newInitiativeRule))). "
             + "Counts below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”, and hatched bars are drawn at that length.</p>\n")
 
         html.write("<h2>Activities by theme and organisation type</h2>\n")
         html.write("<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation.</figcaption></figure>\n")
         html.write("<h2>Pilots by flag</h2>\n")
-        html.write("<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale, an evaluation or outcome measures.</figcaption></figure>\n")
+        html.write("<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale or an evaluation.</figcaption></figure>\n")
 
         html.write("<h2>Flagged pilots: better called new initiatives</h2>\n")
-        let flaggedRows = pilots.filter { flagged[$0.id] != nil }
+        let flaggedRows = pilots.filter { report.newInitiatives.contains($0.id) }
         if flaggedRows.isEmpty {
             html.write("<p>No pilot was flagged.</p>\n")
         } else {
@@ -126,7 +126,7 @@ public enum HTMLReport {
         var buckets: [(String, Int, String)] = [
             ("Proper pilot: timescale and evaluation", 0, "#2e9e5b"),
             ("No defined timescale only", 0, "#e07a1f"),
-            ("No evaluation or measures only", 0, "#d4a017"),
+            ("No evaluation only", 0, "#d4a017"),
             ("Neither timescale nor evaluation", 0, "#c23b3b"),
         ]
         for row in report.map.rows where row.activity.kind == .pilot {
@@ -212,10 +212,10 @@ public enum MarkdownSummary {
         let e = escape
         text.write("# Data map summary\n\n")
         let pilots = report.map.rows.filter { $0.activity.kind == .pilot }
-        let flagged = report.pilotFlags
+        let flagged = report.pilotFlags.filter { report.newInitiatives.contains($0.key) }
         text.write("- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n")
         text.write("- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n")
-        text.write("- \(flagged.count) of those pilots lack a defined timescale, an evaluation or outcome measures: better called new initiatives.\n")
+        text.write("- \(flagged.count) of those pilots lack \(report.newInitiativeRule): better called new initiatives.\n")
         let coding = report.coding
         text.write("- Coding review: \(coding.coded) activities checked by a coder (\(coding.confirmed) confirmed, \(coding.corrected) corrected, "
                    + "\(coding.added) added; \(coding.rejected) rejected and left out); \(coding.extracted) still as the reader found them, unchecked.\n\n")
@@ -236,7 +236,7 @@ public enum MarkdownSummary {
         }
         text.write("\n## Flagged pilots\n\n")
         for row in pilots where flagged[row.id] != nil {
-            let reasons = (flagged[row.id] ?? []).map { $0.rule == "pilot-missing-timescale" ? "no timescale" : "no evaluation or measures" }
+            let reasons = (flagged[row.id] ?? []).map { Report.flagLabel($0.rule) }
             text.write("- \(e(row.organisation.name)): \(e(row.activity.name)) (\(reasons.joined(separator: ", "))) — \(e(row.activity.provenance.file)):\(row.activity.provenance.line)\n")
         }
         if flagged.isEmpty { text.write("None.\n") }

@@ -76,7 +76,21 @@ public struct Report: Sendable {
     public var cells: SmallCells
 
     /// Flags per pilot record, from the two pilot rules.
+    /// Every pilot flag, by record id.
     public let pilotFlags: [String: [Finding]]
+    /// The pilots better called new initiatives under the study's rule.
+    public let newInitiatives: Set<String>
+    /// That rule in words: "no defined timescale or no evaluation".
+    public let newInitiativeRule: String
+
+    public static func flagLabel(_ rule: String) -> String {
+        switch rule {
+        case "pilot-missing-timescale": "no defined timescale"
+        case "pilot-missing-evaluation": "no evaluation"
+        case "pilot-missing-outcome-measures": "no outcome measures named"
+        default: rule
+        }
+    }
     /// The tables that get their own CSV and JSON files (activities are `datamap.csv`), made once
     /// and shared by every format.
     public private(set) var tables: [ReportTable] = []
@@ -94,6 +108,10 @@ public struct Report: Sendable {
             if let id = finding.recordID { flags[id, default: []].append(finding) }
         }
         pilotFlags = flags
+        // Only the flags the study declares (study.yaml pilots.new_initiative_when) make a pilot a new initiative.
+        let rule = reference.settings.pilots
+        newInitiatives = Set(flags.filter { $0.value.contains { rule.reclassifies($0.rule) } }.keys)
+        newInitiativeRule = rule.newInitiativeWhen.sorted().map { Self.flagLabel("pilot-" + $0) }.joined(separator: " or ")
         tables = [approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
         if let coding {
             self.coding = coding
@@ -142,8 +160,8 @@ public struct Report: Sendable {
                 return [row.id, row.organisation.name, row.organisation.type.rawValue, row.activity.name, row.activity.status.rawValue,
                         (row.activity.timescale?.isDefined ?? false) ? "yes" : "no",
                         row.activity.evaluation?.type.rawValue ?? "", row.activity.evaluation?.measures.joined(separator: "; ") ?? "",
-                        found.map { $0.rule == "pilot-missing-timescale" ? "no timescale" : "no evaluation or measures" }.joined(separator: "; "),
-                        found.isEmpty ? "pilot" : "new initiative", span]
+                        found.map { Self.flagLabel($0.rule) }.joined(separator: "; "),
+                        newInitiatives.contains(row.id) ? "new initiative" : "pilot", span]
             }
     }
 

@@ -13,8 +13,29 @@ import Yams
 /// small_cell: 3
 /// reading_time_limit: 60
 /// allow_symlinked_folders: false
+/// pilots:
+///   new_initiative_when: [missing-timescale, missing-evaluation]
+///   outcome_measures: note
 /// ```
 public struct StudySettings: Sendable, Hashable {
+    /// The study's own rule for pilots. The default is the first study's: a pilot with no defined
+    /// timescale, or no evaluation at all, is better called a new initiative; an evaluation that
+    /// names no outcome measures is worth a note, not a flag.
+    public struct PilotRule: Sendable, Hashable {
+        public static let flags = ["missing-timescale", "missing-evaluation", "missing-outcome-measures"]
+        public var newInitiativeWhen: Set<String> = ["missing-timescale", "missing-evaluation"]
+        /// The severity of `pilot-missing-outcome-measures`; nil when the study turns it off.
+        public var outcomeMeasures: Diagnostic.Severity? = .note
+
+        public init() {}
+
+        /// Whether a finding of this rule makes its pilot a new initiative.
+        public func reclassifies(_ rule: String) -> Bool {
+            rule.hasPrefix("pilot-") && newInitiativeWhen.contains(String(rule.dropFirst("pilot-".count)))
+        }
+    }
+
+    public var pilots = PilotRule()
     public var title: String?
     /// Returns are dated inside this period when they carry no date of their own.
     public var collectionStart: PartialDate?
@@ -99,8 +120,28 @@ public struct StudySettings: Sendable, Hashable {
             case "allow_symlinked_folders":
                 guard let allowed = value.bool else { throw problem(value, "allow_symlinked_folders must be true or false") }
                 settings.allowSymlinkedFolders = allowed
+            case "pilots":
+                guard let rule = value.mapping else { throw problem(value, "pilots needs 'new_initiative_when:' and/or 'outcome_measures:'") }
+                for (name, setting) in rule {
+                    switch name.string ?? "" {
+                    case "new_initiative_when":
+                        let flags = setting.sequence?.compactMap(\.string) ?? setting.string.map { [$0] } ?? []
+                        guard !flags.isEmpty, flags.allSatisfy(PilotRule.flags.contains) else {
+                            throw problem(setting, "new_initiative_when lists flags from \(PilotRule.flags.joined(separator: ", ")), such as [missing-timescale, missing-evaluation]")
+                        }
+                        settings.pilots.newInitiativeWhen = Set(flags)
+                    case "outcome_measures":
+                        switch setting.string ?? "" {
+                        case "note": settings.pilots.outcomeMeasures = .note
+                        case "warning": settings.pilots.outcomeMeasures = .warning
+                        case "off": settings.pilots.outcomeMeasures = nil
+                        default: throw problem(setting, "outcome_measures must be note, warning or off")
+                        }
+                    default: throw problem(name, "pilots takes only 'new_initiative_when' and 'outcome_measures'")
+                    }
+                }
             default:
-                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell, reading_time_limit and allow_symlinked_folders")
+                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell, reading_time_limit, allow_symlinked_folders and pilots")
             }
         }
         return settings
