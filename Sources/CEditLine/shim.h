@@ -6,4 +6,8 @@
 #include <stdio.h>
 #include <editline/readline.h>
 
+// Sets libedit's key reader; a C global that Swift's concurrency checking cannot see is safe to set
+// once, before the first prompt.
+static inline void datamap_set_getc_function(int (*function)(FILE *)) { rl_getc_function = function; }
+
 #endif

@@ -19,6 +19,41 @@ final class EditLineSource: LineSource {
         // Answers are never completed from file names.
         rl_bind_key(9, rl_insert)
         stifle_history(500)
+        datamap_set_getc_function { file in EditLineSource.nextCharacter(file.map { fileno($0) } ?? STDIN_FILENO) }
+    }
+
+    /// libedit's own key reader blocks in read(2) until a key comes, so a Ctrl-C pressed just
+    /// before it started reading (while a prompt was being drawn) went unheard until the next key.
+    /// This reader waits a tenth of a second at a time and gives up when Ctrl-C was pressed, and
+    /// hands libedit whole characters: UTF-8 is decoded here, as libedit takes what it is given
+    /// as one wide character. -1 is the end of input, which the interview takes as a pause.
+    static func nextCharacter(_ descriptor: Int32) -> Int32 {
+        func byte() -> Int32? {
+            while true {
+                if Platform.wasInterrupted { return nil }
+                var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                let found = poll(&ready, 1, 100)
+                if found < 0 && errno != EINTR { return nil }
+                guard found > 0 else { continue }
+                var value: UInt8 = 0
+                let count = Glibc.read(descriptor, &value, 1)
+                if count == 1 { return Int32(value) }
+                if count < 0 && errno == EINTR { continue }
+                return nil
+            }
+        }
+        guard let first = byte() else { return -1 }
+        let length = first < 0x80 ? 1 : first >> 5 == 0b110 ? 2 : first >> 4 == 0b1110 ? 3 : first >> 3 == 0b11110 ? 4 : 0
+        // A stray continuation byte or an invalid lead byte becomes U+FFFD, never a crash.
+        guard length > 0 else { return 0xFFFD }
+        guard length > 1 else { return first }
+        var scalar = first & (0xFF >> (length + 1))
+        for _ in 1..<length {
+            guard let next = byte() else { return -1 }
+            guard next & 0xC0 == 0x80 else { return 0xFFFD }
+            scalar = scalar << 6 | (next & 0x3F)
+        }
+        return Unicode.Scalar(UInt32(scalar)) == nil ? 0xFFFD : scalar
     }
 
     /// libedit decodes keys and measures the prompt by the C locale's character type. A Swift

@@ -44,7 +44,8 @@ struct ValidatorRuleTests {
         returns[returns.count - 2].activities[0].evaluation?.evaluator = "Bangor University"
         let findings = rule.run(ValidationContext(map: DataMap(returns: returns), reference: Validator.exampleReference))
         #expect(findings.count == rounds - 1, "each Cardiff report against CAFCASS Cymru's latest, which only Cardiff's newest agrees with")
-        #expect(findings.allSatisfy { $0.message.contains("round-\(rounds - 1)-1") })
+        // Each names the two organisations and the dates of the reports compared, never a record id.
+        #expect(findings.allSatisfy { $0.message.contains("(return of \(2000 + rounds - 1))") && !$0.message.contains("round-") })
     }
 
     /// The byte-level key for ASCII names must give what folding and splitting by character give.
@@ -119,7 +120,9 @@ struct AggregationTests {
         let sos = analysis.approaches.first { $0.name == "Signs of Safety" }
         #expect(sos?.participants.map(\.organisation) == ["Cardiff Council", "Conwy Council", "Swansea Council"])
         #expect(sos?.participants.map(\.extent) == ["part — assessment only", "", "full"])
-        #expect(analysis.approaches.map(\.name) == ["Signs of Safety", "Model Risg Gwynedd"])
+        #expect(analysis.approaches.map(\.name) == ["Signs of Safety"])
+        // Named in a return, absent from the taxonomy: listed apart, not dropped.
+        #expect(analysis.otherApproaches.map(\.name) == ["Model Risg Gwynedd"])
     }
 
     @Test func coverageEvaluationAndPartnerships() {
@@ -224,6 +227,12 @@ struct PublishedReportTests {
             with open(sys.argv[2], newline="", encoding="utf-8") as f:
                 expected = [r for r in csv.reader(f)]
             expected = [[c[1:] if c[:1] == "'" and c[1:2] in "=+-@" else c for c in r] for r in expected]
+            # The workbook is published: the data map's ids, file paths and pseudonyms stay in datamap.csv.
+            internal = {"id", "respondent", "source_file", "source_line", "recording_offset"}
+            keep = [i for i, name in enumerate(expected[0]) if name not in internal]
+            expected = [[r[i] for i in keep] for r in expected]
+            region = expected[0].index("region")
+            expected = [r[:region] + [r[region] or "not recorded"] + r[region + 1:] if n else r for n, r in enumerate(expected)]
             print("same" if rows == expected else "different: %r vs %r" % (rows[:2], expected[:2]))
             print(book["Pilots and flags"].cell(row=1, column=1).font.b)
             """
@@ -231,7 +240,7 @@ struct PublishedReportTests {
                                       study.outbox.appendingPathComponent("datamap.csv").path])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "Activities|Approaches|Pilots and flags|Participants|Matrix|Counts by type and theme|Pilot coverage|Pilot evaluation by sector|Partnership pairs|Findings|Coding review")
+        #expect(lines.first == "Activities|Approaches|Other approaches named|Pilots and flags|Participants|Matrix|Counts by type and theme|Pilot coverage|Pilot evaluation by sector|Partnership pairs|Findings|Coding review")
         #expect(lines.dropFirst().first == "same")
         #expect(lines.last == "True")
     }
@@ -357,5 +366,44 @@ struct PilotRuleTests {
         #expect(classification(lenient)["Planned internal evaluation still being developed"] == "pilot")
         let wrong = #expect(throws: StudySettings.Problem.self) { try StudySettings.load(yaml: "pilots:\n  new_initiative_when: [no-funding]\n") }
         #expect(wrong?.description.hasPrefix("study.yaml:2:") == true, "\(String(describing: wrong))")
+    }
+}
+
+/// What a project lead publishes carries no file paths, record ids or pseudonyms; the team's
+/// internal report keeps them. Approaches list each organisation once, and count what they list.
+@Suite("Public and internal outputs", .serialized)
+struct PublicOutputTests {
+    @Test func thePublishedReportSummaryAndWorkbookHoldNoPathsOrRecordIDs() throws {
+        let study = try TemporaryStudy()
+        #expect(try study.build().status == 0)
+        let csv = try study.output("datamap.csv")
+        let ids = csv.split(separator: "\r\n").dropFirst().map { String($0.prefix { $0 != "," }) }
+        #expect(ids.count > 20)
+        let folder = study.root.appendingPathComponent("workbook")
+        #expect(try run(URL(fileURLWithPath: "/usr/bin/unzip"), ["-q", study.outbox.appendingPathComponent("datamap.xlsx").path, "-d", folder.path]).status == 0)
+        let sheets = try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".xml") }
+            .map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+        for (name, text) in [("report.html", try study.output("report.html")), ("summary.md", try study.output("summary.md"))]
+            + sheets.map({ ("workbook", $0) }) {
+            #expect(!text.contains("inbox/") && !text.contains("P-NONE"), "\(name)")
+            let words = Set(text.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init))
+            #expect(ids.filter(words.contains).isEmpty, "\(name) names record ids \(ids.filter(words.contains))")
+        }
+        let forTeam = try study.output("report-internal.html")
+        #expect(forTeam.contains("inbox/") && ids.contains { forTeam.contains($0) } && forTeam.contains("not for publication"))
+    }
+
+    @Test func eachApproachListsEachOrganisationOnceWithItsExtentAndCountsWhatItLists() throws {
+        let study = try TemporaryStudy()
+        #expect(try study.build().status == 0)
+        let approaches = try String(contentsOf: study.outbox.appendingPathComponent("approaches.json"), encoding: .utf8)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(approaches.utf8)) as? [[String: String]])
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let listed = row["participants"]!.components(separatedBy: "; ").map { $0.components(separatedBy: " (").first! }
+            #expect(Set(listed).count == listed.count, "\(row)")
+            #expect(row["organisations"] == String(listed.count), "\(row)")
+        }
+        #expect(FileManager.default.fileExists(atPath: study.outbox.appendingPathComponent("other-approaches.csv").path))
     }
 }

@@ -62,7 +62,10 @@ public struct Analysis: Sendable {
         public var sources: [String]
     }
 
+    /// Named approaches from the taxonomy, one row each, every organisation once.
     public var approaches: [Approach] = []
+    /// Approaches named in returns that the taxonomy does not hold, for a person to add or leave.
+    public var otherApproaches: [Approach] = []
     public var matrix: [MatrixCell] = []
     public var counts: [Count] = []
     public var coverage: [Coverage] = []
@@ -78,8 +81,10 @@ public struct Analysis: Sendable {
 
     public init(_ map: DataMap, reference: StudyReference) {
         let rows = map.rows
-        // (a) approaches, merged by canonical name
+        // (a) approaches, merged by the taxonomy's canonical name: each organisation once, with every
+        // extent it gave; approaches the taxonomy does not know are listed apart, as named.
         var approaches: [String: Approach] = [:]
+        var others: [String: Approach] = [:]
         for row in rows {
             let activity = row.activity
             let entry = reference.taxonomy.match(activity.name)
@@ -87,17 +92,32 @@ public struct Analysis: Sendable {
             guard entry != nil || isApproach else { continue }
             let name = entry?.name ?? activity.name
             let kind = entry?.kind ?? activity.kind.rawValue
-            var approach = approaches[canonicalKey(name)] ?? Approach(name: name, kind: kind, participants: [])
-            approach.participants.append(Approach.Participant(
-                organisation: row.organisation.name, type: row.organisation.type,
-                extent: activity.extent?.summary ?? "", nameAsGiven: activity.name, recordID: row.id))
-            approaches[canonicalKey(name)] = approach
+            let participant = Approach.Participant(organisation: row.organisation.name, type: row.organisation.type,
+                                                   extent: activity.extent?.summary ?? "", nameAsGiven: activity.name, recordID: row.id)
+            if entry != nil {
+                approaches[canonicalKey(name), default: Approach(name: name, kind: kind, participants: [])].participants.append(participant)
+            } else {
+                others[canonicalKey(name), default: Approach(name: name, kind: kind, participants: [])].participants.append(participant)
+            }
         }
-        self.approaches = approaches.values.map { approach in
-            var sorted = approach
-            sorted.participants.sort { ($0.organisation, $0.recordID) < ($1.organisation, $1.recordID) }
-            return sorted
-        }.sorted { ($0.participants.count, $1.name) > ($1.participants.count, $0.name) }
+        func tidy(_ found: [String: Approach]) -> [Approach] {
+            found.values.map { approach in
+                var merged = approach
+                var byOrganisation: [String: Approach.Participant] = [:]
+                for participant in approach.participants.sorted(by: { $0.recordID < $1.recordID }) {
+                    guard var kept = byOrganisation[participant.organisation] else { byOrganisation[participant.organisation] = participant; continue }
+                    if !participant.extent.isEmpty, !kept.extent.components(separatedBy: " / ").contains(participant.extent) {
+                        kept.extent = kept.extent.isEmpty ? participant.extent : kept.extent + " / " + participant.extent
+                    }
+                    kept.recordID += " " + participant.recordID
+                    byOrganisation[participant.organisation] = kept
+                }
+                merged.participants = byOrganisation.values.sorted { $0.organisation < $1.organisation }
+                return merged
+            }.sorted { ($0.participants.count, $1.name) > ($1.participants.count, $0.name) }
+        }
+        self.approaches = tidy(approaches)
+        self.otherApproaches = tidy(others)
 
         // (b) the Framework matrix and (c) counts
         var cells: [String: MatrixCell] = [:]

@@ -281,7 +281,7 @@ public enum Validator {
                             conflicts.append("status \(a.activity.status.rawValue) against \(b.activity.status.rawValue)")
                         }
                         guard !conflicts.isEmpty else { continue }
-                        findings.append(rule.finding(b, "'\(b.activity.name)' is reported differently by \(a.organisation.name) (\(a.id)) and \(b.organisation.name) (\(b.id))",
+                        findings.append(rule.finding(b, "'\(b.activity.name)' is reported differently by \(a.organisation.name) (return of \(a.submitted)) and \(b.organisation.name) (return of \(b.submitted))",
                                                      reason: conflicts.joined(separator: "; "),
                                                      suggestion: "check with both organisations which is right, and correct one return"))
                     }

@@ -6,15 +6,17 @@ public enum HTMLReport {
     /// One colour per organisation type, readable on white and distinct in greyscale order.
     static let palette = ["#1b6ca8", "#e07a1f", "#2e9e5b", "#c23b3b", "#7b4fb3", "#8c6239", "#d45fa0", "#6b6b6b", "#b5a81f", "#1f8a8a"]
 
-    public static func render(_ report: Report) -> Data { OutputSink.collect { write(report, to: $0) } }
+    public static func render(_ report: Report, isInternal: Bool = false) -> Data { OutputSink.collect { write(report, to: $0, isInternal: isInternal) } }
 
     /// Section by section into the sink: a large study's report is never whole in memory.
-    public static func write(_ report: Report, to html: OutputSink) {
+    /// - Parameter isInternal: `report-internal.html`, for the team: with file paths, record ids and
+    ///   respondents' pseudonyms, which the published `report.html` leaves out.
+    public static func write(_ report: Report, to html: OutputSink, isInternal: Bool = false) {
         html.write("""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Data map report</title>
+            <title>Data map report\(isInternal ? " (internal)" : "")</title>
             <style>
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1d1d1d}
             h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
@@ -24,7 +26,7 @@ public enum HTMLReport {
             .flag{color:#a12626;font-weight:600}.note{color:#555;font-size:.85rem}
             svg{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444}
             </style></head><body>
-            <h1>Data map report</h1>
+            <h1>Data map report\(isInternal ? " (internal: not for publication)" : "")</h1>
 
             """)
         let map = report.map
@@ -44,25 +46,29 @@ public enum HTMLReport {
         if flaggedRows.isEmpty {
             html.write("<p>No pilot was flagged.</p>\n")
         } else {
-            html.write("<table><thead><tr><th>Organisation</th><th>Pilot</th><th>Why</th><th>Source</th></tr></thead><tbody>\n")
+            html.write("<table><thead><tr><th>Organisation</th><th>Pilot</th><th>Why</th>\(isInternal ? "<th>Source</th>" : "")</tr></thead><tbody>\n")
             for row in flaggedRows {
                 let reasons = (flagged[row.id] ?? []).map { "<span class=\"flag\">\(escape($0.message))</span>: \(escape($0.reason ?? ""))" }
                 let provenance = row.activity.provenance
                 html.write("<tr><td>\(escape(row.organisation.name))</td><td>\(escape(row.activity.name))</td><td>\(reasons.joined(separator: "<br>"))</td>"
-                    + "<td>\(escape(provenance.file)):\(provenance.line)\(provenance.endLine.map { "–\($0)" } ?? "")</td></tr>\n")
+                    + (isInternal ? "<td>\(escape(provenance.file)):\(provenance.line)\(provenance.endLine.map { "–\($0)" } ?? "")</td>" : "") + "</tr>\n")
             }
             html.write("</tbody></table>\n")
         }
 
-        html.write("<h2>Approaches</h2>\n<ul>\n")
-        for approach in report.analysis.approaches {
-            let list = approach.participants.map { $0.extent.isEmpty ? escape($0.organisation) : "\(escape($0.organisation)) (\(escape($0.extent)))" }
-            html.write("<li><strong>\(escape(approach.name))</strong>: \(list.joined(separator: "; "))</li>\n")
+        for (title, approaches) in [("Approaches", report.analysis.approaches), ("Other approaches named", report.analysis.otherApproaches)] {
+            html.write("<h2>\(title)</h2>\n")
+            guard !approaches.isEmpty else { html.write("<p>None.</p>\n"); continue }
+            html.write("<ul>\n")
+            for approach in approaches {
+                let list = approach.participants.map { $0.extent.isEmpty ? escape($0.organisation) : "\(escape($0.organisation)) (\(escape($0.extent)))" }
+                html.write("<li><strong>\(escape(approach.name))</strong> (\(approach.participants.count)): \(list.joined(separator: "; "))</li>\n")
+            }
+            html.write("</ul>\n")
         }
-        html.write("</ul>\n")
-        for table in ["coverage", "evaluation", "counts", "partnerships", "participants", "matrix", "pilots", "findings"].compactMap(report.table) {
+        for table in ["coverage", "evaluation", "counts", "partnerships", "participants", "matrix", "pilots", "findings", "coding"].compactMap(report.table) {
             html.write("<h2>\(escape(table.title))</h2>\n")
-            write(table, to: html)
+            write(isInternal ? table : table.publicView(), to: html)
         }
         html.write("<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</body></html>\n")
     }
@@ -237,7 +243,7 @@ public enum MarkdownSummary {
         text.write("\n## Flagged pilots\n\n")
         for row in pilots where flagged[row.id] != nil {
             let reasons = (flagged[row.id] ?? []).map { Report.flagLabel($0.rule) }
-            text.write("- \(e(row.organisation.name)): \(e(row.activity.name)) (\(reasons.joined(separator: ", "))) — \(e(row.activity.provenance.file)):\(row.activity.provenance.line)\n")
+            text.write("- \(e(row.organisation.name)): \(e(row.activity.name)) (\(reasons.joined(separator: ", ")))\n")
         }
         if flagged.isEmpty { text.write("None.\n") }
     }

@@ -26,6 +26,31 @@ public struct ReportTable: Sendable {
 
     public var rows: LazyMapSequence<Range<Int>, [String]> { (0..<count).lazy.map(row) }
 
+    /// Columns that point into the study's files or records: kept in the CSV and JSON tables and
+    /// the internal report, left out of what is published (report.html, summary.md, the workbook).
+    static let internalColumns: Set<String> = ["id", "record_id", "record_ids", "source", "sources", "source_file", "source_line",
+                                               "file", "line", "end_line", "respondent", "respondents", "recording_offset"]
+
+    /// The table as published: no file paths, record ids or respondent pseudonyms, and a blank
+    /// region said in words.
+    public func publicView() -> ReportTable {
+        let kept = columns.indices.filter { !Self.internalColumns.contains(columns[$0]) }
+        guard kept.count < columns.count || columns.contains("region") || name == "matrix" else { return self }
+        let region = columns.firstIndex(of: "region")
+        let row = self.row
+        let isMatrix = name == "matrix"
+        return ReportTable(name: name, title: title, columns: kept.map { columns[$0] }, count: count) { index in
+            let values = row(index)
+            return kept.map { column in
+                var value = values[column]
+                if column == region, value.isEmpty { value = "not recorded" }
+                // A matrix cell ends with the ids of the records it summarises: "… [conwy-1 conwy-2]".
+                if isMatrix, value.hasSuffix("]"), let open = value.range(of: " [", options: .backwards) { value = String(value[..<open.lowerBound]) }
+                return value
+            }
+        }
+    }
+
     public func writeCSV(to sink: OutputSink) {
         CSV.write(columns, to: sink)
         for values in rows { CSV.write(values, to: sink) }
@@ -112,7 +137,7 @@ public struct Report: Sendable {
         let rule = reference.settings.pilots
         newInitiatives = Set(flags.filter { $0.value.contains { rule.reclassifies($0.rule) } }.keys)
         newInitiativeRule = rule.newInitiativeWhen.sorted().map { Self.flagLabel("pilot-" + $0) }.joined(separator: " or ")
-        tables = [approaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
+        tables = [approaches, otherApproaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
         if let coding {
             self.coding = coding
             tables.append(coding.table)
@@ -135,10 +160,18 @@ public struct Report: Sendable {
         }
     }
 
-    public var approaches: ReportTable {
-        ReportTable(name: "approaches", title: "Approaches", columns: ["approach", "kind", "organisations", "participants", "record_ids"],
-                    rows: analysis.approaches.map { approach in
-                        [approach.name, approach.kind, cells.show(Set(approach.participants.map(\.organisation)).count),
+    public var approaches: ReportTable { Self.approachTable(analysis.approaches, name: "approaches", title: "Approaches") }
+
+    public var otherApproaches: ReportTable {
+        Self.approachTable(analysis.otherApproaches, name: "other-approaches", title: "Other approaches named")
+    }
+
+    /// One row per approach; the count is the number of organisations listed, always equal to the
+    /// list, because the organisations are named beside it.
+    static func approachTable(_ approaches: [Analysis.Approach], name: String, title: String) -> ReportTable {
+        ReportTable(name: name, title: title, columns: ["approach", "kind", "organisations", "participants", "record_ids"],
+                    rows: approaches.map { approach in
+                        [approach.name, approach.kind, String(approach.participants.count),
                          approach.participants.map { $0.extent.isEmpty ? $0.organisation : "\($0.organisation) (\($0.extent))" }
                             .joined(separator: "; "),
                          approach.participants.map(\.recordID).joined(separator: " ")]
@@ -227,5 +260,5 @@ public struct Report: Sendable {
     }
 
     /// The workbook's sheets, in order.
-    public func sheets(_ texts: RowTexts) -> [ReportTable] { [activities(texts)] + tables }
+    public func sheets(_ texts: RowTexts) -> [ReportTable] { ([activities(texts)] + tables).map { $0.publicView() } }
 }

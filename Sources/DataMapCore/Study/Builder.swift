@@ -208,6 +208,7 @@ public struct Builder: Sendable {
             sink.write(workbook)
         }))
         renderers.append(("report.html", { HTMLReport.write(report, to: $0) }))
+        renderers.append(("report-internal.html", { HTMLReport.write(report, to: $0, isInternal: true) }))
         renderers.append(("summary.md", { MarkdownSummary.write(report, to: $0) }))
         // Each output is written on its own core as it is made, a block at a time, so no
         // output is ever whole in memory (the workbook's compressed archive aside).
