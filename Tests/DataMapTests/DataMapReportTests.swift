@@ -407,3 +407,53 @@ struct PublicOutputTests {
         #expect(FileManager.default.fileExists(atPath: study.outbox.appendingPathComponent("other-approaches.csv").path))
     }
 }
+
+/// WCAG 2.2 AA, as public bodies must meet it: axe-core (shipped by the axe-core-python
+/// package that scripts/setup installs) runs on the published report in headless Chromium.
+@Suite("The report's accessibility", .serialized)
+struct AccessibilityTests {
+    /// Violations at each impact level, by rule id, on the report a build writes.
+    static func violations(_ html: String, in folder: URL) throws -> [(id: String, impact: String, help: String, nodes: Int)] {
+        let python = Repo.root.appendingPathComponent(".build/test-python/bin/python")
+        let located = try run(python, ["-c", "import axe_core_python, os; print(os.path.dirname(axe_core_python.__file__))"])
+        let axe = URL(fileURLWithPath: located.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).appendingPathComponent("axe.min.js")
+        try #require(FileManager.default.fileExists(atPath: axe.path), "scripts/setup --for-tests installs axe-core-python")
+        try FileManager.default.copyItem(at: axe, to: folder.appendingPathComponent("axe.min.js"))
+        // The page itself has no scripts; this copy of it runs axe and leaves the result on <html>.
+        let runner = """
+            <script src="axe.min.js"></script><script>
+            axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+              .then(function (r) { document.documentElement.setAttribute("data-axe", JSON.stringify(r.violations.map(function (v) {
+                return {id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.length}; }))); });
+            </script></body>
+            """
+        let page = folder.appendingPathComponent("checked.html")
+        try Data(html.replacingOccurrences(of: "</body>", with: runner).utf8).write(to: page)
+        let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
+        let dump = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+                                      "--virtual-time-budget=20000", "--dump-dom", page.absoluteString])
+        let attribute = try #require(dump.stdout.firstMatch(of: /data-axe="([^"]*)"/), "axe did not finish: \(dump.stderr.suffix(400))").output.1
+        let json = String(attribute).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        return list.map { ($0["id"] as? String ?? "", $0["impact"] as? String ?? "", $0["help"] as? String ?? "", $0["nodes"] as? Int ?? 0) }
+    }
+
+    @Test func thePublishedReportHasNoSeriousOrCriticalViolations() throws {
+        let study = try TemporaryStudy()
+        #expect(try study.build().status == 0)
+        let found = try Self.violations(try study.output("report.html"), in: study.root)
+        let serious = found.filter { $0.impact == "serious" || $0.impact == "critical" }
+        #expect(serious.isEmpty, "\(serious.map { "\($0.id) (\($0.impact), \($0.nodes)): \($0.help)" })")
+        let forTeam = try Self.violations(try study.output("report-internal.html"), in: study.root.appendingPathComponent("inbox"))
+        #expect(!forTeam.contains { $0.impact == "serious" || $0.impact == "critical" })
+    }
+
+    /// The checker is real: a page with an unlabelled image and grey-on-grey text fails it.
+    @Test func theCheckerFindsWhatItShould() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let bad = "<!DOCTYPE html><html><head><title>x</title></head><body><img src=\"a.png\"><p style=\"color:#bbb;background:#ccc\">faint</p></body></html>"
+        let found = try Self.violations(bad, in: study.root)
+        #expect(Set(found.map(\.id)).isSuperset(of: ["image-alt", "color-contrast", "html-has-lang"]), "\(found.map(\.id))")
+    }
+}

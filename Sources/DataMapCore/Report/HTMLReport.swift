@@ -26,6 +26,7 @@ public enum HTMLReport {
             .flag{color:#a12626;font-weight:600}.note{color:#555;font-size:.85rem}
             svg{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444}
             </style></head><body>
+            <main>
             <h1>Data map report\(isInternal ? " (internal: not for publication)" : "")</h1>
 
             """)
@@ -70,7 +71,7 @@ public enum HTMLReport {
             html.write("<h2>\(escape(table.title))</h2>\n")
             write(isInternal ? table : table.publicView(), to: html)
         }
-        html.write("<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</body></html>\n")
+        html.write("<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</main>\n</body></html>\n")
     }
 
     static func write(_ table: ReportTable, to html: OutputSink) {
@@ -99,7 +100,7 @@ public enum HTMLReport {
         let labelWidth = 330.0, barWidth = 560.0, rowHeight = 30.0
         let height = Double(Theme.allCases.count) * rowHeight + 30 + Double((types.count + 2) / 3) * 22
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"\(Int(height))\" viewBox=\"0 0 960 \(Int(height))\" role=\"img\" aria-label=\"Activities by theme and organisation type\">"
-            + smallCellPattern
+            + smallCellPattern("small-theme")
         for (row, theme) in Theme.allCases.enumerated() {
             let y = Double(row) * rowHeight + 10
             svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(theme.label))</text>"
@@ -110,7 +111,7 @@ public enum HTMLReport {
                 svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(palette[typeIndex])\">"
                     + "<title>\(escape(type.label)): \(report.cells.show(count))</title></rect>"
                 if report.cells.isSmall(count) {
-                    svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small)\"/>"
+                    svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small-theme)\"/>"
                 }
                 x += width
             }
@@ -148,13 +149,13 @@ public enum HTMLReport {
         let drawn = { (count: Int) in report.cells.isSmall(count) ? report.cells.threshold : count }
         let maximum = max(buckets.map { drawn($0.1) }.max() ?? 1, 1)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"150\" viewBox=\"0 0 960 150\" role=\"img\" aria-label=\"Pilots by flag\">"
-            + smallCellPattern
+            + smallCellPattern("small-flags")
         for (index, bucket) in buckets.enumerated() {
             let y = Double(index) * 34 + 8
             let width = 560.0 * Double(drawn(bucket.1)) / Double(maximum)
             svg += "<text x=\"322\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(bucket.0))</text>"
                 + "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(bucket.2)\"/>"
-                + (report.cells.isSmall(bucket.1) ? "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small)\"/>" : "")
+                + (report.cells.isSmall(bucket.1) ? "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small-flags)\"/>" : "")
                 + "<text x=\"\(format(336 + width))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(bucket.1))</text>"
         }
         return svg + "</svg>"
@@ -162,8 +163,8 @@ public enum HTMLReport {
 
     /// Hatching over a bar whose count is below the small-cell threshold: it is drawn at the
     /// threshold's length, so the chart no more reveals the true count than the table does.
-    static let smallCellPattern = "<defs><pattern id=\"small\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
-        + "<rect width=\"3\" height=\"6\" fill=\"#ffffff\" fill-opacity=\"0.55\"/></pattern></defs>"
+    static func smallCellPattern(_ id: String) -> String { "<defs><pattern id=\"\(id)\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+        + "<rect width=\"3\" height=\"6\" fill=\"#ffffff\" fill-opacity=\"0.55\"/></pattern></defs>" }
 
     static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
