@@ -231,7 +231,8 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
             Platform.endBuildCleanlyOnSignal { study.abandonOutputs() }
             let store = try SQLiteStore(path: paths.store.path)
             let reader = ReturnReader(schema: try ReturnSchema.compiled())
-            let smallCells = SmallCells(threshold: smallCell ?? reference.settings.smallCell ?? 3)
+            let smallCells = SmallCells(threshold: smallCell ?? reference.settings.smallCell ?? 3, subjects: reference.settings.smallCellSubjects,
+                                        organisationsMasked: anonymisation.maskOrganisations)
             var builder = Builder(fileSystem: study, store: store, reader: reader, key: key,
                                   reference: reference, smallCells: smallCells, names: ReferenceFiles.names(paths),
                                   options: AnonymisationOptions(generaliseRoles: anonymisation.generaliseRoles),

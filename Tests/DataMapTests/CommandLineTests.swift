@@ -50,7 +50,7 @@ struct BuildCommandTests {
         #expect(try study.outputs() == first)
         var expected = ["answers.csv", "datamap.csv", "datamap.json", "datamap.xlsx", "notes.csv", "rejected.csv", "report.html", "report-internal.html", "summary.md",
                         "residual-risk.csv", "residual-risk.json", "review.csv"]
-        for table in ["approaches", "other-approaches", "coding", "counts", "coverage", "evaluation", "findings", "matrix", "participants", "partnerships", "pilots"] {
+        for table in ["approaches", "other-approaches", "sectors", "coding", "counts", "coverage", "evaluation", "findings", "matrix", "participants", "partnerships", "pilots"] {
             expected += ["\(table).csv", "\(table).json"]
         }
         // The manifest lists them, so the next build knows which files in outbox/ are its own.

@@ -148,13 +148,35 @@ struct AggregationTests {
         #expect(SmallCells(threshold: 3).show(count) == shown)
     }
 
-    @Test func sharesHideSmallPartsAndWholes() {
+    /// Counts of people are protected, and a share whose part, whole or rest is small says so
+    /// rather than giving the small number away.
+    @Test func sharesOfPeopleHideSmallPartsWholesAndRests() {
         let cells = SmallCells(threshold: 3)
-        #expect(cells.share(8, of: 9) == "8 of 9 (89%)")
-        #expect(cells.share(2, of: 2) == "<3 of <3")
-        #expect(cells.share(1, of: 9) == "<3 of 9")
+        #expect(cells.share(8, of: 9) == "hidden (small numbers) of 9", "the one left over would be known")
+        #expect(cells.share(2, of: 2) == "<3 in all")
+        #expect(cells.share(1, of: 9) == "hidden (small numbers) of 9")
         #expect(cells.share(5, of: 10) == "5 of 10 (50%)")
         #expect(SmallCells(threshold: 5).show(4) == "<5")
+    }
+
+    /// Named organisations are counted in full ("eight out of the nine third-sector
+    /// organisations"); masked ones are protected, with a second cell hidden where a total would
+    /// give the first away. Activities are not people, unless the study says so.
+    @Test func organisationCountsAreHiddenOnlyWhereOrganisationsAreMasked() throws {
+        let named = SmallCells(threshold: 3)
+        #expect(named.share(8, of: 9, .organisations) == "8 of 9 (89%)" && named.show(1, .organisations) == "1")
+        #expect(named.show(2, .activities) == "2")
+        let masked = SmallCells(threshold: 3, organisationsMasked: true)
+        #expect(masked.show(1, .organisations) == "<3" && masked.share(8, of: 9, .organisations) == "hidden (small numbers) of 9")
+        #expect(masked.hidden([5, 1, 4, 7], .organisations) == [1, 2], "one hidden cell and a total: the next smallest goes too")
+        #expect(masked.hidden([5, 1, 2, 7], .organisations) == [1, 2])
+        #expect(masked.hidden([5, 4, 7], .organisations).isEmpty)
+        let settings = try StudySettings.load(yaml: "small_cell: 5\nsmall_cell_applies_to: [people, activities]\n")
+        #expect(settings.smallCellSubjects == [.people, .activities])
+        let strict = SmallCells(threshold: 5, subjects: settings.smallCellSubjects, organisationsMasked: true)
+        #expect(strict.show(4, .activities) == "<5" && strict.show(4, .organisations) == "4")
+        let wrong = #expect(throws: StudySettings.Problem.self) { try StudySettings.load(yaml: "small_cell_applies_to: [children]\n") }
+        #expect(wrong?.description.hasPrefix("study.yaml:1:") == true)
     }
 }
 
@@ -240,7 +262,7 @@ struct PublishedReportTests {
                                       study.outbox.appendingPathComponent("datamap.csv").path])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "Activities|Approaches|Other approaches named|Pilots and flags|Participants|Matrix|Counts by type and theme|Pilot coverage|Pilot evaluation by sector|Partnership pairs|Findings|Coding review")
+        #expect(lines.first == "Activities|Participants by sector|Approaches|Other approaches named|Pilots and flags|Participants|Matrix|Counts by type and theme|Pilot coverage|Pilot evaluation by sector|Partnership pairs|Findings|Coding review")
         #expect(lines.dropFirst().first == "same")
         #expect(lines.last == "True")
     }
@@ -306,9 +328,16 @@ struct PublishedReportTests {
         let study = try TemporaryStudy()
         try study.copyInstruments()
         #expect(try study.build(["--small-cell", "6"]).status == 0)
+        // Every organisation is named: no organisation count is hidden, the respondents are.
         let coverage = try study.output("coverage.csv")
-        #expect(coverage.contains("local-authority,<6,<6"))
-        #expect(try study.output("report.html").contains("Counts below 6 are shown as “&lt;6”"))
+        #expect(coverage.contains("local-authority,5,5,5 of 5 (100%),") && !coverage.contains("<6"), "\(coverage)")
+        let sectors = try study.output("sectors.csv")
+        #expect(sectors.contains("local-authority,5,<6,") && sectors.contains("\r\nall,"), "\(sectors)")
+        #expect(try study.output("report.html").contains("Counts of people below 6 are shown as “&lt;6”; organisations are named"))
+        // Masked, the organisations' small counts are hidden, with the names they count.
+        #expect(try study.build(["--small-cell", "6", "--mask-organisations"]).status == 0)
+        let masked = try study.output("coverage.csv")
+        #expect(masked.contains("local-authority,<6,hidden (small numbers),,\r\n"), "\(masked)")
         #expect(try study.build(["--small-cell", "0"]).status == 64)
     }
 }

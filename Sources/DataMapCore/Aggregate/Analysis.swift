@@ -203,32 +203,63 @@ public struct Analysis: Sendable {
 }
 
 /// Counts that small could point at one person: they are shown as "<N".
+/// Small-cell suppression protects people, not named bodies. A count of people (respondents)
+/// below the threshold is shown as "<3". A count of organisations is hidden only where the
+/// organisations are masked: beside the names it counts, hiding it protects nobody. Activities
+/// are neither, unless study.yaml says so (`small_cell_applies_to`).
 public struct SmallCells: Sendable {
     /// A threshold above this would hide every count a study could have; larger values are
     /// refused where they are read (the flag and study.yaml), and clamped here so no arithmetic
     /// on a threshold can overflow.
     public static let largestThreshold = 1_000
 
+    public enum Subject: String, Sendable, CaseIterable {
+        case people, organisations, activities
+    }
+
     public var threshold: Int {
         didSet { threshold = min(max(threshold, 1), Self.largestThreshold) }
     }
+    public var subjects: Set<Subject>
+    /// Organisation names are replaced by labels (`--mask-organisations`).
+    public var organisationsMasked: Bool
 
-    public init(threshold: Int = 3) {
+    public static let defaultSubjects: Set<Subject> = [.people, .organisations]
+
+    public init(threshold: Int = 3, subjects: Set<Subject> = SmallCells.defaultSubjects, organisationsMasked: Bool = false) {
         self.threshold = min(max(threshold, 1), Self.largestThreshold)
+        self.subjects = subjects
+        self.organisationsMasked = organisationsMasked
     }
 
-    public func isSmall(_ count: Int) -> Bool { count > 0 && count < threshold }
-
-    public func show(_ count: Int) -> String {
-        isSmall(count) ? "<\(threshold)" : String(count)
+    /// Whether counts of this subject are protected in this study.
+    public func protects(_ subject: Subject) -> Bool {
+        subjects.contains(subject) && (subject != .organisations || organisationsMasked)
     }
 
-    /// A share is hidden too when either count behind it is small.
-    public func share(_ part: Int, of whole: Int) -> String {
+    public func isSmall(_ count: Int, _ subject: Subject = .people) -> Bool { protects(subject) && count > 0 && count < threshold }
+
+    public func show(_ count: Int, _ subject: Subject = .people) -> String {
+        isSmall(count, subject) ? "<\(threshold)" : String(count)
+    }
+
+    /// A share is hidden too when either count behind it, or the rest of the whole, is small:
+    /// "<3 of 9" would give the rest away.
+    public func share(_ part: Int, of whole: Int, _ subject: Subject = .people) -> String {
         guard whole > 0 else { return "–" }
-        if isSmall(part) || isSmall(whole) {
-            return "\(show(part)) of \(show(whole))"
+        if isSmall(part, subject) || isSmall(whole, subject) || isSmall(whole - part, subject) {
+            return isSmall(whole, subject) ? "\(show(whole, subject)) in all" : "hidden (small numbers) of \(whole)"
         }
         return "\(part) of \(whole) (\(Int((Double(part) / Double(whole) * 100).rounded()))%)"
+    }
+
+    /// Complementary suppression for a column with a total: when one cell alone is hidden, the
+    /// total would reveal it, so the next smallest is hidden as well. Returns the hidden indices.
+    public func hidden(_ counts: [Int], _ subject: Subject) -> Set<Int> {
+        var hidden = Set(counts.indices.filter { isSmall(counts[$0], subject) })
+        if hidden.count == 1, let next = counts.indices.filter({ !hidden.contains($0) && counts[$0] > 0 }).min(by: { counts[$0] < counts[$1] }) {
+            hidden.insert(next)
+        }
+        return hidden
     }
 }

@@ -33,9 +33,13 @@ public enum HTMLReport {
         let map = report.map
         let pilots = map.rows.filter { $0.activity.kind == .pilot }
         let flagged = report.pilotFlags
-        html.write("<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
-            + "\(map.rows.count) activities, of which \(pilots.count) pilots; \(report.newInitiatives.count) of them better called new initiatives (\(escape(report.newInitiativeRule))). "
-            + "Counts below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”, and hatched bars are drawn at that length.</p>\n")
+        var intro = "<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
+        intro += "\(map.rows.count) activities, of which \(pilots.count) pilots; \(report.newInitiatives.count) of them better called new initiatives (\(escape(report.newInitiativeRule))). "
+        intro += "Counts of people below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”"
+        intro += report.cells.protects(.organisations) ? ", and so are counts of organisations, whose names are masked"
+            : "; organisations are named, so their counts are given in full"
+        if report.cells.protects(.activities) { intro += "; small counts of activities are hidden too, and their bars hatched at the threshold's length" }
+        html.write(intro + ".</p>\n")
 
         html.write("<h2>Activities by theme and organisation type</h2>\n")
         html.write("<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation.</figcaption></figure>\n")
@@ -67,7 +71,7 @@ public enum HTMLReport {
             }
             html.write("</ul>\n")
         }
-        for table in ["coverage", "evaluation", "counts", "partnerships", "participants", "matrix", "pilots", "findings", "coding"].compactMap(report.table) {
+        for table in ["sectors", "coverage", "evaluation", "counts", "partnerships", "participants", "matrix", "pilots", "findings", "coding"].compactMap(report.table) {
             html.write("<h2>\(escape(table.title))</h2>\n")
             write(isInternal ? table : table.publicView(), to: html)
         }
@@ -95,7 +99,7 @@ public enum HTMLReport {
         let counts = report.analysis.counts
         let types = OrganisationType.allCases.filter { type in counts.contains { $0.type == type } }
         let totals = Theme.allCases.map { theme in counts.filter { $0.theme == theme }.reduce(0) { $0 + $1.activities } }
-        let drawn = { (count: Int) in report.cells.isSmall(count) ? report.cells.threshold : count }
+        let drawn = { (count: Int) in report.cells.isSmall(count, .activities) ? report.cells.threshold : count }
         let maximum = max(Theme.allCases.map { theme in counts.filter { $0.theme == theme }.reduce(0) { $0 + drawn($1.activities) } }.max() ?? 1, 1)
         let labelWidth = 330.0, barWidth = 560.0, rowHeight = 30.0
         let height = Double(Theme.allCases.count) * rowHeight + 30 + Double((types.count + 2) / 3) * 22
@@ -109,13 +113,13 @@ public enum HTMLReport {
                 guard let count = counts.first(where: { $0.type == type && $0.theme == theme })?.activities else { continue }
                 let width = barWidth * Double(drawn(count)) / Double(maximum)
                 svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(palette[typeIndex])\">"
-                    + "<title>\(escape(type.label)): \(report.cells.show(count))</title></rect>"
-                if report.cells.isSmall(count) {
+                    + "<title>\(escape(type.label)): \(report.cells.show(count, .activities))</title></rect>"
+                if report.cells.isSmall(count, .activities) {
                     svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small-theme)\"/>"
                 }
                 x += width
             }
-            svg += "<text x=\"\(format(x + 6))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(totals[row]))</text>"
+            svg += "<text x=\"\(format(x + 6))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(totals[row], .activities))</text>"
         }
         let legendTop = Double(Theme.allCases.count) * rowHeight + 24
         for (index, type) in types.enumerated() {
@@ -146,7 +150,7 @@ public enum HTMLReport {
             }
             buckets[index].1 += 1
         }
-        let drawn = { (count: Int) in report.cells.isSmall(count) ? report.cells.threshold : count }
+        let drawn = { (count: Int) in report.cells.isSmall(count, .activities) ? report.cells.threshold : count }
         let maximum = max(buckets.map { drawn($0.1) }.max() ?? 1, 1)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"150\" viewBox=\"0 0 960 150\" role=\"img\" aria-label=\"Pilots by flag\">"
             + smallCellPattern("small-flags")
@@ -155,8 +159,8 @@ public enum HTMLReport {
             let width = 560.0 * Double(drawn(bucket.1)) / Double(maximum)
             svg += "<text x=\"322\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(bucket.0))</text>"
                 + "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(bucket.2)\"/>"
-                + (report.cells.isSmall(bucket.1) ? "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small-flags)\"/>" : "")
-                + "<text x=\"\(format(336 + width))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(bucket.1))</text>"
+                + (report.cells.isSmall(bucket.1, .activities) ? "<rect x=\"330\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small-flags)\"/>" : "")
+                + "<text x=\"\(format(336 + width))\" y=\"\(Int(y + 19))\" font-size=\"12\">\(report.cells.show(bucket.1, .activities))</text>"
         }
         return svg + "</svg>"
     }
@@ -233,13 +237,16 @@ public enum MarkdownSummary {
         }
         text.write("\n## Pilot coverage\n\n")
         for coverage in report.analysis.coverage {
-            var line = "- \(coverage.type.label): \(cells.share(coverage.withPilot, of: coverage.organisations)) reported at least one pilot"
-            if !coverage.withoutPilot.isEmpty { line += "; not: \(coverage.withoutPilot.map(e).joined(separator: ", "))" }
+            let hide = cells.isSmall(coverage.withPilot, .organisations) || cells.isSmall(coverage.organisations - coverage.withPilot, .organisations)
+                || cells.isSmall(coverage.organisations, .organisations)
+            var line = "- \(coverage.type.label): " + (hide ? "numbers too small to give, of \(cells.show(coverage.organisations, .organisations)) organisations,"
+                : "\(cells.share(coverage.withPilot, of: coverage.organisations, .organisations))") + " reported at least one pilot"
+            if !hide, !coverage.withoutPilot.isEmpty { line += "; not: \(coverage.withoutPilot.map(e).joined(separator: ", "))" }
             text.write(line + ".\n")
         }
         text.write("\n## Pilot evaluation by sector\n\n")
         for share in report.analysis.evaluation {
-            text.write("- \(share.type.label): \(cells.share(share.evaluated, of: share.pilots)) pilots have a defined evaluation.\n")
+            text.write("- \(share.type.label): \(cells.share(share.evaluated, of: share.pilots, .activities)) pilots have a defined evaluation.\n")
         }
         text.write("\n## Flagged pilots\n\n")
         for row in pilots where flagged[row.id] != nil {

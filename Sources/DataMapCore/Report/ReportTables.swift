@@ -137,7 +137,7 @@ public struct Report: Sendable {
         let rule = reference.settings.pilots
         newInitiatives = Set(flags.filter { $0.value.contains { rule.reclassifies($0.rule) } }.keys)
         newInitiativeRule = rule.newInitiativeWhen.sorted().map { Self.flagLabel("pilot-" + $0) }.joined(separator: " or ")
-        tables = [approaches, otherApproaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
+        tables = [sectors, approaches, otherApproaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
         if let coding {
             self.coding = coding
             tables.append(coding.table)
@@ -207,6 +207,29 @@ public struct Report: Sendable {
                     })
     }
 
+    /// Who took part, by sector: organisations, respondents (people, so small counts are hidden,
+    /// with a second cell where the total would give one away), and how they took part.
+    public var sectors: ReportTable {
+        let types = OrganisationType.allCases.filter { type in analysis.participants.contains { $0.type == type } }
+        let rows = types.map { type -> (String, Int, Int, Int, Int, Int) in
+            let found = analysis.participants.filter { $0.type == type }
+            let respondents = Set(found.flatMap(\.respondents).filter { $0 != "P-NONE" }).count
+            return (type.rawValue, found.count, respondents, found.filter { $0.methods.contains("interview") }.count,
+                    found.filter { $0.methods.contains { $0 != "interview" } }.count, found.reduce(0) { $0 + $1.activities })
+        }
+        let hiddenPeople = cells.hidden(rows.map(\.2), .people)
+        let hiddenOrganisations = cells.hidden(rows.map(\.1), .organisations)
+        var table = rows.enumerated().map { index, row in
+            [row.0, hiddenOrganisations.contains(index) ? "<\(cells.threshold)" : String(row.1),
+             hiddenPeople.contains(index) ? "<\(cells.threshold)" : String(row.2),
+             cells.show(row.3, .organisations), cells.show(row.4, .organisations), cells.show(row.5, .activities)]
+        }
+        table.append(["all", String(rows.reduce(0) { $0 + $1.1 }), String(rows.reduce(0) { $0 + $1.2 }),
+                      String(rows.reduce(0) { $0 + $1.3 }), String(rows.reduce(0) { $0 + $1.4 }), String(rows.reduce(0) { $0 + $1.5 })])
+        return ReportTable(name: "sectors", title: "Participants by sector",
+                           columns: ["organisation_type", "organisations", "respondents", "interviewed", "wrote_in", "activities"], rows: table)
+    }
+
     public var matrix: ReportTable {
         var byOrganisation: [String: [Theme: Analysis.MatrixCell]] = [:]
         for cell in analysis.matrix { byOrganisation[cell.organisation, default: [:]][cell.theme] = cell }
@@ -221,15 +244,20 @@ public struct Report: Sendable {
 
     public var counts: ReportTable {
         ReportTable(name: "counts", title: "Counts by type and theme", columns: ["organisation_type", "theme", "activities", "organisations"],
-                    rows: analysis.counts.map { [$0.type.rawValue, $0.theme.rawValue, cells.show($0.activities), cells.show($0.organisations)] })
+                    rows: analysis.counts.map { [$0.type.rawValue, $0.theme.rawValue, cells.show($0.activities, .activities), cells.show($0.organisations, .organisations)] })
     }
 
     public var coverage: ReportTable {
         ReportTable(name: "coverage", title: "Pilot coverage",
                     columns: ["organisation_type", "organisations", "with_a_pilot", "share", "without_a_pilot"],
-                    rows: analysis.coverage.map {
-                        [$0.type.rawValue, cells.show($0.organisations), cells.show($0.withPilot), cells.share($0.withPilot, of: $0.organisations),
-                         $0.withoutPilot.joined(separator: "; ")]
+                    rows: analysis.coverage.map { [cells] coverage in
+                        // Hidden together: the count, its share and the names it counts, so none gives the others away.
+                        let hide = cells.isSmall(coverage.withPilot, .organisations) || cells.isSmall(coverage.organisations - coverage.withPilot, .organisations)
+                            || cells.isSmall(coverage.organisations, .organisations)
+                        return [coverage.type.rawValue, cells.show(coverage.organisations, .organisations),
+                                hide ? "hidden (small numbers)" : String(coverage.withPilot),
+                                hide ? "" : cells.share(coverage.withPilot, of: coverage.organisations, .organisations),
+                                hide ? "" : coverage.withoutPilot.joined(separator: "; ")]
                     })
     }
 
@@ -237,7 +265,7 @@ public struct Report: Sendable {
         ReportTable(name: "evaluation", title: "Pilot evaluation by sector",
                     columns: ["organisation_type", "pilots", "evaluated", "share"],
                     rows: analysis.evaluation.map {
-                        [$0.type.rawValue, cells.show($0.pilots), cells.show($0.evaluated), cells.share($0.evaluated, of: $0.pilots)]
+                        [$0.type.rawValue, cells.show($0.pilots, .activities), cells.show($0.evaluated, .activities), cells.share($0.evaluated, of: $0.pilots, .activities)]
                     })
     }
 

@@ -11,6 +11,7 @@ import Yams
 ///   end: 2018-12-31
 /// language: en
 /// small_cell: 3
+/// small_cell_applies_to: [people, organisations]
 /// reading_time_limit: 60
 /// allow_symlinked_folders: false
 /// pilots:
@@ -42,6 +43,9 @@ public struct StudySettings: Sendable, Hashable {
     public var collectionEnd: PartialDate?
     public var language: Language?
     public var smallCell: Int?
+    /// What small-cell suppression protects (`small_cell_applies_to`): people always make sense;
+    /// organisations only matter where their names are masked.
+    public var smallCellSubjects: Set<SmallCells.Subject> = SmallCells.defaultSubjects
     /// An inbox/, outbox/ or .datamap/ that is a link is refused unless the owner says so here:
     /// a link can send outputs, or the key, somewhere nobody meant.
     public var allowSymlinkedFolders = false
@@ -112,6 +116,13 @@ public struct StudySettings: Sendable, Hashable {
                     throw problem(value, "small_cell must be a whole number from 1 to \(SmallCells.largestThreshold)")
                 }
                 settings.smallCell = number
+            case "small_cell_applies_to":
+                let names = value.sequence?.compactMap(\.string) ?? value.string.map { [$0] } ?? []
+                let subjects = names.compactMap(SmallCells.Subject.init(rawValue:))
+                guard !names.isEmpty, subjects.count == names.count else {
+                    throw problem(value, "small_cell_applies_to lists \(SmallCells.Subject.allCases.map(\.rawValue).joined(separator: ", ")), such as [people, organisations]")
+                }
+                settings.smallCellSubjects = Set(subjects)
             case "reading_time_limit":
                 guard let seconds = value.int, (1...3600).contains(seconds) else {
                     throw problem(value, "reading_time_limit must be a whole number of seconds from 1 to 3600")
@@ -141,7 +152,7 @@ public struct StudySettings: Sendable, Hashable {
                     }
                 }
             default:
-                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell, reading_time_limit, allow_symlinked_folders and pilots")
+                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell, small_cell_applies_to, reading_time_limit, allow_symlinked_folders and pilots")
             }
         }
         return settings
