@@ -277,7 +277,7 @@ struct PublishedReportTests {
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "the page must be self-contained")
         #expect(html.components(separatedBy: "<svg").count - 1 == 2)
         let png = study.root.appendingPathComponent("report.png")
-        let render = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,900",
+        let render = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,5000",
                                         "--screenshot=\(png.path)", study.outbox.appendingPathComponent("report.html").absoluteString])
         #expect(FileManager.default.fileExists(atPath: png.path), "\(render.stderr)")
         // Count pixels in the local-authority blue and the proper-pilot green, decoding the PNG with Python's zlib.

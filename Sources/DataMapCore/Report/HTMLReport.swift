@@ -39,27 +39,14 @@ public enum HTMLReport {
         intro += report.cells.protects(.organisations) ? ", and so are counts of organisations, whose names are masked"
             : "; organisations are named, so their counts are given in full"
         if report.cells.protects(.activities) { intro += "; small counts of activities are hidden too, and their bars hatched at the threshold's length" }
-        html.write(intro + ".</p>\n")
-
-        html.write("<h2>Activities by theme and organisation type</h2>\n")
-        html.write("<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation.</figcaption></figure>\n")
-        html.write("<h2>Pilots by flag</h2>\n")
-        html.write("<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale or an evaluation.</figcaption></figure>\n")
-
-        html.write("<h2>Flagged pilots: better called new initiatives</h2>\n")
-        let flaggedRows = pilots.filter { report.newInitiatives.contains($0.id) }
-        if flaggedRows.isEmpty {
-            html.write("<p>No pilot was flagged.</p>\n")
-        } else {
-            html.write("<table><thead><tr><th>Organisation</th><th>Pilot</th><th>Why</th>\(isInternal ? "<th>Source</th>" : "")</tr></thead><tbody>\n")
-            for row in flaggedRows {
-                let reasons = (flagged[row.id] ?? []).map { "<span class=\"flag\">\(escape($0.message))</span>: \(escape($0.reason ?? ""))" }
-                let provenance = row.activity.provenance
-                html.write("<tr><td>\(escape(row.organisation.name))</td><td>\(escape(row.activity.name))</td><td>\(reasons.joined(separator: "<br>"))</td>"
-                    + (isInternal ? "<td>\(escape(provenance.file)):\(provenance.line)\(provenance.endLine.map { "–\($0)" } ?? "")</td>" : "") + "</tr>\n")
-            }
-            html.write("</tbody></table>\n")
+        html.write("<h2>Summary</h2>\n" + intro + ".</p>\n")
+        html.write("<h2>Methods</h2>\n<p>\(escape(report.methods))</p>\n")
+        func section(_ name: String) {
+            guard let table = report.table(name) else { return }
+            html.write("<h2>\(escape(table.title))</h2>\n")
+            write(isInternal ? table : table.publicView(), to: html)
         }
+        section("sectors")
 
         for (title, approaches) in [("Approaches", report.analysis.approaches), ("Other approaches named", report.analysis.otherApproaches)] {
             html.write("<h2>\(title)</h2>\n")
@@ -71,10 +58,36 @@ public enum HTMLReport {
             }
             html.write("</ul>\n")
         }
-        for table in ["sectors", "coverage", "evaluation", "counts", "partnerships", "participants", "matrix", "pilots", "findings", "coding"].compactMap(report.table) {
-            html.write("<h2>\(escape(table.title))</h2>\n")
-            write(isInternal ? table : table.publicView(), to: html)
+
+        html.write("<h2>Activities by theme and organisation type</h2>\n")
+        html.write("<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation; the table after it gives the numbers.</figcaption></figure>\n")
+        section("counts")
+
+        html.write("<h2>Pilots and new initiatives</h2>\n")
+        html.write("<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale or an evaluation; each is described below.</figcaption></figure>\n")
+        let described = report.pilotDescriptions
+        if described.isEmpty {
+            html.write("<p>No pilot was reported.</p>\n")
+        } else {
+            html.write("<ul>\n")
+            for pilot in described {
+                html.write("<li><strong>\(escape(pilot.name))</strong> (\(escape(pilot.organisation))): \(escape(pilot.text))</li>\n")
+            }
+            html.write("</ul>\n")
         }
+        if isInternal {
+            let flaggedRows = pilots.filter { report.newInitiatives.contains($0.id) }
+            html.write("<h3>New initiatives, with their sources</h3>\n")
+            html.write("<table><thead><tr><th>Organisation</th><th>Pilot</th><th>Why</th><th>Source</th></tr></thead><tbody>\n")
+            for row in flaggedRows {
+                let reasons = (flagged[row.id] ?? []).map { "<span class=\"flag\">\(escape($0.message))</span>: \(escape($0.reason ?? ""))" }
+                let provenance = row.activity.provenance
+                html.write("<tr><td>\(escape(row.organisation.name))</td><td>\(escape(row.activity.name))</td><td>\(reasons.joined(separator: "<br>"))</td>"
+                    + "<td>\(escape(provenance.file)):\(provenance.line)\(provenance.endLine.map { "–\($0)" } ?? "")</td></tr>\n")
+            }
+            html.write("</tbody></table>\n")
+        }
+        for name in ["coverage", "evaluation", "partnerships", "findings", "participants", "matrix", "pilots", "coding"] { section(name) }
         html.write("<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</main>\n</body></html>\n")
     }
 
@@ -226,10 +239,11 @@ public enum MarkdownSummary {
         let flagged = report.pilotFlags.filter { report.newInitiatives.contains($0.key) }
         text.write("- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n")
         text.write("- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n")
-        text.write("- \(flagged.count) of those pilots lack \(report.newInitiativeRule): better called new initiatives.\n")
+        text.write("- \(flagged.count) of those pilots have \(report.newInitiativeRule): better called new initiatives.\n")
         let coding = report.coding
         text.write("- Coding review: \(coding.coded) activities checked by a coder (\(coding.confirmed) confirmed, \(coding.corrected) corrected, "
                    + "\(coding.added) added; \(coding.rejected) rejected and left out); \(coding.extracted) still as the reader found them, unchecked.\n\n")
+        text.write("## Methods\n\n\(e(report.methods))\n\n")
         text.write("## Approaches\n\n")
         for approach in report.analysis.approaches {
             let list = approach.participants.map { $0.extent.isEmpty ? e($0.organisation) : "\(e($0.organisation)) (\(e($0.extent)))" }
@@ -248,11 +262,10 @@ public enum MarkdownSummary {
         for share in report.analysis.evaluation {
             text.write("- \(share.type.label): \(cells.share(share.evaluated, of: share.pilots, .activities)) pilots have a defined evaluation.\n")
         }
-        text.write("\n## Flagged pilots\n\n")
-        for row in pilots where flagged[row.id] != nil {
-            let reasons = (flagged[row.id] ?? []).map { Report.flagLabel($0.rule) }
-            text.write("- \(e(row.organisation.name)): \(e(row.activity.name)) (\(reasons.joined(separator: ", ")))\n")
+        text.write("\n## Pilots and new initiatives\n\n")
+        for pilot in report.pilotDescriptions {
+            text.write("- **\(e(pilot.name))** (\(e(pilot.organisation))): \(e(pilot.text))\n")
         }
-        if flagged.isEmpty { text.write("None.\n") }
+        if report.pilotDescriptions.isEmpty { text.write("No pilot was reported.\n") }
     }
 }

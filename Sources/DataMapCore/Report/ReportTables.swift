@@ -134,6 +134,7 @@ public struct Report: Sendable {
         }
         pilotFlags = flags
         // Only the flags the study declares (study.yaml pilots.new_initiative_when) make a pilot a new initiative.
+        settings = reference.settings
         let rule = reference.settings.pilots
         newInitiatives = Set(flags.filter { $0.value.contains { rule.reclassifies($0.rule) } }.keys)
         newInitiativeRule = rule.newInitiativeWhen.sorted().map { Self.flagLabel("pilot-" + $0) }.joined(separator: " or ")
@@ -144,6 +145,74 @@ public struct Report: Sendable {
         } else {
             self.coding.extracted = map.rows.count
         }
+    }
+
+    /// The study's settings: its title, collection period and rules, for the methods section.
+    public private(set) var settings = StudySettings()
+
+    /// The methods paragraph, written from the study's own facts: who took part and how, when,
+    /// with which schedules, and how the records were made safe to publish.
+    public var methods: String {
+        let participants = map.participants
+        guard !participants.isEmpty else { return "No return has been read yet." }
+        let interviews = participants.filter { $0.method == Provenance.Method.interview.rawValue }
+        let written = participants.filter { $0.method != Provenance.Method.interview.rawValue }
+        let xml = written.filter { $0.source.lowercased().hasSuffix(".xml") }.count
+        let dates = participants.map(\.submitted).sorted { $0.description < $1.description }
+        var text = "Data were gathered from \(analysis.participants.count) organisations in \(participants.count) returns"
+        if let first = dates.first, let last = dates.last { text += first == last ? ", dated \(first)" : ", dated from \(first) to \(last)" }
+        if let start = settings.collectionStart, let end = settings.collectionEnd { text += " (the study's collection period ran from \(start) to \(end))" }
+        text += ": \(interviews.count) by telephone interview and \(written.count) in writing"
+        if !written.isEmpty { text += " (\(xml) as structured returns, \(written.count - xml) as letters, reports and templates in plain text, Markdown or Word)" }
+        text += "."
+        let instruments = Set(interviews.compactMap(\.instrument)).sorted()
+        if !instruments.isEmpty { text += " Interviews followed the schedules \(instruments.joined(separator: ", "))." }
+        text += " Every return was read by datamap; each activity records the passage it came from, and names, contact details and other"
+            + " identifiers were replaced by keyed pseudonyms before anything was stored."
+        if coding.coded > 0 || coding.rejected > 0 {
+            text += " Coders checked \(coding.coded) of the \(coding.coded + coding.extracted) activities (\(coding.confirmed) confirmed, \(coding.corrected) corrected, \(coding.added) added) and set aside \(coding.rejected)."
+        } else {
+            text += " The activities are as datamap read them; no coder has checked them yet."
+        }
+        text += " A pilot is called a new initiative when it has \(newInitiativeRule)."
+        return text
+    }
+
+    /// Each pilot in a sentence: its owner, partners, timescale, evaluation and what it is called here.
+    public var pilotDescriptions: [(organisation: String, name: String, text: String, newInitiative: Bool)] {
+        map.rows.filter { $0.activity.kind == .pilot }.map { row in
+            let activity = row.activity
+            var parts: [String] = []
+            if !activity.partners.isEmpty { parts.append("with \(activity.partners.joined(separator: ", "))") }
+            if let timescale = activity.timescale, timescale.isDefined {
+                let span = [timescale.start.map { "from \($0)" }, timescale.end.map { "to \($0)" }, timescale.duration.map { "for \(Self.duration($0))" }]
+                    .compactMap { $0 }.joined(separator: " ")
+                parts.append("runs \(span)")
+            } else {
+                parts.append("no defined timescale" + (activity.timescale?.start.map { " (started \($0))" } ?? ""))
+            }
+            switch activity.evaluation?.type {
+            case nil, .some(.none): parts.append("no evaluation")
+            case .some(.planned): parts.append("an evaluation still being developed")
+            case .some(let type):
+                var evaluation = "evaluated (\(type.label.lowercased())"
+                if let evaluator = activity.evaluation?.evaluator { evaluation += ", by \(evaluator)" }
+                evaluation += ")"
+                if let measures = activity.evaluation?.measures, !measures.isEmpty { evaluation += " on \(measures.joined(separator: ", "))" }
+                parts.append(evaluation)
+            }
+            let isNew = newInitiatives.contains(row.id)
+            let flags = (pilotFlags[row.id] ?? []).map { Self.flagLabel($0.rule) }
+            var text = parts.joined(separator: "; ") + "."
+            text += isNew ? " Better called a new initiative (\(flags.joined(separator: ", ")))." : " A pilot by the study's rule."
+            return (row.organisation.name, activity.name, text, isNew)
+        }
+    }
+
+    static func duration(_ iso: String) -> String {
+        guard let match = iso.firstMatch(of: /^P(\d+)([YMWD])$/), let number = Int(match.output.1) else { return iso }
+        let unit = ["Y": "year", "M": "month", "W": "week", "D": "day"][String(match.output.2)]!
+        return "\(number) \(unit)\(number == 1 ? "" : "s")"
     }
 
     /// One of `tables`, by its file stem.
