@@ -275,7 +275,7 @@ struct PublishedReportTests {
         #expect(try study.build().status == 0)
         let html = try study.output("report.html")
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "the page must be self-contained")
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3, "two charts and the map of Wales")
         let png = study.root.appendingPathComponent("report.png")
         let render = try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,5000",
                                         "--screenshot=\(png.path)", study.outbox.appendingPathComponent("report.html").absoluteString])
@@ -484,5 +484,28 @@ struct AccessibilityTests {
         let bad = "<!DOCTYPE html><html><head><title>x</title></head><body><img src=\"a.png\"><p style=\"color:#bbb;background:#ccc\">faint</p></body></html>"
         let found = try Self.violations(bad, in: study.root)
         #expect(Set(found.map(\.id)).isSuperset(of: ["image-alt", "color-contrast", "html-has-lang"]), "\(found.map(\.id))")
+    }
+}
+
+@Suite("The map of Wales")
+struct WalesMapTests {
+    @Test func everyCouncilHasATileLabelledInBothLanguagesWithTheTablesNumber() throws {
+        let conwy = Organisation(name: "Conwy County Borough Council", type: .localAuthority)
+        let activities = (1...4).map { number in
+            ActivityRecord(theme: .pilotProjects, kind: number == 1 ? .pilot : .service, name: "Activity \(number)", status: .current,
+                           provenance: Provenance(method: .writtenReturn, file: "inbox/conwy.xml", line: number))
+        }
+        let map = DataMap(returns: [AnonymisedReturn(source: "inbox/conwy.xml", organisation: conwy, respondent: "P-00000001", anonymity: .anonymous,
+                                                     submitted: PartialDate(year: 2018), language: .en, answers: [], activities: activities)])
+        let svg = WalesMap.svg(map, cells: SmallCells())
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 22)
+        #expect(svg.contains(">Conwy</text>") && svg.contains(">4</text>") && svg.contains("lang=\"cy\">Caerdydd</text>"))
+        let table = WalesMap.table(map, cells: SmallCells())
+        #expect(table.count == 22 && table.rows.contains(["Conwy", "Conwy", "4", "1"]) && table.rows.contains(["Cardiff", "Caerdydd", "no return", ""]))
+        // Gazetteer names: every tile is a council the study's list knows.
+        let gazetteer = ShippedReference.reference.gazetteer
+        #expect(WalesMap.tiles.allSatisfy { gazetteer.match($0.name)?.organisationType == .localAuthority })
+        // A study that protects counts of activities shows a small one as "<3".
+        #expect(WalesMap.table(map, cells: SmallCells(threshold: 5, subjects: [.activities])).rows.contains(["Conwy", "Conwy", "<5", "<5"]))
     }
 }

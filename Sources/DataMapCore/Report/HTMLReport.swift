@@ -63,6 +63,15 @@ public enum HTMLReport {
         html.write("<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation; the table after it gives the numbers.</figcaption></figure>\n")
         section("counts")
 
+        html.write("<h2>Local authorities</h2>\n")
+        if report.cells.organisationsMasked {
+            html.write("<p>No map is drawn: organisations are masked, and a map would name them.</p>\n")
+        } else {
+            html.write("<figure>\(WalesMap.svg(report.map, cells: report.cells))<figcaption>Activities reported by each of Wales's 22 local authorities; "
+                + "<span lang=\"cy\">gweithgareddau a adroddwyd gan bob un o 22 awdurdod lleol Cymru</span>. The table after it gives the numbers.</figcaption></figure>\n")
+            write(WalesMap.table(report.map, cells: report.cells), to: html)
+        }
+
         html.write("<h2>Pilots and new initiatives</h2>\n")
         html.write("<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale or an evaluation; each is described below.</figcaption></figure>\n")
         let described = report.pilotDescriptions
