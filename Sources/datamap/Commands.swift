@@ -119,6 +119,9 @@ struct Build: ParsableCommand {
     @Flag(help: "Publish only the activities a coder has confirmed, corrected or added (datamap review).")
     var confirmedOnly = false
 
+    @Option(help: "The report's language, en or cy (default: study.yaml's language, else en); cy writes the English beside it.")
+    var language: String?
+
     /// For tests and tuning: how many files are read and committed together.
     @Option(name: .long, help: .hidden)
     var chunkSize: Int?
@@ -128,11 +131,13 @@ struct Build: ParsableCommand {
             throw ValidationError("--small-cell must be a whole number from 1 to \(SmallCells.largestThreshold)")
         }
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be 1 or more") }
+        if let language, Language(rawValue: language) == nil { throw ValidationError("--language must be en or cy") }
     }
 
     func run() throws {
         let summary = try runPipeline(options: options, wait: wait, writeOutputs: true, smallCell: smallCell,
-                                      anonymisation: anonymisation, chunkSize: chunkSize, confirmedOnly: confirmedOnly)
+                                      anonymisation: anonymisation, chunkSize: chunkSize, confirmedOnly: confirmedOnly,
+                                      reportLanguage: language.flatMap(Language.init(rawValue:)))
         Console.diagnostics(summary.rejections)
         Console.out("""
             datamap: \(summary.returns) returns, \(summary.activities) activities; \
@@ -203,7 +208,8 @@ struct AnonymisationFlags: ParsableArguments {
 }
 
 func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCell: Int?,
-                 anonymisation: AnonymisationFlags, chunkSize: Int? = nil, confirmedOnly: Bool = false) throws -> BuildSummary {
+                 anonymisation: AnonymisationFlags, chunkSize: Int? = nil, confirmedOnly: Bool = false,
+                 reportLanguage: Language? = nil) throws -> BuildSummary {
         // The name model loads on another core while the study's reference files are read.
         DispatchQueue.global().async { _ = NameModel.shipped }
         let paths = StudyPaths(root: options.study, state: options.state)
@@ -241,6 +247,7 @@ func runPipeline(options: StudyOptions, wait: Bool, writeOutputs: Bool, smallCel
             builder.fieldwork = try CaseFiles.summary(paths)
             builder.coding = try CodingFiles.load(paths)
             builder.confirmedOnly = confirmedOnly
+            builder.reportLanguage = reportLanguage ?? reference.settings.language ?? .en
             if let seconds = reference.settings.readingTimeLimit { builder.readingTimeLimit = .seconds(seconds) }
             summary = try builder.run(writeOutputs: writeOutputs, progress: Progress.reporter())
         } catch let exit as ExitCode {

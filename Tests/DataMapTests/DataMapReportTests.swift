@@ -509,3 +509,31 @@ struct WalesMapTests {
         #expect(WalesMap.table(map, cells: SmallCells(threshold: 5, subjects: [.activities])).rows.contains(["Conwy", "Conwy", "<5", "<5"]))
     }
 }
+
+/// Welsh public bodies publish bilingually: a study in Welsh gets its report, summary and
+/// workbook in Welsh, with the English in a second file.
+@Suite("The report in Welsh", .serialized)
+struct WelshReportTests {
+    @Test func aWelshStudyPublishesInWelshWithTheEnglishBeside() throws {
+        let study = try TemporaryStudy()
+        try Data("language: cy\n".utf8).write(to: study.root.appendingPathComponent("study.yaml"))
+        #expect(try study.build().status == 0)
+        let welsh = try study.output("report.html")
+        #expect(welsh.contains("<html lang=\"cy\">") && welsh.contains("<h2>Crynodeb</h2>") && welsh.contains("<h2>Dulliau</h2>")
+                && welsh.contains("Peilotau a mentrau newydd") && welsh.contains("Casglwyd data gan"))
+        #expect(!welsh.contains("<h2>Summary</h2>") && !welsh.contains("Data were gathered"))
+        let english = try study.output("report.en.html")
+        #expect(english.contains("<html lang=\"en\">") && english.contains("<h2>Summary</h2>") && english.contains("Data were gathered"))
+        #expect(try study.output("summary.md").hasPrefix("# Crynodeb y map data") && study.output("summary.en.md").hasPrefix("# Data map summary"))
+        // The same numbers in both: the count of returns opens each summary.
+        #expect(try study.output("summary.md").contains("- 16 ffurflen gan 16 sefydliad.") && study.output("summary.en.md").contains("- 16 returns from 16 organisations."))
+        let python = Repo.root.appendingPathComponent(".build/test-python/bin/python")
+        let names = try run(python, ["-c", "import openpyxl, sys; print('|'.join(openpyxl.load_workbook(sys.argv[1]).sheetnames)); print('|'.join(openpyxl.load_workbook(sys.argv[2]).sheetnames))",
+                                     study.outbox.appendingPathComponent("datamap.xlsx").path, study.outbox.appendingPathComponent("datamap.en.xlsx").path])
+        let lines = names.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("Gweithgareddau|Cyfranogwyr yn ôl sector|Ymagweddau") == true, "\(names.stdout)\(names.stderr)")
+        #expect(lines.last?.hasPrefix("Activities|Participants by sector|Approaches") == true)
+        let found = try AccessibilityTests.violations(welsh, in: study.root)
+        #expect(!found.contains { $0.impact == "serious" || $0.impact == "critical" }, "\(found.map(\.id))")
+    }
+}

@@ -245,12 +245,14 @@ public struct SmallCells: Sendable {
 
     /// A share is hidden too when either count behind it, or the rest of the whole, is small:
     /// "<3 of 9" would give the rest away.
-    public func share(_ part: Int, of whole: Int, _ subject: Subject = .people) -> String {
+    public func share(_ part: Int, of whole: Int, _ subject: Subject = .people, language: Language = .en) -> String {
         guard whole > 0 else { return "–" }
+        let cy = language == .cy
         if isSmall(part, subject) || isSmall(whole, subject) || isSmall(whole - part, subject) {
-            return isSmall(whole, subject) ? "\(show(whole, subject)) in all" : "hidden (small numbers) of \(whole)"
+            if isSmall(whole, subject) { return "\(show(whole, subject))" + (cy ? " i gyd" : " in all") }
+            return (cy ? "cuddiedig (niferoedd bach) o " : "hidden (small numbers) of ") + String(whole)
         }
-        return "\(part) of \(whole) (\(Int((Double(part) / Double(whole) * 100).rounded()))%)"
+        return "\(part) \(cy ? "o" : "of") \(whole) (\(Int((Double(part) / Double(whole) * 100).rounded()))%)"
     }
 
     /// Complementary suppression for a column with a total: when one cell alone is hidden, the

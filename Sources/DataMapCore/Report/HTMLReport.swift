@@ -14,9 +14,9 @@ public enum HTMLReport {
     public static func write(_ report: Report, to html: OutputSink, isInternal: Bool = false) {
         html.write("""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8">
+            <html lang="\(report.language.rawValue)"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Data map report\(isInternal ? " (internal)" : "")</title>
+            <title>\(report.w("Data map report", "Adroddiad y map data"))\(isInternal ? " (internal)" : "")</title>
             <style>
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1d1d1d}
             h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
@@ -27,30 +27,38 @@ public enum HTMLReport {
             svg{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444}
             </style></head><body>
             <main>
-            <h1>Data map report\(isInternal ? " (internal: not for publication)" : "")</h1>
+            <h1>\(report.w("Data map report", "Adroddiad y map data"))\(isInternal ? " (internal: not for publication)" : "")</h1>
 
             """)
         let map = report.map
         let pilots = map.rows.filter { $0.activity.kind == .pilot }
         let flagged = report.pilotFlags
-        var intro = "<p>\(map.participants.count) returns from \(report.analysis.participants.count) organisations; "
-        intro += "\(map.rows.count) activities, of which \(pilots.count) pilots; \(report.newInitiatives.count) of them better called new initiatives (\(escape(report.newInitiativeRule))). "
-        intro += "Counts of people below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”"
-        intro += report.cells.protects(.organisations) ? ", and so are counts of organisations, whose names are masked"
-            : "; organisations are named, so their counts are given in full"
-        if report.cells.protects(.activities) { intro += "; small counts of activities are hidden too, and their bars hatched at the threshold's length" }
-        html.write("<h2>Summary</h2>\n" + intro + ".</p>\n")
-        html.write("<h2>Methods</h2>\n<p>\(escape(report.methods))</p>\n")
+        let w = report.w
+        var intro = "<p>" + w("\(map.participants.count) returns from \(report.analysis.participants.count) organisations; ",
+                              "\(map.participants.count) ffurflen gan \(report.analysis.participants.count) sefydliad; ")
+        intro += w("\(map.rows.count) activities, of which \(pilots.count) pilots; \(report.newInitiatives.count) of them better called new initiatives (\(escape(report.newInitiativeRule))). ",
+                   "\(map.rows.count) gweithgaredd, gan gynnwys \(pilots.count) peilot; gwell galw \(report.newInitiatives.count) ohonynt yn fentrau newydd (\(escape(report.newInitiativeRule))). ")
+        intro += w("Counts of people below \(report.cells.threshold) are shown as “&lt;\(report.cells.threshold)”",
+                   "Dangosir cyfrifon o bobl o dan \(report.cells.threshold) fel “&lt;\(report.cells.threshold)”")
+        intro += report.cells.protects(.organisations) ? w(", and so are counts of organisations, whose names are masked", ", a chyfrifon o sefydliadau hefyd, gan fod eu henwau wedi'u cuddio")
+            : w("; organisations are named, so their counts are given in full", "; enwir y sefydliadau, felly rhoddir eu cyfrifon yn llawn")
+        if report.cells.protects(.activities) {
+            intro += w("; small counts of activities are hidden too, and their bars hatched at the threshold's length",
+                       "; cuddir cyfrifon bach o weithgareddau hefyd, a lliwir eu barrau â llinellau hyd at y trothwy")
+        }
+        html.write("<h2>\(w("Summary", "Crynodeb"))</h2>\n" + intro + ".</p>\n")
+        html.write("<h2>\(w("Methods", "Dulliau"))</h2>\n<p>\(escape(report.methods))</p>\n")
         func section(_ name: String) {
-            guard let table = report.table(name) else { return }
+            guard let table = report.table(name).map(report.localised) else { return }
             html.write("<h2>\(escape(table.title))</h2>\n")
-            write(isInternal ? table : table.publicView(), to: html)
+            write(isInternal ? table : table.publicView(), to: html, none: w("None.", "Dim."))
         }
         section("sectors")
 
-        for (title, approaches) in [("Approaches", report.analysis.approaches), ("Other approaches named", report.analysis.otherApproaches)] {
+        for (title, approaches) in [(w("Approaches", "Ymagweddau"), report.analysis.approaches),
+                                    (w("Other approaches named", "Ymagweddau eraill a enwyd"), report.analysis.otherApproaches)] {
             html.write("<h2>\(title)</h2>\n")
-            guard !approaches.isEmpty else { html.write("<p>None.</p>\n"); continue }
+            guard !approaches.isEmpty else { html.write("<p>\(w("None.", "Dim."))</p>\n"); continue }
             html.write("<ul>\n")
             for approach in approaches {
                 let list = approach.participants.map { $0.extent.isEmpty ? escape($0.organisation) : "\(escape($0.organisation)) (\(escape($0.extent)))" }
@@ -59,24 +67,26 @@ public enum HTMLReport {
             html.write("</ul>\n")
         }
 
-        html.write("<h2>Activities by theme and organisation type</h2>\n")
-        html.write("<figure>\(themeChart(report))<figcaption>Activities reported under each theme, by type of organisation; the table after it gives the numbers.</figcaption></figure>\n")
+        html.write("<h2>\(w("Activities by theme and organisation type", "Gweithgareddau yn ôl thema a math o sefydliad"))</h2>\n")
+        html.write("<figure>\(themeChart(report))<figcaption>\(w("Activities reported under each theme, by type of organisation; the table after it gives the numbers.", "Y gweithgareddau a adroddwyd o dan bob thema, yn ôl math o sefydliad; mae'r tabl ar ei ôl yn rhoi'r niferoedd."))</figcaption></figure>\n")
         section("counts")
 
-        html.write("<h2>Local authorities</h2>\n")
+        html.write("<h2>\(w("Local authorities", "Awdurdodau lleol"))</h2>\n")
         if report.cells.organisationsMasked {
-            html.write("<p>No map is drawn: organisations are masked, and a map would name them.</p>\n")
+            html.write("<p>\(w("No map is drawn: organisations are masked, and a map would name them.", "Ni luniwyd map: mae'r sefydliadau wedi'u cuddio, a byddai map yn eu henwi."))</p>\n")
         } else {
-            html.write("<figure>\(WalesMap.svg(report.map, cells: report.cells))<figcaption>Activities reported by each of Wales's 22 local authorities; "
-                + "<span lang=\"cy\">gweithgareddau a adroddwyd gan bob un o 22 awdurdod lleol Cymru</span>. The table after it gives the numbers.</figcaption></figure>\n")
-            write(WalesMap.table(report.map, cells: report.cells), to: html)
+            let caption = report.language == .cy
+                ? "Y gweithgareddau a adroddwyd gan bob un o 22 awdurdod lleol Cymru; <span lang=\"en\">activities reported by each of Wales's 22 local authorities</span>. Mae'r tabl ar ei ôl yn rhoi'r niferoedd."
+                : "Activities reported by each of Wales's 22 local authorities; <span lang=\"cy\">gweithgareddau a adroddwyd gan bob un o 22 awdurdod lleol Cymru</span>. The table after it gives the numbers."
+            html.write("<figure>\(WalesMap.svg(report.map, cells: report.cells))<figcaption>\(caption)</figcaption></figure>\n")
+            write(report.localised(WalesMap.table(report.map, cells: report.cells)), to: html, none: w("None.", "Dim."))
         }
 
-        html.write("<h2>Pilots and new initiatives</h2>\n")
-        html.write("<figure>\(flagChart(report))<figcaption>Pilots lacking a defined timescale or an evaluation; each is described below.</figcaption></figure>\n")
+        html.write("<h2>\(w("Pilots and new initiatives", "Peilotau a mentrau newydd"))</h2>\n")
+        html.write("<figure>\(flagChart(report))<figcaption>\(w("Pilots lacking a defined timescale or an evaluation; each is described below.", "Peilotau heb amserlen wedi'i diffinio neu heb werthuso; disgrifir pob un isod."))</figcaption></figure>\n")
         let described = report.pilotDescriptions
         if described.isEmpty {
-            html.write("<p>No pilot was reported.</p>\n")
+            html.write("<p>\(w("No pilot was reported.", "Ni adroddwyd unrhyw beilot."))</p>\n")
         } else {
             html.write("<ul>\n")
             for pilot in described {
@@ -97,11 +107,11 @@ public enum HTMLReport {
             html.write("</tbody></table>\n")
         }
         for name in ["coverage", "evaluation", "partnerships", "findings", "participants", "matrix", "pilots", "coding"] { section(name) }
-        html.write("<p class=\"note\">Made by datamap from anonymised records. No participant is named; organisations are.</p>\n</main>\n</body></html>\n")
+        html.write("<p class=\"note\">\(w("Made by datamap from anonymised records. No participant is named; organisations are.", "Gwnaed gan datamap o gofnodion dienw. Nid enwir unrhyw gyfranogwr; enwir y sefydliadau."))</p>\n</main>\n</body></html>\n")
     }
 
-    static func write(_ table: ReportTable, to html: OutputSink) {
-        guard table.count > 0 else { return html.write("<p>None.</p>\n") }
+    static func write(_ table: ReportTable, to html: OutputSink, none: String = "None.") {
+        guard table.count > 0 else { return html.write("<p>\(none)</p>\n") }
         html.write("<table><thead><tr>" + table.columns.map { "<th>\(escape($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined()
             + "</tr></thead><tbody>\n")
         for row in table.rows {
@@ -125,17 +135,17 @@ public enum HTMLReport {
         let maximum = max(Theme.allCases.map { theme in counts.filter { $0.theme == theme }.reduce(0) { $0 + drawn($1.activities) } }.max() ?? 1, 1)
         let labelWidth = 330.0, barWidth = 560.0, rowHeight = 30.0
         let height = Double(Theme.allCases.count) * rowHeight + 30 + Double((types.count + 2) / 3) * 22
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"\(Int(height))\" viewBox=\"0 0 960 \(Int(height))\" role=\"img\" aria-label=\"Activities by theme and organisation type\">"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"\(Int(height))\" viewBox=\"0 0 960 \(Int(height))\" role=\"img\" aria-label=\"\(report.w("Activities by theme and organisation type", "Gweithgareddau yn ôl thema a math o sefydliad"))\">"
             + smallCellPattern("small-theme")
         for (row, theme) in Theme.allCases.enumerated() {
             let y = Double(row) * rowHeight + 10
-            svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(theme.label))</text>"
+            svg += "<text x=\"\(Int(labelWidth - 8))\" y=\"\(Int(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(report.language == .cy ? theme.labelCy : theme.label))</text>"
             var x = labelWidth
             for (typeIndex, type) in OrganisationType.allCases.enumerated() {
                 guard let count = counts.first(where: { $0.type == type && $0.theme == theme })?.activities else { continue }
                 let width = barWidth * Double(drawn(count)) / Double(maximum)
                 svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"\(palette[typeIndex])\">"
-                    + "<title>\(escape(type.label)): \(report.cells.show(count, .activities))</title></rect>"
+                    + "<title>\(escape(report.language == .cy ? type.labelCy : type.label)): \(report.cells.show(count, .activities))</title></rect>"
                 if report.cells.isSmall(count, .activities) {
                     svg += "<rect x=\"\(format(x))\" y=\"\(Int(y + 4))\" width=\"\(format(width))\" height=\"20\" fill=\"url(#small-theme)\"/>"
                 }
@@ -148,7 +158,7 @@ public enum HTMLReport {
             let x = 20.0 + Double(index % 3) * 310, y = legendTop + Double(index / 3) * 22
             let colour = palette[OrganisationType.allCases.firstIndex(of: type) ?? 0]
             svg += "<rect x=\"\(Int(x))\" y=\"\(Int(y))\" width=\"14\" height=\"14\" fill=\"\(colour)\"/>"
-                + "<text x=\"\(Int(x + 20))\" y=\"\(Int(y + 12))\" font-size=\"12\">\(escape(type.label))</text>"
+                + "<text x=\"\(Int(x + 20))\" y=\"\(Int(y + 12))\" font-size=\"12\">\(escape(report.language == .cy ? type.labelCy : type.label))</text>"
         }
         return svg + "</svg>"
     }
@@ -157,10 +167,10 @@ public enum HTMLReport {
     static func flagChart(_ report: Report) -> String {
         let flags = report.pilotFlags
         var buckets: [(String, Int, String)] = [
-            ("Proper pilot: timescale and evaluation", 0, "#2e9e5b"),
-            ("No defined timescale only", 0, "#e07a1f"),
-            ("No evaluation only", 0, "#d4a017"),
-            ("Neither timescale nor evaluation", 0, "#c23b3b"),
+            (report.w("Proper pilot: timescale and evaluation", "Peilot go iawn: amserlen a gwerthuso"), 0, "#2e9e5b"),
+            (report.w("No defined timescale only", "Dim amserlen wedi'i diffinio yn unig"), 0, "#e07a1f"),
+            (report.w("No evaluation only", "Dim gwerthuso yn unig"), 0, "#d4a017"),
+            (report.w("Neither timescale nor evaluation", "Dim amserlen na gwerthuso"), 0, "#c23b3b"),
         ]
         for row in report.map.rows where row.activity.kind == .pilot {
             let rules = Set((flags[row.id] ?? []).map(\.rule))
@@ -174,7 +184,7 @@ public enum HTMLReport {
         }
         let drawn = { (count: Int) in report.cells.isSmall(count, .activities) ? report.cells.threshold : count }
         let maximum = max(buckets.map { drawn($0.1) }.max() ?? 1, 1)
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"150\" viewBox=\"0 0 960 150\" role=\"img\" aria-label=\"Pilots by flag\">"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"150\" viewBox=\"0 0 960 150\" role=\"img\" aria-label=\"\(report.w("Pilots by flag", "Peilotau yn ôl baner"))\">"
             + smallCellPattern("small-flags")
         for (index, bucket) in buckets.enumerated() {
             let y = Double(index) * 34 + 8
@@ -243,38 +253,50 @@ public enum MarkdownSummary {
     public static func write(_ report: Report, to text: OutputSink) {
         let cells = report.cells
         let e = escape
-        text.write("# Data map summary\n\n")
+        let w = report.w
+        let cy = report.language == .cy
+        text.write(w("# Data map summary\n\n", "# Crynodeb y map data\n\n"))
         let pilots = report.map.rows.filter { $0.activity.kind == .pilot }
         let flagged = report.pilotFlags.filter { report.newInitiatives.contains($0.key) }
-        text.write("- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n")
-        text.write("- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n")
-        text.write("- \(flagged.count) of those pilots have \(report.newInitiativeRule): better called new initiatives.\n")
+        text.write(w("- \(report.map.participants.count) returns from \(report.analysis.participants.count) organisations.\n",
+                     "- \(report.map.participants.count) ffurflen gan \(report.analysis.participants.count) sefydliad.\n"))
+        text.write(w("- \(report.map.rows.count) activities, of which \(pilots.count) are reported as pilots.\n",
+                     "- \(report.map.rows.count) gweithgaredd, gyda \(pilots.count) ohonynt wedi'u hadrodd fel peilotau.\n"))
+        text.write(w("- \(flagged.count) of those pilots have \(report.newInitiativeRule): better called new initiatives.\n",
+                     "- Gwell galw \(flagged.count) o'r peilotau hynny yn fentrau newydd (\(report.newInitiativeRule)).\n"))
         let coding = report.coding
-        text.write("- Coding review: \(coding.coded) activities checked by a coder (\(coding.confirmed) confirmed, \(coding.corrected) corrected, "
-                   + "\(coding.added) added; \(coding.rejected) rejected and left out); \(coding.extracted) still as the reader found them, unchecked.\n\n")
-        text.write("## Methods\n\n\(e(report.methods))\n\n")
-        text.write("## Approaches\n\n")
+        text.write(w("- Coding review: \(coding.coded) activities checked by a coder (\(coding.confirmed) confirmed, \(coding.corrected) corrected, "
+                     + "\(coding.added) added; \(coding.rejected) rejected and left out); \(coding.extracted) still as the reader found them, unchecked.\n\n",
+                     "- Adolygiad codio: \(coding.coded) gweithgaredd wedi'u gwirio gan godiwr (\(coding.confirmed) wedi'u cadarnhau, \(coding.corrected) wedi'u cywiro, "
+                     + "\(coding.added) wedi'u hychwanegu; \(coding.rejected) wedi'u gwrthod a'u gadael allan); \(coding.extracted) heb eu gwirio, fel y'u darllenwyd.\n\n"))
+        text.write(w("## Methods\n\n", "## Dulliau\n\n") + e(report.methods) + "\n\n")
+        text.write(w("## Approaches\n\n", "## Ymagweddau\n\n"))
         for approach in report.analysis.approaches {
             let list = approach.participants.map { $0.extent.isEmpty ? e($0.organisation) : "\(e($0.organisation)) (\(e($0.extent)))" }
             text.write("- **\(e(approach.name))**: \(list.joined(separator: "; "))\n")
         }
-        text.write("\n## Pilot coverage\n\n")
+        text.write(w("\n## Pilot coverage\n\n", "\n## Cwmpas y peilotau\n\n"))
         for coverage in report.analysis.coverage {
             let hide = cells.isSmall(coverage.withPilot, .organisations) || cells.isSmall(coverage.organisations - coverage.withPilot, .organisations)
                 || cells.isSmall(coverage.organisations, .organisations)
-            var line = "- \(coverage.type.label): " + (hide ? "numbers too small to give, of \(cells.show(coverage.organisations, .organisations)) organisations,"
-                : "\(cells.share(coverage.withPilot, of: coverage.organisations, .organisations))") + " reported at least one pilot"
-            if !hide, !coverage.withoutPilot.isEmpty { line += "; not: \(coverage.withoutPilot.map(e).joined(separator: ", "))" }
+            let type = cy ? coverage.type.labelCy : coverage.type.label
+            var line = "- \(type): " + (hide ? w("numbers too small to give, of \(cells.show(coverage.organisations, .organisations)) organisations,",
+                                                 "niferoedd rhy fach i'w rhoi, o \(cells.show(coverage.organisations, .organisations)) sefydliad,")
+                : cells.share(coverage.withPilot, of: coverage.organisations, .organisations, language: report.language))
+                + w(" reported at least one pilot", " wedi adrodd o leiaf un peilot")
+            if !hide, !coverage.withoutPilot.isEmpty { line += w("; not: ", "; nid: ") + coverage.withoutPilot.map(e).joined(separator: ", ") }
             text.write(line + ".\n")
         }
-        text.write("\n## Pilot evaluation by sector\n\n")
+        text.write(w("\n## Pilot evaluation by sector\n\n", "\n## Gwerthuso peilotau fesul sector\n\n"))
         for share in report.analysis.evaluation {
-            text.write("- \(share.type.label): \(cells.share(share.evaluated, of: share.pilots, .activities)) pilots have a defined evaluation.\n")
+            let type = cy ? share.type.labelCy : share.type.label
+            text.write("- \(type): \(cells.share(share.evaluated, of: share.pilots, .activities, language: report.language))"
+                       + w(" pilots have a defined evaluation.\n", " peilot â gwerthusiad wedi'i ddiffinio.\n"))
         }
-        text.write("\n## Pilots and new initiatives\n\n")
+        text.write(w("\n## Pilots and new initiatives\n\n", "\n## Peilotau a mentrau newydd\n\n"))
         for pilot in report.pilotDescriptions {
             text.write("- **\(e(pilot.name))** (\(e(pilot.organisation))): \(e(pilot.text))\n")
         }
-        if report.pilotDescriptions.isEmpty { text.write("No pilot was reported.\n") }
+        if report.pilotDescriptions.isEmpty { text.write(w("No pilot was reported.\n", "Ni adroddwyd unrhyw beilot.\n")) }
     }
 }

@@ -105,20 +105,16 @@ public struct Report: Sendable {
     public let pilotFlags: [String: [Finding]]
     /// The pilots better called new initiatives under the study's rule.
     public let newInitiatives: Set<String>
-    /// That rule in words: "no defined timescale or no evaluation".
-    public let newInitiativeRule: String
-
-    public static func flagLabel(_ rule: String) -> String {
-        switch rule {
-        case "pilot-missing-timescale": "no defined timescale"
-        case "pilot-missing-evaluation": "no evaluation"
-        case "pilot-missing-outcome-measures": "no outcome measures named"
-        default: rule
-        }
+    /// The language of the report's words (study.yaml `language`); the data are as written.
+    public var language: Language = .en
+    /// The study's rule for new initiatives in words: "no defined timescale or no evaluation".
+    public var newInitiativeRule: String {
+        settings.pilots.newInitiativeWhen.sorted().map { flagLabel("pilot-" + $0) }.joined(separator: w(" or ", " neu "))
     }
+
     /// The tables that get their own CSV and JSON files (activities are `datamap.csv`), made once
     /// and shared by every format.
-    public private(set) var tables: [ReportTable] = []
+    public internal(set) var tables: [ReportTable] = []
 
     /// How many activities coders have checked; a study with no coding shows them all as extracted.
     public private(set) var coding = CodingCounts()
@@ -137,14 +133,17 @@ public struct Report: Sendable {
         settings = reference.settings
         let rule = reference.settings.pilots
         newInitiatives = Set(flags.filter { $0.value.contains { rule.reclassifies($0.rule) } }.keys)
-        newInitiativeRule = rule.newInitiativeWhen.sorted().map { Self.flagLabel("pilot-" + $0) }.joined(separator: " or ")
-        tables = [sectors, approaches, otherApproaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
-        if let coding {
-            self.coding = coding
-            tables.append(coding.table)
-        } else {
-            self.coding.extracted = map.rows.count
-        }
+        if let coding { self.coding = coding } else { self.coding.extracted = map.rows.count }
+        includesCoding = coding != nil
+        tables = makeTables()
+    }
+
+    private var includesCoding = false
+
+    /// Every table, with shares worded in the report's language.
+    func makeTables() -> [ReportTable] {
+        [sectors, approaches, otherApproaches, pilots, participants, matrix, counts, coverage, evaluation, partnerships, findingsTable]
+            + (includesCoding ? [coding.table] : [])
     }
 
     /// The study's settings: its title, collection period and rules, for the methods section.
@@ -154,27 +153,42 @@ public struct Report: Sendable {
     /// with which schedules, and how the records were made safe to publish.
     public var methods: String {
         let participants = map.participants
-        guard !participants.isEmpty else { return "No return has been read yet." }
+        guard !participants.isEmpty else { return w("No return has been read yet.", "Nid oes ffurflen wedi'i darllen eto.") }
         let interviews = participants.filter { $0.method == Provenance.Method.interview.rawValue }
         let written = participants.filter { $0.method != Provenance.Method.interview.rawValue }
         let xml = written.filter { $0.source.lowercased().hasSuffix(".xml") }.count
         let dates = participants.map(\.submitted).sorted { $0.description < $1.description }
-        var text = "Data were gathered from \(analysis.participants.count) organisations in \(participants.count) returns"
-        if let first = dates.first, let last = dates.last { text += first == last ? ", dated \(first)" : ", dated from \(first) to \(last)" }
-        if let start = settings.collectionStart, let end = settings.collectionEnd { text += " (the study's collection period ran from \(start) to \(end))" }
-        text += ": \(interviews.count) by telephone interview and \(written.count) in writing"
-        if !written.isEmpty { text += " (\(xml) as structured returns, \(written.count - xml) as letters, reports and templates in plain text, Markdown or Word)" }
+        let organisations = analysis.participants.count
+        var text = w("Data were gathered from \(organisations) organisations in \(participants.count) returns",
+                     "Casglwyd data gan \(organisations) sefydliad mewn \(participants.count) ffurflen")
+        if let first = dates.first, let last = dates.last {
+            text += first == last ? w(", dated \(first)", ", dyddiedig \(first)") : w(", dated from \(first) to \(last)", ", dyddiedig rhwng \(first) a \(last)")
+        }
+        if let start = settings.collectionStart, let end = settings.collectionEnd {
+            text += w(" (the study's collection period ran from \(start) to \(end))", " (roedd cyfnod casglu'r astudiaeth rhwng \(start) a \(end))")
+        }
+        text += w(": \(interviews.count) by telephone interview and \(written.count) in writing", ": \(interviews.count) drwy gyfweliad ffôn a \(written.count) yn ysgrifenedig")
+        if !written.isEmpty {
+            text += w(" (\(xml) as structured returns, \(written.count - xml) as letters, reports and templates in plain text, Markdown or Word)",
+                      " (\(xml) fel ffurflenni strwythuredig, \(written.count - xml) fel llythyrau, adroddiadau a thempledi mewn testun plaen, Markdown neu Word)")
+        }
         text += "."
         let instruments = Set(interviews.compactMap(\.instrument)).sorted()
-        if !instruments.isEmpty { text += " Interviews followed the schedules \(instruments.joined(separator: ", "))." }
-        text += " Every return was read by datamap; each activity records the passage it came from, and names, contact details and other"
-            + " identifiers were replaced by keyed pseudonyms before anything was stored."
-        if coding.coded > 0 || coding.rejected > 0 {
-            text += " Coders checked \(coding.coded) of the \(coding.coded + coding.extracted) activities (\(coding.confirmed) confirmed, \(coding.corrected) corrected, \(coding.added) added) and set aside \(coding.rejected)."
-        } else {
-            text += " The activities are as datamap read them; no coder has checked them yet."
+        if !instruments.isEmpty {
+            text += w(" Interviews followed the schedules \(instruments.joined(separator: ", ")).", " Dilynodd y cyfweliadau'r amserlenni \(instruments.joined(separator: ", ")).")
         }
-        text += " A pilot is called a new initiative when it has \(newInitiativeRule)."
+        text += w(" Every return was read by datamap; each activity records the passage it came from, and names, contact details and other"
+                  + " identifiers were replaced by keyed pseudonyms before anything was stored.",
+                  " Darllenwyd pob ffurflen gan datamap; mae pob gweithgaredd yn cofnodi'r darn y daeth ohono, a disodlwyd enwau, manylion cyswllt"
+                  + " a dynodwyr eraill gan ffugenwau wedi'u hallweddu cyn i ddim gael ei gadw.")
+        if coding.coded > 0 || coding.rejected > 0 {
+            text += w(" Coders checked \(coding.coded) of the \(coding.coded + coding.extracted) activities (\(coding.confirmed) confirmed, \(coding.corrected) corrected, \(coding.added) added) and set aside \(coding.rejected).",
+                      " Gwiriodd codwyr \(coding.coded) o'r \(coding.coded + coding.extracted) gweithgaredd (\(coding.confirmed) wedi'u cadarnhau, \(coding.corrected) wedi'u cywiro, \(coding.added) wedi'u hychwanegu) a rhoi \(coding.rejected) o'r neilltu.")
+        } else {
+            text += w(" The activities are as datamap read them; no coder has checked them yet.",
+                      " Mae'r gweithgareddau fel y'u darllenwyd gan datamap; nid oes codiwr wedi'u gwirio eto.")
+        }
+        text += w(" A pilot is called a new initiative when it has \(newInitiativeRule).", " Gelwir peilot yn fenter newydd pan fo hyn yn wir amdano: \(newInitiativeRule).")
         return text
     }
 
@@ -183,36 +197,31 @@ public struct Report: Sendable {
         map.rows.filter { $0.activity.kind == .pilot }.map { row in
             let activity = row.activity
             var parts: [String] = []
-            if !activity.partners.isEmpty { parts.append("with \(activity.partners.joined(separator: ", "))") }
+            if !activity.partners.isEmpty { parts.append(w("with ", "gyda ") + activity.partners.joined(separator: ", ")) }
             if let timescale = activity.timescale, timescale.isDefined {
-                let span = [timescale.start.map { "from \($0)" }, timescale.end.map { "to \($0)" }, timescale.duration.map { "for \(Self.duration($0))" }]
-                    .compactMap { $0 }.joined(separator: " ")
-                parts.append("runs \(span)")
+                let span = [timescale.start.map { w("from ", "o ") + $0.description }, timescale.end.map { w("to ", "hyd at ") + $0.description },
+                            timescale.duration.map { w("for ", "am ") + duration($0) }].compactMap { $0 }.joined(separator: " ")
+                parts.append(w("runs ", "yn rhedeg ") + span)
             } else {
-                parts.append("no defined timescale" + (activity.timescale?.start.map { " (started \($0))" } ?? ""))
+                parts.append(flagLabel("pilot-missing-timescale") + (activity.timescale?.start.map { w(" (started \($0))", " (dechreuodd \($0))") } ?? ""))
             }
             switch activity.evaluation?.type {
-            case nil, .some(.none): parts.append("no evaluation")
-            case .some(.planned): parts.append("an evaluation still being developed")
+            case nil, .some(.none): parts.append(flagLabel("pilot-missing-evaluation"))
+            case .some(.planned): parts.append(w("an evaluation still being developed", "gwerthusiad sy'n dal i gael ei ddatblygu"))
             case .some(let type):
-                var evaluation = "evaluated (\(type.label.lowercased())"
-                if let evaluator = activity.evaluation?.evaluator { evaluation += ", by \(evaluator)" }
+                var evaluation = w("evaluated (\(type.label.lowercased())", "wedi'i werthuso (\(type.labelCy.lowercased())")
+                if let evaluator = activity.evaluation?.evaluator { evaluation += w(", by ", ", gan ") + evaluator }
                 evaluation += ")"
-                if let measures = activity.evaluation?.measures, !measures.isEmpty { evaluation += " on \(measures.joined(separator: ", "))" }
+                if let measures = activity.evaluation?.measures, !measures.isEmpty { evaluation += w(" on ", " ar ") + measures.joined(separator: ", ") }
                 parts.append(evaluation)
             }
             let isNew = newInitiatives.contains(row.id)
-            let flags = (pilotFlags[row.id] ?? []).map { Self.flagLabel($0.rule) }
+            let flags = (pilotFlags[row.id] ?? []).map { flagLabel($0.rule) }
             var text = parts.joined(separator: "; ") + "."
-            text += isNew ? " Better called a new initiative (\(flags.joined(separator: ", ")))." : " A pilot by the study's rule."
+            text += isNew ? w(" Better called a new initiative (\(flags.joined(separator: ", "))).", " Gwell ei alw'n fenter newydd (\(flags.joined(separator: ", "))).")
+                : w(" A pilot by the study's rule.", " Peilot yn ôl rheol yr astudiaeth.")
             return (row.organisation.name, activity.name, text, isNew)
         }
-    }
-
-    static func duration(_ iso: String) -> String {
-        guard let match = iso.firstMatch(of: /^P(\d+)([YMWD])$/), let number = Int(match.output.1) else { return iso }
-        let unit = ["Y": "year", "M": "month", "W": "week", "D": "day"][String(match.output.2)]!
-        return "\(number) \(unit)\(number == 1 ? "" : "s")"
     }
 
     /// One of `tables`, by its file stem.
@@ -262,7 +271,7 @@ public struct Report: Sendable {
                 return [row.id, row.organisation.name, row.organisation.type.rawValue, row.activity.name, row.activity.status.rawValue,
                         (row.activity.timescale?.isDefined ?? false) ? "yes" : "no",
                         row.activity.evaluation?.type.rawValue ?? "", row.activity.evaluation?.measures.joined(separator: "; ") ?? "",
-                        found.map { Self.flagLabel($0.rule) }.joined(separator: "; "),
+                        found.map { flagLabel($0.rule) }.joined(separator: "; "),
                         newInitiatives.contains(row.id) ? "new initiative" : "pilot", span]
             }
     }
@@ -325,7 +334,7 @@ public struct Report: Sendable {
                             || cells.isSmall(coverage.organisations, .organisations)
                         return [coverage.type.rawValue, cells.show(coverage.organisations, .organisations),
                                 hide ? "hidden (small numbers)" : String(coverage.withPilot),
-                                hide ? "" : cells.share(coverage.withPilot, of: coverage.organisations, .organisations),
+                                hide ? "" : cells.share(coverage.withPilot, of: coverage.organisations, .organisations, language: language),
                                 hide ? "" : coverage.withoutPilot.joined(separator: "; ")]
                     })
     }
@@ -334,7 +343,7 @@ public struct Report: Sendable {
         ReportTable(name: "evaluation", title: "Pilot evaluation by sector",
                     columns: ["organisation_type", "pilots", "evaluated", "share"],
                     rows: analysis.evaluation.map {
-                        [$0.type.rawValue, cells.show($0.pilots, .activities), cells.show($0.evaluated, .activities), cells.share($0.evaluated, of: $0.pilots, .activities)]
+                        [$0.type.rawValue, cells.show($0.pilots, .activities), cells.show($0.evaluated, .activities), cells.share($0.evaluated, of: $0.pilots, .activities, language: language)]
                     })
     }
 
@@ -357,5 +366,5 @@ public struct Report: Sendable {
     }
 
     /// The workbook's sheets, in order.
-    public func sheets(_ texts: RowTexts) -> [ReportTable] { ([activities(texts)] + tables).map { $0.publicView() } }
+    public func sheets(_ texts: RowTexts) -> [ReportTable] { ([activities(texts)] + tables).map { localised($0.publicView()) } }
 }

@@ -69,6 +69,8 @@ public struct Builder: Sendable {
     /// Files read and committed together: enough to keep every core busy, few enough that
     /// memory does not grow with the inbox.
     public var chunkSize = 256
+    /// The language of the published report (study.yaml `language`): Welsh adds the English beside it.
+    public var reportLanguage: Language = .en
     /// Coders' decisions (`coding/`), by the path of the return they code.
     public var coding: [String: CodingFile] = [:]
     /// `--confirmed-only`: publish only the activities a coder has confirmed, corrected or added.
@@ -201,15 +203,20 @@ public struct Builder: Sendable {
                 renderers.append(("\(table.name).json", { table.writeJSON(to: $0) }))
             }
         }
-        renderers.append(("datamap.xlsx", { sink in
-            let rows = RowTexts(dataMap.rows, fetch: texts)
-            let workbook = try Workbook.xlsx(report.sheets(rows))
-            try rows.check()
-            sink.write(workbook)
-        }))
-        renderers.append(("report.html", { HTMLReport.write(report, to: $0) }))
+        // A study in Welsh publishes its report, summary and workbook in Welsh, and the English beside them.
+        var published = [(report.inLanguage(reportLanguage), "")]
+        if reportLanguage == .cy { published.append((report, ".en")) }
+        for (edition, suffix) in published {
+            renderers.append(("datamap\(suffix).xlsx", { sink in
+                let rows = RowTexts(dataMap.rows, fetch: texts)
+                let workbook = try Workbook.xlsx(edition.sheets(rows))
+                try rows.check()
+                sink.write(workbook)
+            }))
+            renderers.append(("report\(suffix).html", { HTMLReport.write(edition, to: $0) }))
+            renderers.append(("summary\(suffix).md", { MarkdownSummary.write(edition, to: $0) }))
+        }
         renderers.append(("report-internal.html", { HTMLReport.write(report, to: $0, isInternal: true) }))
-        renderers.append(("summary.md", { MarkdownSummary.write(report, to: $0) }))
         // Each output is written on its own core as it is made, a block at a time, so no
         // output is ever whole in memory (the workbook's compressed archive aside).
         // The longest outputs start first, so that no core is left with one of them at the end.
