@@ -522,6 +522,8 @@ struct WelshReportTests {
         #expect(welsh.contains("<html lang=\"cy\">") && welsh.contains("<h2>Crynodeb</h2>") && welsh.contains("<h2>Dulliau</h2>")
                 && welsh.contains("Peilotau a mentrau newydd") && welsh.contains("Casglwyd data gan"))
         #expect(!welsh.contains("<h2>Summary</h2>") && !welsh.contains("Data were gathered"))
+        // A pilot from a Welsh return named in the English report is marked lang="cy".
+        #expect(try study.output("report.en.html").contains("<strong lang=\"cy\">Peilot Cynadleddau Grŵp Teulu</strong>"))
         let english = try study.output("report.en.html")
         #expect(english.contains("<html lang=\"en\">") && english.contains("<h2>Summary</h2>") && english.contains("Data were gathered"))
         #expect(try study.output("summary.md").hasPrefix("# Crynodeb y map data") && study.output("summary.en.md").hasPrefix("# Data map summary"))

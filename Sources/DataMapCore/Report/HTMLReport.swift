@@ -90,7 +90,9 @@ public enum HTMLReport {
         } else {
             html.write("<ul>\n")
             for pilot in described {
-                html.write("<li><strong>\(escape(pilot.name))</strong> (\(escape(pilot.organisation))): \(escape(pilot.text))</li>\n")
+                // A name from a return written in the other language is marked as such, for screen readers.
+                let marked = pilot.language != report.language ? " lang=\"\(pilot.language.rawValue)\"" : ""
+                html.write("<li><strong\(marked)>\(escape(pilot.name))</strong> (\(escape(pilot.organisation))): \(escape(pilot.text))</li>\n")
             }
             html.write("</ul>\n")
         }

@@ -193,7 +193,7 @@ public struct Report: Sendable {
     }
 
     /// Each pilot in a sentence: its owner, partners, timescale, evaluation and what it is called here.
-    public var pilotDescriptions: [(organisation: String, name: String, text: String, newInitiative: Bool)] {
+    public var pilotDescriptions: [(organisation: String, name: String, text: String, newInitiative: Bool, language: Language)] {
         map.rows.filter { $0.activity.kind == .pilot }.map { row in
             let activity = row.activity
             var parts: [String] = []
@@ -220,7 +220,7 @@ public struct Report: Sendable {
             var text = parts.joined(separator: "; ") + "."
             text += isNew ? w(" Better called a new initiative (\(flags.joined(separator: ", "))).", " Gwell ei alw'n fenter newydd (\(flags.joined(separator: ", "))).")
                 : w(" A pilot by the study's rule.", " Peilot yn ôl rheol yr astudiaeth.")
-            return (row.organisation.name, activity.name, text, isNew)
+            return (row.organisation.name, activity.name, text, isNew, row.language)
         }
     }
 
