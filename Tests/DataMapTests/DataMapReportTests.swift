@@ -524,6 +524,7 @@ struct WelshReportTests {
         #expect(!welsh.contains("<h2>Summary</h2>") && !welsh.contains("Data were gathered"))
         // A pilot from a Welsh return named in the English report is marked lang="cy".
         #expect(try study.output("report.en.html").contains("<strong lang=\"cy\">Peilot Cynadleddau Grŵp Teulu</strong>"))
+        #expect(try study.output("report.en.html").contains("<td lang=\"cy\">Peilot Cynadleddau Grŵp Teulu</td>"), "and in the pilots table")
         let english = try study.output("report.en.html")
         #expect(english.contains("<html lang=\"en\">") && english.contains("<h2>Summary</h2>") && english.contains("Data were gathered"))
         #expect(try study.output("summary.md").hasPrefix("# Crynodeb y map data") && study.output("summary.en.md").hasPrefix("# Data map summary"))

@@ -51,7 +51,7 @@ public enum HTMLReport {
         func section(_ name: String) {
             guard let table = report.table(name).map(report.localised) else { return }
             html.write("<h2>\(escape(table.title))</h2>\n")
-            write(isInternal ? table : table.publicView(), to: html, none: w("None.", "Dim."))
+            write(isInternal ? table : table.publicView(), to: html, none: w("None.", "Dim."), language: report.language)
         }
         section("sectors")
 
@@ -112,14 +112,16 @@ public enum HTMLReport {
         html.write("<p class=\"note\">\(w("Made by datamap from anonymised records. No participant is named; organisations are.", "Gwnaed gan datamap o gofnodion dienw. Nid enwir unrhyw gyfranogwr; enwir y sefydliadau."))</p>\n</main>\n</body></html>\n")
     }
 
-    static func write(_ table: ReportTable, to html: OutputSink, none: String = "None.") {
+    static func write(_ table: ReportTable, to html: OutputSink, none: String = "None.", language: Language = .en) {
         guard table.count > 0 else { return html.write("<p>\(none)</p>\n") }
+        let written = Set(table.columns.indices.filter { ReportTable.writtenColumns.contains(table.columns[$0]) })
         html.write("<table><thead><tr>" + table.columns.map { "<th>\(escape($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined()
             + "</tr></thead><tbody>\n")
-        for row in table.rows {
+        for (index, row) in table.rows.enumerated() {
             html.write("<tr>")
-            for value in row {
-                html.write("<td>")
+            let other = table.rowLanguage.map { $0(index) }.flatMap { $0 != language ? $0 : nil }
+            for (column, value) in row.enumerated() {
+                html.write(other != nil && written.contains(column) ? "<td lang=\"\(other!.rawValue)\">" : "<td>")
                 html.write(escape(value))
                 html.write("</td>")
             }

@@ -26,6 +26,13 @@ public struct ReportTable: Sendable {
 
     public var rows: LazyMapSequence<Range<Int>, [String]> { (0..<count).lazy.map(row) }
 
+    /// The language a row's words were written in, where the row comes from one return: the
+    /// report marks them (`lang="cy"` in an English report) for screen readers and translators.
+    public var rowLanguage: (@Sendable (Int) -> Language)?
+    /// The columns that hold a return's own words.
+    static let writtenColumns: Set<String> = ["pilot", "name", "description", "timescale_phrase", "extent_note", "evaluation_note",
+                                              "peilot", "enw", "disgrifiad", "geiriad yr amserlen", "nodyn graddau", "nodyn gwerthuso"]
+
     /// Columns that point into the study's files or records: kept in the CSV and JSON tables and
     /// the internal report, left out of what is published (report.html, summary.md, the workbook).
     static let internalColumns: Set<String> = ["id", "record_id", "record_ids", "source", "sources", "source_file", "source_line",
@@ -39,7 +46,7 @@ public struct ReportTable: Sendable {
         let region = columns.firstIndex(of: "region")
         let row = self.row
         let isMatrix = name == "matrix"
-        return ReportTable(name: name, title: title, columns: kept.map { columns[$0] }, count: count) { index in
+        var view = ReportTable(name: name, title: title, columns: kept.map { columns[$0] }, count: count) { index in
             let values = row(index)
             return kept.map { column in
                 var value = values[column]
@@ -49,6 +56,8 @@ public struct ReportTable: Sendable {
                 return value
             }
         }
+        view.rowLanguage = rowLanguage
+        return view
     }
 
     public func writeCSV(to sink: OutputSink) {
@@ -259,7 +268,7 @@ public struct Report: Sendable {
     public var pilots: ReportTable {
         let flags = pilotFlags
         let pilotRows = map.rows.filter { $0.activity.kind == .pilot }
-        return ReportTable(
+        var table = ReportTable(
             name: "pilots", title: "Pilots and flags",
             columns: ["record_id", "organisation", "organisation_type", "pilot", "status", "timescale_defined", "evaluation",
                       "outcome_measures", "flags", "suggested_classification", "source"],
@@ -274,6 +283,8 @@ public struct Report: Sendable {
                         found.map { flagLabel($0.rule) }.joined(separator: "; "),
                         newInitiatives.contains(row.id) ? "new initiative" : "pilot", span]
             }
+        table.rowLanguage = { pilotRows[$0].language }
+        return table
     }
 
     public var participants: ReportTable {
