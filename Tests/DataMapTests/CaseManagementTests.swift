@@ -224,3 +224,50 @@ struct CaseManagementTests {
         #expect(broken.status == 1 && broken.stderr.contains("sample.csv:2:7: 'council' is not an organisation type"), "\(broken.stderr)")
     }
 }
+
+/// Web-return links: an unguessable token per case, kept only as a hash, with an expiry and a
+/// revocation; issuing again replaces a case's link.
+@Suite("Invitations")
+struct InvitationTests {
+    @Test func aTokenOpensItsCaseUntilItExpiresOrIsRevokedAndIsStoredOnlyAsAHash() {
+        var random = SystemRandomNumberGenerator()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = Invitations.makeToken(using: &random), second = Invitations.makeToken(using: &random)
+        #expect(first.count == 43 && first != second && first.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        var invitations = Invitations()
+        invitations.issue(caseID: "C001", token: first, now: now, validFor: 86_400)
+        invitations.issue(caseID: "C002", token: second, now: now, validFor: 86_400)
+        #expect(invitations.verify(first, now: now) == .success("C001") && invitations.verify(second, now: now) == .success("C002"))
+        #expect(invitations.verify(first + "x", now: now) == .failure(.unknown))
+        #expect(invitations.verify(first, now: now.addingTimeInterval(86_401)) == .failure(.expired))
+        #expect(!invitations.invitations.contains { $0.tokenHash.contains(first) } && invitations.invitations[0].tokenHash == Invitations.hash(first))
+        let replacement = Invitations.makeToken(using: &random)
+        invitations.issue(caseID: "C001", token: replacement, now: now.addingTimeInterval(60), validFor: 86_400)
+        #expect(invitations.verify(first, now: now.addingTimeInterval(61)) == .failure(.revoked), "issuing again replaces the link")
+        #expect(invitations.verify(replacement, now: now.addingTimeInterval(61)) == .success("C001"))
+        #expect(invitations.revoke(caseID: "C001", now: now.addingTimeInterval(120)) == 1)
+        #expect(invitations.verify(replacement, now: now.addingTimeInterval(121)) == .failure(.revoked))
+    }
+
+    @Test func linksArePrintedOrWrittenForAMailMergeAndTheStudyKeepsNoToken() throws {
+        let study = try CaseManagementTests().study()
+        let shown = try datamap(["invite", "C001", "C003", "--study", study.root.path, "--base-url", "https://returns.example.org/r/"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let tokens = shown.stdout.matches(of: /https:\/\/returns\.example\.org\/r\/([A-Za-z0-9_-]{43})/).map { String($0.output.1) }
+        #expect(tokens.count == 2)
+        let store = study.state.appendingPathComponent("invitations.json")
+        let kept = try String(contentsOf: store, encoding: .utf8)
+        #expect(tokens.allSatisfy { !kept.contains($0) && kept.contains(Invitations.hash($0)) })
+        #expect(try permissions(store) == 0o600)
+        #expect(try datamap(["invite", "C003", "--revoke", "--study", study.root.path]).stdout.contains("C003: 1 link revoked"))
+        let listed = try datamap(["invite", "--list", "--study", study.root.path]).stdout
+        #expect(listed.contains("C001  active") && listed.contains("C003  revoked") && !tokens.contains { listed.contains($0) })
+        let csv = study.root.appendingPathComponent("links.csv")
+        #expect(try datamap(["invite", "--all", "--csv", csv.path, "--study", study.root.path]).status == 0)
+        let merge = try String(contentsOf: csv, encoding: .utf8)
+        #expect(merge.hasPrefix("case,organisation,contact_role,link,expires\r\n") && merge.contains("C002,Conwy County Borough Council,Head of Service,http://127.0.0.1:8080/return/"))
+        #expect(try permissions(csv) == 0o600)
+        let plain = try datamap(["invite", "C001", "--base-url", "http://returns.example.org/r/", "--study", study.root.path])
+        #expect(plain.status == 64 && plain.stderr.contains("must be https"))
+    }
+}

@@ -1,0 +1,87 @@
+import Crypto
+import Foundation
+
+/// Links that invite an organisation to answer on the web: one per case of the sample. The
+/// token is an unguessable 256-bit secret given to the organisation once; the study keeps only
+/// its SHA-256, so a copy of the study's files cannot be turned back into working links.
+public struct Invitation: Codable, Sendable, Hashable {
+    public var caseID: String
+    /// Lower-case hex SHA-256 of the token.
+    public var tokenHash: String
+    public var created: Date
+    public var expires: Date
+    public var revoked: Date?
+
+    public enum State: String, Sendable {
+        case active, expired, revoked
+    }
+
+    public func state(at now: Date) -> State {
+        if revoked != nil { return .revoked }
+        return now < expires ? .active : .expired
+    }
+}
+
+public struct Invitations: Codable, Sendable, Hashable {
+    public var invitations: [Invitation] = []
+
+    public init(invitations: [Invitation] = []) {
+        self.invitations = invitations
+    }
+
+    public static let tokenBytes = 32
+
+    /// A token from the caller's random source (the system's, in production), as URL-safe base64.
+    public static func makeToken(using random: inout some RandomNumberGenerator) -> String {
+        let bytes = (0..<tokenBytes).map { _ in UInt8.random(in: 0...255, using: &random) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Issues a link for a case. One link per case is live at a time: issuing again revokes the
+    /// earlier one, so a link sent to the wrong address can be replaced.
+    public mutating func issue(caseID: String, token: String, now: Date, validFor: TimeInterval) {
+        for index in invitations.indices where invitations[index].caseID == caseID && invitations[index].state(at: now) == .active {
+            invitations[index].revoked = now
+        }
+        invitations.append(Invitation(caseID: caseID, tokenHash: Self.hash(token), created: now, expires: now.addingTimeInterval(validFor)))
+    }
+
+    /// Revokes every live link of a case; the number revoked.
+    @discardableResult
+    public mutating func revoke(caseID: String, now: Date) -> Int {
+        var count = 0
+        for index in invitations.indices where invitations[index].caseID == caseID && invitations[index].state(at: now) == .active {
+            invitations[index].revoked = now
+            count += 1
+        }
+        return count
+    }
+
+    public enum Refusal: Error, Equatable, Sendable {
+        case unknown, expired, revoked
+    }
+
+    /// The case a token opens, or why it opens none. Hashes are compared whole, in constant time.
+    public func verify(_ token: String, now: Date) -> Result<String, Refusal> {
+        let presented = Array(Self.hash(token).utf8)
+        var found: Invitation?
+        for invitation in invitations {
+            let stored = Array(invitation.tokenHash.utf8)
+            guard stored.count == presented.count else { continue }
+            var difference: UInt8 = 0
+            for (a, b) in zip(stored, presented) { difference |= a ^ b }
+            if difference == 0 { found = invitation }
+        }
+        guard let found else { return .failure(.unknown) }
+        switch found.state(at: now) {
+        case .active: return .success(found.caseID)
+        case .expired: return .failure(.expired)
+        case .revoked: return .failure(.revoked)
+        }
+    }
+}
