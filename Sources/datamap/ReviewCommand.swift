@@ -26,6 +26,9 @@ struct Review: ParsableCommand {
     @Flag(help: "List the most frequent corrections by kind: where the reader should improve.")
     var report = false
 
+    @Flag(help: "Show the proposals you have already decided too, each with your decision, to change it.")
+    var again = false
+
     @Argument(help: "Returns to code, as paths under inbox/ (default: every return, unreviewed first).")
     var returns: [String] = []
 
@@ -52,6 +55,7 @@ struct Review: ParsableCommand {
             let editing = Platform.isTerminal(0) && term != "dumb" && !term.isEmpty && EditLineSource.useUTF8Locale()
             let input: any LineSource = editing ? EditLineSource() : PlainLineSource()
             var session = try ReviewSession(paths: paths, coder: coder!, language: language, input: input, output: TerminalOutput.current())
+            session.again = again
             let sources = try session.sources(returns)
             if reconcile { try session.reconcile(sources) } else { try session.code(sources) }
         } catch let error as PlatformError {
@@ -75,6 +79,8 @@ struct ReviewSession {
     let reference: StudyReference
     /// The respondent of the return being coded: hidden from whatever the coder types.
     var people: [String] = []
+    /// Show proposals already decided too, to change a decision.
+    var again = false
 
     init(paths: StudyPaths, coder: String, language: Language, input: any LineSource, output: TerminalOutput) throws {
         self.paths = paths
@@ -141,19 +147,21 @@ struct ReviewSession {
             people = respondent
             var file = try CodingFiles.read(source, paths)
             var taken: Set<Int> = []
-            var decidedIndices: Set<Int> = []
+            var decided: [Int: CodingDecision] = [:]
             for decision in file.coders[coder] ?? [] where decision.action != .add {
-                if let index = Coding.match(decision, in: record.activities, taken: taken) { taken.insert(index); decidedIndices.insert(index) }
+                if let index = Coding.match(decision, in: record.activities, taken: taken) { taken.insert(index); decided[index] = decision }
             }
-            let open = record.activities.indices.filter { !decidedIndices.contains($0) }
+            // With --again every proposal is shown, each with this coder's decision so far.
+            let open = record.activities.indices.filter { again || decided[$0] == nil }
             if open.isEmpty {
-                output.quiet(t("\(source): every proposal already has your decision.", "\(source): mae gan bob cynnig eich penderfyniad eisoes."))
+                output.quiet(t("\(source): every proposal already has your decision (--again shows them, to change one).",
+                               "\(source): mae gan bob cynnig eich penderfyniad eisoes (mae --again yn eu dangos, i newid un)."))
                 continue
             }
             for (position, index) in open.enumerated() {
                 let place = t("Return \(number + 1)/\(sources.count) · \(source) · proposal \(position + 1)/\(open.count)",
                               "Ffurflen \(number + 1)/\(sources.count) · \(source) · cynnig \(position + 1)/\(open.count)")
-                switch try codeProposal(index, record: record, lines: lines, file: &file, place: place) {
+                switch try codeProposal(index, record: record, lines: lines, file: &file, place: place, earlier: decided[index]) {
                 case .next: continue
                 case .quit:
                     output.line(t("Stopped; every decision so far is saved in coding/.", "Wedi stopio; mae pob penderfyniad hyd yma wedi'i gadw yn coding/."))
@@ -170,14 +178,22 @@ struct ReviewSession {
     private func anchor(_ activity: ActivityRecord) -> (String, Int) { (activity.name, activity.provenance.line) }
 
     /// One proposal: shown, then commands until it is decided, skipped or the coder quits.
-    private mutating func codeProposal(_ index: Int, record: AnonymisedReturn, lines: [String], file: inout CodingFile, place: String) throws -> Step {
+    private mutating func codeProposal(_ index: Int, record: AnonymisedReturn, lines: [String], file: inout CodingFile, place: String,
+                                       earlier: CodingDecision? = nil) throws -> Step {
         let original = record.activities[index]
         let (quote, line) = anchor(original)
-        var values: CodedValues?
+        // A correction made before is where a second look starts: Enter keeps it.
+        var values: CodedValues? = earlier?.action == .correct ? earlier?.values : nil
         while true {
             var shown = original
             Coding.apply(values, to: &shown, record: record)
             show(shown, record: record, lines: lines, place: place, corrected: values?.fieldNames ?? [])
+            if let earlier, earlier.action == .reject {
+                output.quiet(t("  You rejected this before (\(earlier.reason ?? "")); Enter now accepts it, x keeps it rejected.",
+                               "  Fe wnaethoch wrthod hwn o'r blaen (\(earlier.reason ?? "")); mae Enter nawr yn ei dderbyn, mae x yn ei gadw wedi'i wrthod."))
+            } else if let earlier {
+                output.quiet(t("  Your decision so far: \(earlier.action.rawValue).", "  Eich penderfyniad hyd yma: \(earlier.action.rawValue)."))
+            }
             guard let typed = input.read(prompt: "> ") else { return .quit }
             let command = typed.trimmingCharacters(in: .whitespaces)
             if command.isEmpty {

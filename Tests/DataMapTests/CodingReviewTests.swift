@@ -251,6 +251,24 @@ struct CodingReviewTests {
         #expect(file.contains("agreed:") && file.contains("ab:") && file.contains("cd:"))
     }
 
+    /// A second look: --again shows every proposal with the decision made, Enter keeps a
+    /// correction, and a decision can be changed.
+    @Test func decisionsCanBeRevisitedAndChanged() throws {
+        let study = try study()
+        func code(_ keys: String, again: Bool = false) throws -> ProcessResult {
+            try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "printf '\(keys)' | \"$0\" review --study \"$1\" --coder ab\(again ? " --again" : "")",
+                                                      Repo.binary.path, study.root.path])
+        }
+        #expect(try code("\\nt 2015 2018-12\\n\\n\\n\\n").status == 0)
+        #expect(try code("").stdout.contains("every proposal already has your decision (--again shows them"))
+        let again = try code("\\n\\nx a comparator\\n\\n", again: true)
+        #expect(again.stdout.contains("Your decision so far: correct") && again.stdout.contains("* timescale   2015 – 2018-12"), "\(again.stdout)")
+        #expect(try study.build().status == 0)
+        let coded = try rows(study)
+        #expect(coded.map { $0["name"]! }.sorted() == ["Edge of Care Service", "Family Link pilot", "Young Carers Project"])
+        #expect(coded.first { $0["name"] == "Edge of Care Service" }?["timescale_end"] == "2018-12")
+    }
+
     /// What a coder quotes or types is anonymised as the record is: the respondent's name on a
     /// picked line or in a reason never reaches coding/, and the build still finds the passage.
     @Test func quotesAndTypedTextHoldNoPersonalData() throws {
