@@ -359,15 +359,16 @@ struct InterviewRunner {
                         continue
                     }
                     // A soft check warns; the answer is kept only with a reason, which is noted beside it.
+                    let warning = session.softCheck(value, for: step)
                     var reason: String?
-                    if let warning = session.softCheck(value, for: step) {
+                    if let warning {
                         output.warning(warning.message(language))
                         guard let line = input.read(prompt: UI.reasonPrompt(language)) else { return try pause() }
                         reason = line.trimmingCharacters(in: .whitespaces)
                         if reason?.isEmpty ?? true { continue }
                     }
                     try record(.answered(step: step.key, value: value, at: now, offset: session.offset(at: now)))
-                    if let reason, let warning = session.softCheck(value, for: step) {
+                    if let reason, let warning {
                         try record(.noted(step: step.key, text: UI.keptNote(warning.message(.en), reason), at: now, offset: session.offset(at: now)))
                         output.quiet(UI.keptSaid(language))
                     }

@@ -10,17 +10,6 @@ import Testing
 /// `DATAMAP_SOAK_KEYS` sets the length (default 100,000 keys); `DATAMAP_SOAK_SEED` the seed.
 @Suite("A random-keystroke session in a real terminal", .serialized)
 struct KeystrokeSoakTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The line editor's buffer as the keys change it.
     struct Line {
         var characters: [Character] = []
@@ -34,7 +23,7 @@ struct KeystrokeSoakTests {
                             ":skip", ":back", ":note Siân’s ŵyr called", ":review", ":section 2", "", ">", "<", "Tŷ Gwyn", "Cyngor Sir Gâr"]
 
     /// Types one line's keys; returns the keys as bytes, the line they make, and the key count.
-    static func makeLine(_ random: inout Generator, plausibleOdds: Int) -> (chunks: [[UInt8]], line: String, keys: Int) {
+    static func makeLine(_ random: inout SplitMix, plausibleOdds: Int) -> (chunks: [[UInt8]], line: String, keys: Int) {
         var line = Line()
         var chunks: [[UInt8]] = [[]]
         var keys = 0
@@ -172,7 +161,7 @@ struct KeystrokeSoakTests {
     @Test func aHundredThousandRandomKeysCrashNothingAndTheJournalHoldsExactlyWhatTheScreenTook() throws {
         let environment = ProcessInfo.processInfo.environment
         let target = environment["DATAMAP_SOAK_KEYS"].flatMap(Int.init) ?? 100_000
-        var random = Generator(state: environment["DATAMAP_SOAK_SEED"].flatMap(UInt64.init) ?? 20_261_130)
+        var random = SplitMix(seed: environment["DATAMAP_SOAK_SEED"].flatMap(UInt64.init) ?? 20_261_130)
         let study = try TemporaryStudy(copySample: false)
         let session = Session(study)
         try session.start()

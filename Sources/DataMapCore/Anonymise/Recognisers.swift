@@ -47,38 +47,20 @@ public struct EntitySpan: Codable, Sendable, Hashable {
         for (index, document) in documents.enumerated() {
             if index > 0 { out.append(0x2C) }
             out += Array(#"{"file":"#.utf8)
-            quote(document.file, into: &out)
+            PrettyJSONEncoder.quote(document.file, into: &out)
             out += Array(#","spans":["#.utf8)
             for (number, span) in document.spans.enumerated() {
                 if number > 0 { out.append(0x2C) }
                 out += Array(#"{"end":"#.utf8) + Array(String(span.end).utf8)
                 out += Array(#","start":"#.utf8) + Array(String(span.start).utf8)
                 out += Array(#","type":"#.utf8)
-                quote(span.type.rawValue, into: &out)
+                PrettyJSONEncoder.quote(span.type.rawValue, into: &out)
                 out.append(0x7D)
             }
             out += [0x5D, 0x7D]
         }
         out.append(0x5D)
         return Data(out)
-    }
-
-    private static func quote(_ text: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
-            case 0x08: out += [0x5C, 0x62]
-            case 0x0C: out += [0x5C, 0x66]
-            case ..<0x20: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(0x22)
     }
 }
 

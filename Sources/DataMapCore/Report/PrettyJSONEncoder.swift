@@ -59,7 +59,8 @@ struct PrettyJSONEncoder {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private static func quote(_ text: String, into out: inout [UInt8]) {
+    /// A JSON string as JSONEncoder writes it; `--spans` output uses it too.
+    static func quote(_ text: String, into out: inout [UInt8]) {
         out.append(0x22)
         // Most text needs no escape and goes in whole.
         var text = text

@@ -10,6 +10,7 @@ extension Report {
 
     /// The report in another language: the same tables and numbers, other words.
     public func inLanguage(_ language: Language) -> Report {
+        guard language != self.language else { return self }
         var copy = self
         copy.language = language
         copy.tables = copy.makeTables()
