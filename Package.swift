@@ -12,6 +12,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The C boundary: libxml2 as a system library. Only `LibXML` imports it.
@@ -58,12 +63,29 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The web return form: pages rendered from the instrument, and the HTTP server that
+        // serves them. Drafts, invitations and the inbox come in through `FormStore`.
+        .target(
+            name: "DataMapWeb",
+            dependencies: [
+                "DataMapCore",
+                "LibXML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")]
+        ),
         // The command line: the only place that prints or chooses an exit code.
         .executableTarget(
             name: "datamap",
             dependencies: [
                 "DataMapCore",
                 "DataMapStore",
+                "DataMapWeb",
                 "CEditLine",
                 "CPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,7 +97,7 @@ let package = Package(
         .executableTarget(name: "datamap-fuzz", dependencies: ["FuzzHarness"]),
         .testTarget(
             name: "DataMapTests",
-            dependencies: ["DataMapCore", "DataMapStore", "LibXML", "datamap", "FuzzHarness",
+            dependencies: ["DataMapCore", "DataMapStore", "DataMapWeb", "LibXML", "datamap", "FuzzHarness",
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ]

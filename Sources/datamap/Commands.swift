@@ -27,7 +27,7 @@ struct Datamap: ParsableCommand {
             refused (see outbox/rejected.csv); 75 another build is running on this study.
             """,
         subcommands: [Build.self, Validate.self, Interview.self, Review.self, Template.self, Extract.self, Anonymise.self, Check.self, Schema.self,
-                      Instruments.self, Cases.self, Invite.self, Generate.self]
+                      Instruments.self, Cases.self, Invite.self, Serve.self, Generate.self]
     )
 }
 

@@ -11,7 +11,7 @@ struct Invite: ParsableCommand {
         discussion: """
             Each link carries a secret token shown once, here; the study keeps only its hash \
             (.datamap/invitations.json, owner-only), with its expiry. Issuing a case again replaces \
-            its link. The web form that answers the links ('datamap serve') is not built yet.
+            its link. 'datamap serve' answers the links with the web return form.
             """)
 
     @OptionGroup var options: StudyOptions

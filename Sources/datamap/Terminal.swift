@@ -169,6 +169,20 @@ final class JournalFile {
         }
     }
 
+    /// Several events in one write and one sync: a web page's answers land together or not at all
+    /// (a line cut short by a crash is ignored on replay, and so is everything after it).
+    func append(contentsOf events: [JournalEvent]) throws(PlatformError) {
+        var data = Data()
+        for event in events {
+            guard let line = try? Self.encoder.encode(event) else { throw PlatformError("cannot encode a journal event") }
+            data.append(line)
+            data.append(0x0A)
+        }
+        guard Platform.writeAndSync(data, to: descriptor) else {
+            throw PlatformError("cannot save to \(url.path): \(String(cString: strerror(errno))); the answers were not saved")
+        }
+    }
+
     /// Every complete event; a last line cut short by a crash is left out.
     static func events(at url: URL) -> [JournalEvent] {
         guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
@@ -227,6 +241,20 @@ extension Platform {
             throw PlatformError("cannot write inbox/\(name): \(reason)")
         }
         unlink(temporary.path)
+        syncDirectory(paths.inbox)
+        return "inbox/" + name
+    }
+
+    /// Writes a return into `inbox/` under its own name, replacing an earlier version in one
+    /// rename: a reader sees the old file or the new one, never part of either.
+    static func replaceInInbox(_ data: Data, paths: StudyPaths, name: String) throws(PlatformError) -> String {
+        let temporary = paths.inbox.appendingPathComponent(".\(name).partial-\(getpid())")
+        try writeDurably(data, to: temporary, mode: 0o600)
+        guard rename(temporary.path, paths.inbox.appendingPathComponent(name).path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw PlatformError("cannot write inbox/\(name): \(reason)")
+        }
         syncDirectory(paths.inbox)
         return "inbox/" + name
     }

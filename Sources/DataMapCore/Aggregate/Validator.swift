@@ -298,7 +298,7 @@ public enum Validator {
             ],
             check: { context, rule in
                 context.map.participants.flatMap { participant -> [Finding] in
-                    guard !participant.answers.isEmpty || participant.method == Provenance.Method.interview.rawValue,
+                    guard !participant.answers.isEmpty || Provenance.Method(rawValue: participant.method)?.isStructured == true,
                           let instrument = context.reference.instruments[participant.organisation.type] else { return [] }
                     var answers: [String: AnswerValue] = [:]
                     for answer in participant.answers {

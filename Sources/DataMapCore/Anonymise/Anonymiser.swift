@@ -278,7 +278,7 @@ public struct Anonymiser: Sendable {
             source: source, organisation: organisation, respondent: token,
             anonymity: record.consent.anonymity, submitted: record.submitted, language: record.language,
             answers: answers, activities: activities, notes: notes,
-            method: record.interview == nil ? .writtenReturn : .interview, instrument: record.interview?.instrument)
+            method: Provenance.Method(capturedBy: record.interview), instrument: record.interview?.instrument)
         risk.counts["respondent", default: 0] += 1
         result.risk = risk
         if record.submittedFrom != .stated { result.submittedFrom = record.submittedFrom }

@@ -27,6 +27,11 @@ public enum JournalEvent: Codable, Sendable, Hashable {
     case resumed(at: Date, recordingOffset: Double?)
     case paused(at: Date)
     case finished(at: Date, file: String)
+    /// A web form page saved: how long it was open, in which language, and the browser's family
+    /// (never the full user-agent string, which can single a person out).
+    case pageSaved(page: String, seconds: Double, language: Language, agent: String, at: Date)
+    /// A submitted web return opened again for changes, where the study allows it.
+    case reopened(at: Date)
 }
 
 public struct InterviewHeader: Codable, Sendable, Hashable {
@@ -41,10 +46,14 @@ public struct InterviewHeader: Codable, Sendable, Hashable {
     public var recordingOffset: Double?
     /// The sample case the interview was started for (`--case`), if any.
     public var caseID: String?
+    /// How the answers were captured; nil in journals from before web returns, which were all by telephone.
+    public var mode: CaptureMode?
 
     public init(id: String, instrument: Instrument, organisation: Organisation, language: Language,
-                startedAt: Date, recording: String? = nil, recordingOffset: Double? = nil, caseID: String? = nil) {
+                startedAt: Date, recording: String? = nil, recordingOffset: Double? = nil, caseID: String? = nil,
+                mode: CaptureMode? = nil) {
         self.caseID = caseID
+        self.mode = mode
         self.id = id
         self.instrument = instrument
         self.organisation = organisation
@@ -53,6 +62,11 @@ public struct InterviewHeader: Codable, Sendable, Hashable {
         self.recording = recording
         self.recordingOffset = recordingOffset
     }
+}
+
+public enum CaptureMode: String, Codable, Sendable, Hashable {
+    case telephone
+    case web
 }
 
 public struct RecordedAnswer: Sendable, Hashable {
@@ -100,6 +114,11 @@ public struct InterviewSession: Sendable {
     public private(set) var answers: [String: RecordedAnswer] = [:]
     public private(set) var notes: [InterviewNote] = []
     public private(set) var finished: (at: Date, file: String)?
+    /// Web paradata: seconds spent on each page, summed over visits, in the order first saved.
+    public private(set) var pageTimes: [PageTime] = []
+    public private(set) var agent: String?
+    /// The language the respondent last used; a web respondent may switch part way.
+    public private(set) var lastLanguage: Language?
     /// Where the current recording segment starts, for offsets: (clock time, recording position).
     private var segment: (Date, Double)?
 
@@ -127,6 +146,15 @@ public struct InterviewSession: Sendable {
             if header.recording != nil { segment = (at, recordingOffset ?? 0) }
         case .paused: break
         case .finished(let at, let file): finished = (at, file)
+        case .pageSaved(let page, let seconds, let language, let agent, _):
+            if let index = pageTimes.firstIndex(where: { $0.page == page }) {
+                pageTimes[index].seconds += seconds
+            } else {
+                pageTimes.append(PageTime(page: page, seconds: seconds))
+            }
+            lastLanguage = language
+            self.agent = agent
+        case .reopened: finished = nil
         }
     }
 
@@ -136,7 +164,7 @@ public struct InterviewSession: Sendable {
         return base + max(0, time.timeIntervalSince(start))
     }
 
-    public var language: Language { header.language }
+    public var language: Language { lastLanguage ?? header.language }
     public var instrument: Instrument { header.instrument }
 
     public var consentRefused: Bool { answers[StartStep.consent]?.value == .text("no") }
@@ -256,7 +284,8 @@ public struct InterviewSession: Sendable {
                 guard recorded.value == .text("yes") else { continue }
                 activities.append(ActivityRecord(
                     theme: group.theme, kind: group.kind, name: "", status: .current,
-                    provenance: Provenance(method: .interview, file: source, line: 0, offset: recorded.offset)))
+                    provenance: Provenance(method: header.mode == .web ? .webForm : .interview, file: source, line: 0,
+                                           offset: recorded.offset)))
             case .question:
                 if case .skipped = recorded.value { continue }
                 var nonResponse: Answer.NonResponse?
@@ -281,11 +310,11 @@ public struct InterviewSession: Sendable {
             activities[index].name = header.language == .cy ? "(heb enw)" : "(unnamed)"
         }
         return Return(source: source, organisation: header.organisation, respondent: respondent, consent: consent,
-                      submitted: PartialDate(date: finishedAt), language: header.language, answers: returnAnswers,
+                      submitted: PartialDate(date: finishedAt), language: language, answers: returnAnswers,
                       activities: activities,
                       interview: InterviewInfo(instrument: "\(instrument.organisationType.rawValue)@\(instrument.version)",
                                                started: header.startedAt, finished: finishedAt, recording: header.recording,
-                                               notes: notes))
+                                               notes: notes, mode: header.mode, agent: agent, pages: pageTimes))
     }
 }
 

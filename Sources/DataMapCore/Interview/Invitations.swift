@@ -85,3 +85,24 @@ public struct Invitations: Codable, Sendable, Hashable {
         }
     }
 }
+
+extension StudyKey {
+    /// The anti-forgery value a web form carries: an HMAC of the invitation's token hash under
+    /// the study key, so it survives a server restart, differs per invitation, and cannot be
+    /// made by a page that has not been given the form.
+    public func formCheck(for tokenHash: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(("datamap-web-form-v1|" + tokenHash).utf8), using: key)
+        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether a presented form check is the right one, compared in constant time.
+    public func acceptsFormCheck(_ presented: String, for tokenHash: String) -> Bool {
+        let expected = Array(formCheck(for: tokenHash).utf8)
+        let given = Array(presented.utf8)
+        guard expected.count == given.count else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(expected, given) { difference |= a ^ b }
+        return difference == 0
+    }
+}

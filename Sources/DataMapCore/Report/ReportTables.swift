@@ -164,7 +164,8 @@ public struct Report: Sendable {
         let participants = map.participants
         guard !participants.isEmpty else { return w("No return has been read yet.", "Nid oes ffurflen wedi'i darllen eto.") }
         let interviews = participants.filter { $0.method == Provenance.Method.interview.rawValue }
-        let written = participants.filter { $0.method != Provenance.Method.interview.rawValue }
+        let web = participants.filter { $0.method == Provenance.Method.webForm.rawValue }
+        let written = participants.filter { $0.method != Provenance.Method.interview.rawValue && $0.method != Provenance.Method.webForm.rawValue }
         let xml = written.filter { $0.source.lowercased().hasSuffix(".xml") }.count
         let dates = participants.map(\.submitted).sorted { $0.description < $1.description }
         let organisations = analysis.participants.count
@@ -176,13 +177,18 @@ public struct Report: Sendable {
         if let start = settings.collectionStart, let end = settings.collectionEnd {
             text += w(" (the study's collection period ran from \(start) to \(end))", " (roedd cyfnod casglu'r astudiaeth rhwng \(start) a \(end))")
         }
-        text += w(": \(interviews.count) by telephone interview and \(written.count) in writing", ": \(interviews.count) drwy gyfweliad ffôn a \(written.count) yn ysgrifenedig")
+        if web.isEmpty {
+            text += w(": \(interviews.count) by telephone interview and \(written.count) in writing", ": \(interviews.count) drwy gyfweliad ffôn a \(written.count) yn ysgrifenedig")
+        } else {
+            text += w(": \(interviews.count) by telephone interview, \(web.count) on the study's web form and \(written.count) in writing",
+                      ": \(interviews.count) drwy gyfweliad ffôn, \(web.count) ar ffurflen we'r astudiaeth a \(written.count) yn ysgrifenedig")
+        }
         if !written.isEmpty {
             text += w(" (\(xml) as structured returns, \(written.count - xml) as letters, reports and templates in plain text, Markdown or Word)",
                       " (\(xml) fel ffurflenni strwythuredig, \(written.count - xml) fel llythyrau, adroddiadau a thempledi mewn testun plaen, Markdown neu Word)")
         }
         text += "."
-        let instruments = Set(interviews.compactMap(\.instrument)).sorted()
+        let instruments = Set((interviews + web).compactMap(\.instrument)).sorted()
         if !instruments.isEmpty {
             text += w(" Interviews followed the schedules \(instruments.joined(separator: ", ")).", " Dilynodd y cyfweliadau'r amserlenni \(instruments.joined(separator: ", ")).")
         }

@@ -211,9 +211,14 @@ private struct Decoder {
                     InterviewNote(step: $0.attributes["step"] ?? "", text: $0.text.trimmed,
                                   at: $0.attributes["at"].flatMap(XMLTime.date),
                                   offset: $0.attributes["offset"].flatMap(XMLTime.seconds))
+                },
+                mode: element.attributes["mode"].flatMap(CaptureMode.init(rawValue:)),
+                agent: element.attributes["agent"],
+                pages: element.children("page").map {
+                    PageTime(page: $0.attributes["id"] ?? "", seconds: $0.attributes["seconds"].flatMap(Double.init) ?? 0)
                 })
         }
-        let method: Provenance.Method = interview == nil ? .writtenReturn : .interview
+        let method = Provenance.Method(capturedBy: interview)
         let elements = root.child("activities")?.children("activity") ?? []
         // Self-closing activities cannot exist (a name is required), so closing tags pair one to one.
         let ends = closingLines.count == elements.count ? closingLines : elements.map(\.lastLine)

@@ -70,10 +70,15 @@ public enum ReturnWriter {
             var attributes = ["instrument": interview.instrument, "started": XMLTime.dateTime(interview.started),
                               "finished": XMLTime.dateTime(interview.finished)]
             attributes["recording"] = interview.recording
-            if interview.notes.isEmpty {
+            attributes["mode"] = interview.mode?.rawValue
+            attributes["agent"] = interview.agent
+            if interview.notes.isEmpty && interview.pages.isEmpty {
                 out.empty("interview", attributes)
             } else {
                 out.open("interview", attributes)
+                for page in interview.pages {
+                    out.empty("page", ["id": page.page, "seconds": String(Int(page.seconds.rounded()))])
+                }
                 for note in interview.notes {
                     var noteAttributes = ["step": note.step]
                     noteAttributes["at"] = note.at.map(XMLTime.dateTime)

@@ -149,6 +149,8 @@ public struct Provenance: Codable, Sendable, Hashable {
     public enum Method: String, Codable, Sendable, Hashable {
         case writtenReturn = "written-return"
         case interview
+        /// Answered on the web form (`datamap serve`): structured like an interview, typed by the respondent.
+        case webForm = "web-form"
         case document
     }
 
@@ -313,13 +315,44 @@ public struct InterviewInfo: Codable, Sendable, Hashable {
     public var finished: Date
     public var recording: String?
     public var notes: [InterviewNote]
+    /// nil for a telephone interview (older returns say nothing); `.web` for the web form.
+    public var mode: CaptureMode?
+    /// The browser's family on the web form ("Chrome", "Firefox"), never the full user-agent.
+    public var agent: String?
+    /// Seconds spent on each page of the web form.
+    public var pages: [PageTime]
 
-    public init(instrument: String, started: Date, finished: Date, recording: String? = nil, notes: [InterviewNote] = []) {
+    public init(instrument: String, started: Date, finished: Date, recording: String? = nil, notes: [InterviewNote] = [],
+                mode: CaptureMode? = nil, agent: String? = nil, pages: [PageTime] = []) {
+        self.mode = mode
+        self.agent = agent
+        self.pages = pages
         self.instrument = instrument
         self.started = started
         self.finished = finished
         self.recording = recording
         self.notes = notes
+    }
+}
+
+extension Provenance.Method {
+    /// How a return in the XML format was captured, from its paradata.
+    public init(capturedBy interview: InterviewInfo?) {
+        guard let interview else { self = .writtenReturn; return }
+        self = interview.mode == .web ? .webForm : .interview
+    }
+
+    /// Asked question by question from an instrument, so every answer can be checked against it.
+    public var isStructured: Bool { self == .interview || self == .webForm }
+}
+
+public struct PageTime: Codable, Sendable, Hashable {
+    public var page: String
+    public var seconds: Double
+
+    public init(page: String, seconds: Double) {
+        self.page = page
+        self.seconds = seconds
     }
 }
 

@@ -37,6 +37,7 @@ public struct StudySettings: Sendable, Hashable {
     }
 
     public var pilots = PilotRule()
+    public var web = WebFormSettings()
     public var title: String?
     /// Returns are dated inside this period when they carry no date of their own.
     public var collectionStart: PartialDate?
@@ -151,8 +152,30 @@ public struct StudySettings: Sendable, Hashable {
                     default: throw problem(name, "pilots takes only 'new_initiative_when' and 'outcome_measures'")
                     }
                 }
+            case "web":
+                guard let block = value.mapping else { throw problem(value, "web needs settings such as 'allow_reopen: true'") }
+                for (name, setting) in block {
+                    func number(_ range: ClosedRange<Int>) throws(Problem) -> Int {
+                        guard let text = setting.string, let number = Int(text), range.contains(number) else {
+                            throw problem(setting, "\(name.string ?? "") must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                        }
+                        return number
+                    }
+                    switch name.string ?? "" {
+                    case "allow_reopen":
+                        guard let allowed = setting.bool else { throw problem(setting, "allow_reopen must be true or false") }
+                        settings.web.allowReopen = allowed
+                    case "requests_per_minute_per_link": settings.web.perTokenPerMinute = try number(1...100_000)
+                    case "requests_per_minute_per_address": settings.web.perAddressPerMinute = try number(1...1_000_000)
+                    case "unknown_links_per_minute_per_address": settings.web.badTokensPerAddressPerMinute = try number(1...10_000)
+                    case "max_answer_characters": settings.web.maxFieldBytes = try number(100...100_000)
+                    default:
+                        throw problem(name, "web takes allow_reopen, requests_per_minute_per_link, requests_per_minute_per_address, unknown_links_per_minute_per_address and max_answer_characters")
+                    }
+                }
+                settings.web.maxBodyBytes = max(settings.web.maxBodyBytes, settings.web.maxFieldBytes * 4 + 16 * 1024)
             default:
-                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell, small_cell_applies_to, reading_time_limit, allow_symlinked_folders and pilots")
+                throw problem(keyNode, "unknown setting '\(keyNode.string ?? "")'; the settings are title, collection, language, small_cell, small_cell_applies_to, reading_time_limit, allow_symlinked_folders, pilots and web")
             }
         }
         return settings
@@ -170,4 +193,21 @@ public struct StudySettings: Sendable, Hashable {
         if let fileDate { return (fileDate, .fileDate) }
         return nil
     }
+}
+
+/// Study-wide settings of the web form, from `study.yaml`'s `web:` block.
+public struct WebFormSettings: Sendable, Hashable {
+    /// A submitted return may be opened again for changes with the same link.
+    public var allowReopen = false
+    /// Requests a minute one invitation may make, and one address.
+    public var perTokenPerMinute = 120
+    public var perAddressPerMinute = 3000
+    /// Unknown, expired or revoked tokens a minute from one address: what guessing needs most.
+    public var badTokensPerAddressPerMinute = 20
+    /// The largest request body, and the longest single answer, in bytes.
+    public var maxBodyBytes = 64 * 1024
+    public var maxFieldBytes = 10_000
+    public var maxFields = 400
+
+    public init() {}
 }
