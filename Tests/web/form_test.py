@@ -13,8 +13,6 @@ import axe_core_python
 from selenium import webdriver
 from selenium.webdriver.chromium.service import ChromiumService
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 BINARY, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -129,18 +127,30 @@ def axe(label):
     check(not serious, f"axe: no serious or critical violations on {label} {serious if serious else ''}")
 
 
+def wait_for_new_page():
+    """Waits until the marked document has been replaced and the new one has loaded."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if driver.execute_script("return window.__datamapOld !== true && document.readyState === 'complete'"):
+                return
+        except Exception:
+            pass
+        time.sleep(0.02)
+    raise SystemExit("the next page did not load within 30 s")
+
+
 def press(value):
     """Presses a form button and waits for the next page to load."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__datamapOld = true;")
     driver.find_element(By.CSS_SELECTOR, f"button[value={value}]").click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait_for_new_page()
 
 
 def follow(selector):
-    old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__datamapOld = true;")
     driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    wait_for_new_page()
 
 
 def page_slug():
