@@ -40,6 +40,9 @@ public struct FormServer: Sendable {
     /// never a token, an address or anything typed.
     let log: @Sendable (String) -> Void
     let limiter: RateLimiter
+    /// Threads for the file work: each page saved waits for its fsync, and a pool the size of
+    /// the core count would let two slow syncs hold up every other respondent.
+    let threads: NIOThreadPool
 
     public init(store: any FormStore, settings: WebSettings, key: StudyKey, defaultLanguage: Language,
                 now: @escaping @Sendable () -> Date, makeID: @escaping @Sendable () -> String,
@@ -54,6 +57,8 @@ public struct FormServer: Sendable {
         schema = try ReturnSchema.compiled()
         views = try FormViews()
         limiter = RateLimiter()
+        threads = NIOThreadPool(numberOfThreads: 16)
+        threads.start()
         Self.bodyLimit = settings.maxBodyBytes
     }
 
@@ -140,7 +145,7 @@ public struct FormServer: Sendable {
         let posted = fields
         let work = Work(server: self, token: token, caseID: caseID, language: language, formCheck: formCheck, agent: agent)
         do {
-            return try await NIOThreadPool.singleton.runIfActive {
+            return try await threads.runIfActive {
                 try work.run(page: slug, post: request.method == .post ? posted : nil)
             }
         } catch FormStoreError.busy {

@@ -86,6 +86,24 @@ final class StudyFormStore: FormStore {
     let organisations: [String: Organisation]
     /// One request at a time per case inside this process; the file lock keeps out other processes.
     private let caseLocks = Mutex<[String: NSLock]>([:])
+    /// Files already read, kept while their size and modification time stay the same: the
+    /// invitations, and each case's draft as replayed (a page is then one stat, not a replay).
+    private let invitationCache = Mutex<(FileStamp, Invitations)?>(nil)
+    private let draftCache = Mutex<[String: (URL, FileStamp, InterviewSession)]>([:])
+
+    struct FileStamp: Equatable {
+        let size: Int64
+        let seconds: Int
+        let nanoseconds: Int
+
+        init?(_ url: URL) {
+            var info = stat()
+            guard stat(url.path, &info) == 0 else { return nil }
+            size = Int64(info.st_size)
+            seconds = info.st_mtim.tv_sec
+            nanoseconds = info.st_mtim.tv_nsec
+        }
+    }
 
     init(paths: StudyPaths) throws(PlatformError) {
         self.paths = paths
@@ -112,7 +130,15 @@ final class StudyFormStore: FormStore {
     }
 
     func invitations() throws(FormStoreError) -> Invitations {
-        do { return try InvitationFile.read(paths) } catch { throw .failed(error.description) }
+        let stamp = FileStamp(InvitationFile.url(paths))
+        if let stamp, let (cached, invitations) = invitationCache.withLock({ $0 }), cached == stamp { return invitations }
+        do {
+            let invitations = try InvitationFile.read(paths)
+            if let stamp { invitationCache.withLock { $0 = (stamp, invitations) } }
+            return invitations
+        } catch {
+            throw .failed(error.description)
+        }
     }
 
     func sampleCase(_ id: String) -> SampleCase? { sample.first { $0.id == id } }
@@ -156,29 +182,54 @@ final class StudyFormStore: FormStore {
     private func draftURL(_ draftID: String) -> URL { JournalFile.directory(paths).appendingPathComponent("\(draftID).journal") }
 
     func draft(caseID: String) throws(FormStoreError) -> InterviewSession? {
+        if let (url, stamp, session) = draftCache.withLock({ $0[caseID] }), FileStamp(url) == stamp { return session }
         let directory = JournalFile.directory(paths)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         let prefix = prefix(caseID)
-        let sessions = names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".journal") }.compactMap { name in
-            InterviewSession.replay(JournalFile.events(at: directory.appendingPathComponent(name)))
-        }.filter { $0.header.caseID == caseID && $0.header.mode == .web }
+        let sessions = names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".journal") }.compactMap { name -> (URL, FileStamp, InterviewSession)? in
+            let url = directory.appendingPathComponent(name)
+            guard let stamp = FileStamp(url), let session = InterviewSession.replay(JournalFile.events(at: url)) else { return nil }
+            return (url, stamp, session)
+        }.filter { $0.2.header.caseID == caseID && $0.2.header.mode == .web }
         // The latest draft counts; an earlier one can only be left from a refusal in progress.
-        return sessions.max { $0.header.startedAt < $1.header.startedAt }
+        guard let latest = sessions.max(by: { $0.2.header.startedAt < $1.2.header.startedAt }) else { return nil }
+        draftCache.withLock { $0[caseID] = latest }
+        return latest.2
     }
 
     func append(_ events: [JournalEvent], draftID: String) throws(FormStoreError) {
         guard let first = events.first else { return }
+        let caseID: String
+        if case .started(let header) = first, let id = header.caseID {
+            caseID = id
+        } else if let entry = draftCache.withLock({ $0.first { $0.value.2.header.id == draftID } }) {
+            caseID = entry.key
+        } else {
+            caseID = ""
+        }
         do {
             let journal: JournalFile
-            if case .started = first {
-                let caseID: String
-                if case .started(let header) = first, let id = header.caseID { caseID = id } else { caseID = "" }
+            if case .started(let header) = first {
                 guard draftID.hasPrefix("web-") else { throw PlatformError("a web draft's id must start with web-") }
                 journal = try JournalFile.create(paths, id: prefix(caseID) + draftID.dropFirst(4))
                 try journal.append(contentsOf: events)
+                var session = InterviewSession(header: header)
+                for event in events.dropFirst() { session.apply(event) }
+                if let stamp = FileStamp(journal.url) { draftCache.withLock { $0[caseID] = (journal.url, stamp, session) } }
             } else {
-                journal = try JournalFile.open(try url(of: draftID))
-                try journal.append(contentsOf: events)
+                let cached = draftCache.withLock { $0[caseID] }
+                journal = try JournalFile.open(cached?.0 ?? (try url(of: draftID)))
+                let written = try journal.append(contentsOf: events)
+                // The cache moves on only from the state it was in; otherwise the next read replays.
+                if let (url, stamp, before) = cached, before.header.id == draftID {
+                    var session = before
+                    for event in events { session.apply(event) }
+                    if let now = FileStamp(url), now.size == stamp.size + Int64(written) {
+                        draftCache.withLock { $0[caseID] = (url, now, session) }
+                    } else {
+                        draftCache.withLock { _ = $0.removeValue(forKey: caseID) }
+                    }
+                }
             }
         } catch {
             throw .failed("\(error)")
@@ -203,6 +254,7 @@ final class StudyFormStore: FormStore {
     func refuse(draftID: String, caseID: String, at: Date) throws(FormStoreError) {
         do {
             let url = try url(of: draftID)
+            draftCache.withLock { _ = $0.removeValue(forKey: caseID) }
             guard unlink(url.path) == 0 else { throw PlatformError("cannot delete \(url.path): \(String(cString: strerror(errno)))") }
             Platform.syncDirectory(JournalFile.directory(paths))
             try CaseFiles.append(.call(CallAttempt(caseID: caseID, at: at, outcome: .refusal, interviewer: "web-form")), paths)

@@ -171,16 +171,25 @@ final class JournalFile {
 
     /// Several events in one write and one sync: a web page's answers land together or not at all
     /// (a line cut short by a crash is ignored on replay, and so is everything after it).
-    func append(contentsOf events: [JournalEvent]) throws(PlatformError) {
-        var data = Data()
-        for event in events {
-            guard let line = try? Self.encoder.encode(event) else { throw PlatformError("cannot encode a journal event") }
-            data.append(line)
-            data.append(0x0A)
-        }
+    /// Returns the number of bytes written.
+    @discardableResult
+    func append(contentsOf events: [JournalEvent]) throws(PlatformError) -> Int {
+        guard let data = Self.encoded(events) else { throw PlatformError("cannot encode a journal event") }
         guard Platform.writeAndSync(data, to: descriptor) else {
             throw PlatformError("cannot save to \(url.path): \(String(cString: strerror(errno))); the answers were not saved")
         }
+        return data.count
+    }
+
+    /// Events as the journal holds them, one JSON line each.
+    static func encoded(_ events: [JournalEvent]) -> Data? {
+        var data = Data()
+        for event in events {
+            guard let line = try? encoder.encode(event) else { return nil }
+            data.append(line)
+            data.append(0x0A)
+        }
+        return data
     }
 
     /// Every complete event; a last line cut short by a crash is left out.
