@@ -232,7 +232,8 @@ final class JournalFile {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".journal") }.compactMap { name in
             let url = directory.appendingPathComponent(name)
-            guard let session = InterviewSession.replay(events(at: url)), session.finished == nil else { return nil }
+            // Web drafts belong to their respondents and the web form, not to an interviewer's --resume.
+            guard let session = InterviewSession.replay(events(at: url)), session.finished == nil, session.header.mode != .web else { return nil }
             return (url, session)
         }.sorted { $0.1.header.startedAt < $1.1.header.startedAt }
     }

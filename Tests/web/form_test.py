@@ -442,6 +442,40 @@ try:
     check(len(files) == 1 and schema_valid(files[0]) and "Kill Test Pilot" in open(files[0], encoding="utf-8").read(),
           f"after {kills} kills the return was sent exactly once, whole, with every answer")
 
+    # ------------------------------------------------------------ leave and come back; case status; reopening
+    datamap("invite", "C5", "--csv", links_csv)
+    with open(links_csv, encoding="utf-8") as f:
+        TOKENS["C5"] = [row for row in csv.DictReader(f) if row["case"] == "C5"][0]["link"].rsplit("/", 1)[1]
+    driver.get(base() + "/return/" + TOKENS["C5"])
+    fill_page([], [], {})
+    press("save")
+    check("Your answers are saved" in driver.page_source, "'Save and come back later' says the answers are saved")
+    driver.get(base() + "/return/" + TOKENS["C5"])
+    check(page_slug() == "section-1", f"coming back with the same link opens the first page not yet answered ({page_slug()})")
+    cases = datamap("cases").stdout
+    check(re.search(r"C1\b.*complete", cases) is not None and re.search(r"C5\b.*in progress", cases) is not None,
+          "datamap cases shows the sent return complete and the draft in progress")
+    resume = subprocess.run([BINARY, "interview", "--resume", "--study", STUDY], capture_output=True, text=True, input="", timeout=60)
+    check("web-" not in resume.stdout + resume.stderr, "an interviewer's --resume does not offer web drafts")
+    stop_server()
+    with open(os.path.join(STUDY, "study.yaml"), "a", encoding="utf-8") as f:
+        f.write("  allow_reopen: true\n")
+    start_server()
+    before = web_returns("C1")
+    driver.get(base() + "/return/" + TOKENS["C1"])
+    press("reopen")
+    check(page_slug() == "check", "where the study allows it, a sent return can be opened again")
+    driver.get(base() + "/return/" + TOKENS["C1"] + "/section-1?lang=en")
+    area = driver.find_element(By.ID, "f-practice-core-model")
+    area.clear()
+    area.send_keys("Changed after sending")
+    press("continue")
+    driver.get(base() + "/return/" + TOKENS["C1"] + "/check?lang=en")
+    press("submit")
+    after = web_returns("C1")
+    check(after == before and "Changed after sending" in open(after[0], encoding="utf-8").read(),
+          "sent again, the return replaces the earlier one: still one file, with the change")
+
     # ------------------------------------------------------------ guessing (last: it blocks this address for a minute)
     # Guessing: unknown links are refused, then the address is slowed down.
     statuses = [http("GET", "/return/" + "A" * 43 + str(n))[0] for n in range(25)]
