@@ -8,8 +8,8 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// The request context: Hummingbird's, plus the peer's address for rate limiting and the
-/// study's body limit, which Hummingbird enforces while the body arrives.
+/// The request context: Hummingbird's, plus the peer's address for rate limiting. The body
+/// limit is applied where the body is collected, from the study's settings.
 public struct FormContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
@@ -18,16 +18,11 @@ public struct FormContext: RequestContext, RemoteAddressRequestContext {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
-
-    public var maxUploadSize: Int { FormServer.bodyLimit }
 }
 
 /// `datamap serve`: the web return form over HTTP. Pages are rendered on the server and work
 /// with plain form posts; every saved page is journalled before the response is sent.
 public struct FormServer: Sendable {
-    /// Set once at start from the study's settings; read by every context.
-    nonisolated(unsafe) static var bodyLimit = 64 * 1024
-
     let store: any FormStore
     let settings: WebSettings
     let key: StudyKey
@@ -59,7 +54,6 @@ public struct FormServer: Sendable {
         limiter = RateLimiter()
         threads = NIOThreadPool(numberOfThreads: 16)
         threads.start()
-        Self.bodyLimit = settings.maxBodyBytes
     }
 
     /// Builds the application. `onRunning` is told the port actually bound (for `--port 0`).

@@ -168,6 +168,20 @@ struct WebFormLogicTests {
     }
 }
 
+@Suite("datamap serve's command line")
+struct ServeCommandTests {
+    @Test func anAddressBeyondLoopbackNeedsPublicAndAStudyNeedsInvitations() throws {
+        let study = try TemporaryStudy(copySample: false)
+        let open = try datamap(["serve", "--study", study.root.path, "--host", "0.0.0.0"])
+        #expect(open.status == 64 && open.stderr.contains("--public") && open.stderr.contains("TLS"))
+        try study.copyInstruments()
+        try Data("id,organisation,type,contact_role,interviewer\nC1,Conwy County Borough Council,local-authority,Head,int1\n".utf8)
+            .write(to: study.root.appendingPathComponent("sample.csv"))
+        let uninvited = try datamap(["serve", "--study", study.root.path, "--port", "0"])
+        #expect(uninvited.status == 1 && uninvited.stderr.contains("datamap invite"))
+    }
+}
+
 /// The whole form in Debian's headless Chromium through Selenium: see Tests/web/form_test.py.
 @Suite("The web form in a real browser", .serialized)
 struct WebFormBrowserTests {
