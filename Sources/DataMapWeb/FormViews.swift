@@ -61,7 +61,12 @@ struct FormViews: Sendable {
                       groupStart: String?) -> [String: Any] {
         let question = step.question
         let id = fieldID(step.key)
-        var hint = question.note?.text(language)
+        // An instrument's notes are for the interviewer ("read the list only if they hesitate"),
+        // so the web shows only its own hints: the respondent's details, formats, "all that apply".
+        var hint = step.role == .start ? question.note?.text(language) : nil
+        if question.type == .multipleChoice {
+            hint = language == .cy ? "Dewiswch bob un sy'n berthnasol." : "Select all that apply."
+        }
         if question.type == .date && hint == nil {
             hint = language == .cy ? "Er enghraifft, 2018, Mawrth 2018 neu 31/3/2018" : "For example, 2018, March 2018 or 31/3/2018"
         }

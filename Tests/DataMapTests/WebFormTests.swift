@@ -1,4 +1,5 @@
 import DataMapCore
+@testable import DataMapWeb
 import Foundation
 import Testing
 
@@ -134,6 +135,22 @@ struct WebFormLogicTests {
         let confirmed = WebForm.save(FormFields(fields), page: page, shown: keys, to: session, at: Date())
         #expect(!confirmed.problems.contains { $0.key == "residential.homes" })
         #expect(confirmed.events.contains { if case .noted(let step, let text, _, _) = $0 { step == "residential.homes" && text.contains("Confirmed") } else { false } })
+    }
+
+    /// The instrument's notes are for interviewers; the web shows its own hints instead.
+    @Test func interviewerNotesStayOffTheWebAndEveryAnswerIsEscaped() throws {
+        var session = InterviewSession(header: try Self.header())
+        let practice = try #require(WebForm.steps(on: .section(0), session).first { $0.key == "practice.named-models" })
+        #expect(practice.question.note != nil)
+        let view = FormViews.field(practice, session: session, typed: nil, problem: nil, language: .en, groupStart: nil)
+        #expect(view["hint"] as? String == "Select all that apply.")
+        let name = try #require(WebForm.steps(on: .about, session).first)
+        #expect((FormViews.field(name, session: session, typed: nil, problem: nil, language: .cy, groupStart: nil)["hint"] as? String)?.contains("breifat") == true)
+        session.apply(.answered(step: "practice.core-model", value: .text("<script>x</script> & \"q\""), at: Date(), offset: nil))
+        let html = try FormViews().render("page", ["fields": [FormViews.field(try #require(WebForm.steps(on: .section(0), session).first),
+                                                                             session: session, typed: nil, problem: nil, language: .en, groupStart: nil)]],
+                                          title: "<b>", language: .en, switchHref: nil)
+        #expect(!html.contains("<script>x") && html.contains("&lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;") && !html.contains("<b>"))
     }
 
     @Test func formBodiesAreDecodedWithinTheirLimits() throws {
