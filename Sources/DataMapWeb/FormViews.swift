@@ -129,7 +129,7 @@ struct FormViews: Sendable {
             options(question.choices.map { ($0.value, $0.label.text(language)) }, type: "checkbox")
         case .scale:
             let scale = question.scale ?? Scale(min: 1, max: 5)
-            options((scale.min...scale.max).map { value in
+            options((scale.min...max(scale.min, scale.max)).map { value in
                 var text = String(value)
                 if value == scale.min, let low = scale.minLabel { text += " – " + low.text(language) }
                 if value == scale.max, let high = scale.maxLabel { text += " – " + high.text(language) }

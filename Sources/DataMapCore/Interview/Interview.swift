@@ -307,7 +307,7 @@ public struct InterviewSession: Sendable {
         }
         // A repetition whose name was skipped is still an activity the respondent described.
         for index in activities.indices where activities[index].name.isEmpty {
-            activities[index].name = header.language == .cy ? "(heb enw)" : "(unnamed)"
+            activities[index].name = language == .cy ? "(heb enw)" : "(unnamed)"
         }
         return Return(source: source, organisation: header.organisation, respondent: respondent, consent: consent,
                       submitted: PartialDate(date: finishedAt), language: language, answers: returnAnswers,
