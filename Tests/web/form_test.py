@@ -452,6 +452,16 @@ try:
     check("Your answers are saved" in driver.page_source, "'Save and come back later' says the answers are saved")
     driver.get(base() + "/return/" + TOKENS["C5"])
     check(page_slug() == "section-1", f"coming back with the same link opens the first page not yet answered ({page_slug()})")
+    # A case being interviewed by telephone holds its case lock (as 'datamap interview --case' does).
+    import fcntl
+    lock_path = os.path.join(STUDY, ".datamap", "cases", "C5.lock")
+    with open(lock_path, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        status, _, body = http("GET", "/return/" + TOKENS["C5"] + "/about?lang=en")
+        check(status == 409 and "by telephone" in body, f"a case open in a telephone interview is locked against the web ({status})")
+        fcntl.flock(held, fcntl.LOCK_UN)
+    status, _, _ = http("GET", "/return/" + TOKENS["C5"] + "/about?lang=en")
+    check(status == 200, "once the interview lets go, the link works again")
     cases = datamap("cases").stdout
     check(re.search(r"C1\b.*complete", cases) is not None and re.search(r"C5\b.*in progress", cases) is not None,
           "datamap cases shows the sent return complete and the draft in progress")
