@@ -285,8 +285,18 @@ enum CaseFiles {
     }
 
     static func lock(_ id: String, _ paths: StudyPaths) throws(PlatformError) -> Lock {
+        try prepareLocks(paths)
+        return try lockPrepared(id, paths)
+    }
+
+    /// The state and cases folders, made owner-only; once, by a process that locks often.
+    static func prepareLocks(_ paths: StudyPaths) throws(PlatformError) {
         try Platform.prepareStateDirectory(paths.state, linked: ReferenceFiles.allowsLinks(paths))
         try Platform.prepareStateDirectory(directory(paths))
+    }
+
+    /// A case's lock, in folders `prepareLocks` has made.
+    static func lockPrepared(_ id: String, _ paths: StudyPaths) throws(PlatformError) -> Lock {
         let url = directory(paths).appendingPathComponent("\(id).lock")
         let descriptor = Glibc.open(url.path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, Platform.ownerOnlyFile)
         guard descriptor >= 0 else { throw PlatformError("cannot open \(url.path): \(String(cString: strerror(errno)))") }

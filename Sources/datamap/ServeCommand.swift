@@ -127,6 +127,8 @@ final class StudyFormStore: FormStore {
             organisations[item.id] = organisation
         }
         self.organisations = organisations
+        // Each request locks its case; the folders are made owner-only here, not on every page.
+        try CaseFiles.prepareLocks(paths)
     }
 
     func invitations() throws(FormStoreError) -> Invitations {
@@ -166,7 +168,7 @@ final class StudyFormStore: FormStore {
         }
         inProcess.lock()
         do {
-            return Held(file: try CaseFiles.lock(id, paths), inProcess: inProcess)
+            return Held(file: try CaseFiles.lockPrepared(id, paths), inProcess: inProcess)
         } catch {
             inProcess.unlock()
             throw .busy

@@ -162,11 +162,7 @@ final class JournalFile {
     }
 
     func append(_ event: JournalEvent) throws(PlatformError) {
-        guard var data = try? Self.encoder.encode(event) else { throw PlatformError("cannot encode a journal event") }
-        data.append(0x0A)
-        guard Platform.writeAndSync(data, to: descriptor) else {
-            throw PlatformError("cannot save to \(url.path): \(String(cString: strerror(errno))); the answer was not saved")
-        }
+        try append(contentsOf: [event])
     }
 
     /// Several events in one write and one sync: a web page's answers land together or not at all
@@ -242,29 +238,27 @@ final class JournalFile {
 extension Platform {
     /// Writes a new file into `inbox/` under a name nobody else has, in one step.
     static func publishToInbox(_ data: Data, paths: StudyPaths, name: String) throws(PlatformError) -> String {
-        let temporary = paths.inbox.appendingPathComponent(".\(name).partial-\(getpid())")
-        try writeDurably(data, to: temporary, mode: 0o600)
-        let final = paths.inbox.appendingPathComponent(name)
-        guard link(temporary.path, final.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw PlatformError("cannot write inbox/\(name): \(reason)")
-        }
-        unlink(temporary.path)
-        syncDirectory(paths.inbox)
-        return "inbox/" + name
+        try placeInInbox(data, paths: paths, name: name) { link($0, $1) }
     }
 
     /// Writes a return into `inbox/` under its own name, replacing an earlier version in one
     /// rename: a reader sees the old file or the new one, never part of either.
     static func replaceInInbox(_ data: Data, paths: StudyPaths, name: String) throws(PlatformError) -> String {
+        try placeInInbox(data, paths: paths, name: name) { rename($0, $1) }
+    }
+
+    /// Writes and syncs a hidden temporary beside the final name, then `place`s it there (link:
+    /// only if the name is free; rename: replacing), so the name never shows part of a file.
+    private static func placeInInbox(_ data: Data, paths: StudyPaths, name: String,
+                                     place: (UnsafePointer<CChar>, UnsafePointer<CChar>) -> Int32) throws(PlatformError) -> String {
         let temporary = paths.inbox.appendingPathComponent(".\(name).partial-\(getpid())")
         try writeDurably(data, to: temporary, mode: 0o600)
-        guard rename(temporary.path, paths.inbox.appendingPathComponent(name).path) == 0 else {
+        guard place(temporary.path, paths.inbox.appendingPathComponent(name).path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary.path)
             throw PlatformError("cannot write inbox/\(name): \(reason)")
         }
+        unlink(temporary.path)  // after a link the temporary is a second name; after a rename it is gone
         syncDirectory(paths.inbox)
         return "inbox/" + name
     }

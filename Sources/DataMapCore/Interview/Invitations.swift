@@ -62,21 +62,24 @@ public struct Invitations: Codable, Sendable, Hashable {
         return count
     }
 
+    /// Whether two secrets' texts are equal, in time that does not depend on where they differ.
+    static func sameInConstantTime(_ a: String, _ b: String) -> Bool {
+        let first = Array(a.utf8), second = Array(b.utf8)
+        guard first.count == second.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(first, second) { difference |= x ^ y }
+        return difference == 0
+    }
+
     public enum Refusal: Error, Equatable, Sendable {
         case unknown, expired, revoked
     }
 
     /// The case a token opens, or why it opens none. Hashes are compared whole, in constant time.
     public func verify(_ token: String, now: Date) -> Result<String, Refusal> {
-        let presented = Array(Self.hash(token).utf8)
+        let presented = Self.hash(token)
         var found: Invitation?
-        for invitation in invitations {
-            let stored = Array(invitation.tokenHash.utf8)
-            guard stored.count == presented.count else { continue }
-            var difference: UInt8 = 0
-            for (a, b) in zip(stored, presented) { difference |= a ^ b }
-            if difference == 0 { found = invitation }
-        }
+        for invitation in invitations where Self.sameInConstantTime(invitation.tokenHash, presented) { found = invitation }
         guard let found else { return .failure(.unknown) }
         switch found.state(at: now) {
         case .active: return .success(found.caseID)
@@ -98,11 +101,6 @@ extension StudyKey {
 
     /// Whether a presented form check is the right one, compared in constant time.
     public func acceptsFormCheck(_ presented: String, for tokenHash: String) -> Bool {
-        let expected = Array(formCheck(for: tokenHash).utf8)
-        let given = Array(presented.utf8)
-        guard expected.count == given.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(expected, given) { difference |= a ^ b }
-        return difference == 0
+        Invitations.sameInConstantTime(formCheck(for: tokenHash), presented)
     }
 }

@@ -163,18 +163,13 @@ public enum WebForm {
             guard values.count == 1, question.choices.contains(where: { $0.value == value }) else { return .failure(.choice(question.choices.count)) }
             return .success(.text(value))
         case .yesNo:
-            guard let value = values.first else { return question.required || isMore(step) ? .failure(.required) : .success(.skipped) }
+            guard let value = values.first else { return question.required ? .failure(.required) : .success(.skipped) }
             guard values.count == 1, value == "yes" || value == "no" else { return .failure(.yesNo) }
             return .success(.text(value))
         default:
             guard values.count <= 1 else { return .failure(.tooLong) }
             return AnswerParser.parse(values.first ?? "", for: question, language: language)
         }
-    }
-
-    private static func isMore(_ step: Step) -> Bool {
-        if case .more = step.role { return true }
-        return false
     }
 
     /// The start steps are worded for an interviewer ("Their role"); on the web the respondent reads them.
