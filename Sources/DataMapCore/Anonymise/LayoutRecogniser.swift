@@ -70,16 +70,17 @@ enum LayoutRecogniser {
                              "Doctor", "Nurse", "Executive", "Member", "Chair", "Swyddog", "Rheolwr", "Cyfarwyddwr", "Weithredwr",
                              "Pennaeth"]
     static let placedHeads = ["manager", "director", "lead", "officer", "nurse", "coordinator", "co-ordinator", "head"]
-    static let titleHeadSet = Set(titleHeads)
-    static let placedHeadSet = Set(placedHeads)
+    static let titleHeadFilter = WordFilter(titleHeads)
+    static let placedHeadFilter = WordFilter(placedHeads)
+    static let placeWordFilter = WordFilter(["at", "in", "for"])
     static let apposingNounSet = Set(apposingNouns)
 
     static func roles(in line: Substring, gazetteer: Gazetteer) -> [Substring] {
         var found: [Substring] = []
         // The patterns backtrack; most lines hold no title at all, and a plain search says so first.
-        let words = LineBytes(line).words
-        let titled = !words.isDisjoint(with: titleHeadSet)
-        let placed = (words.contains("at") || words.contains("in") || words.contains("for")) && !words.isDisjoint(with: placedHeadSet)
+        let bytes = LineBytes(line)
+        let titled = bytes.containsWord(of: titleHeadFilter)
+        let placed = bytes.containsWord(of: placeWordFilter) && bytes.containsWord(of: placedHeadFilter)
         guard titled || placed else { return [] }
         // ICU's matcher: Swift's own Regex backtracked many times slower on these patterns.
         let string = String(line)
@@ -132,7 +133,11 @@ enum LayoutRecogniser {
         var found: [Found] = []
         var offset = 0
         var lines: [(text: Substring, start: Int)] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines split on the bytes, which is the same as on characters unless a carriage return
+        // makes "\r\n" one character.
+        let pieces = text.utf8.contains(0x0D) ? text.split(separator: "\n", omittingEmptySubsequences: false)
+            : text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+        for line in pieces {
             lines.append((line, offset))
             offset += line.utf16.count + 1
         }
@@ -185,7 +190,8 @@ enum LayoutRecogniser {
                 let after = line.text[name.endIndex...]
                 if let job = Self.groups(jobClause, in: after, first: true).first?[1] { add(job, in: line, .role) }
             }
-            let mayAppose = lower.wordsBeforeCommas.contains { Self.apposingNounSet.contains($0) }
+            // "parent, Leanne," needs a comma, white space and a capital, then another comma.
+            let mayAppose = bytes.hasCommaBeforeCapital && lower.wordsBeforeCommas.contains { Self.apposingNounSet.contains($0) }
             for match in mayAppose ? Self.groups(apposedName, in: line.text) : [] {
                 guard let name = match[1], personalName(name.split(separator: " ")[0]) else { continue }
                 add(name, in: line, .person)
@@ -326,20 +332,37 @@ struct LineBytes {
         bytes = lowercased ? text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : Array(text.utf8)
     }
 
-    /// The words of the line (letters, digits, hyphens and apostrophes), for set lookups.
-    var words: Set<String> {
-        var result = Set<String>()
-        var start: Int?
-        for (index, byte) in bytes.enumerated() {
+    /// Whether any word of the line is one of the filter's, making strings only of the words
+    /// whose length and first byte could match: most lines hold none.
+    func containsWord(of filter: WordFilter) -> Bool {
+        var start = -1
+        for index in 0...bytes.count {
+            let byte = index < bytes.count ? bytes[index] : 0x20
             let inWord = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
                 || byte == 0x2D || byte >= 0x80
-            if inWord { if start == nil { start = index } } else if let begin = start {
-                result.insert(String(decoding: bytes[begin..<index], as: UTF8.self))
-                start = nil
+            if inWord {
+                if start < 0 { start = index }
+            } else if start >= 0 {
+                if filter.lengths.contains(index - start), filter.firstBytes[Int(bytes[start])],
+                   filter.words.contains(String(decoding: bytes[start..<index], as: UTF8.self)) { return true }
+                start = -1
             }
         }
-        if let begin = start { result.insert(String(decoding: bytes[begin...], as: UTF8.self)) }
-        return result
+        return false
+    }
+
+    /// A comma, white space and a capital letter, with another comma somewhere after: the least
+    /// an apposed name ("One parent, Leanne, told us") needs.
+    var hasCommaBeforeCapital: Bool {
+        guard let lastComma = bytes.lastIndex(of: 0x2C) else { return false }
+        for position in 0..<lastComma where bytes[position] == 0x2C {
+            var next = position + 1
+            // A byte past ASCII may be a no-break space, which the pattern takes as white space.
+            guard ShadowWords.isSpace(bytes[next]) || bytes[next] >= 0x80 else { continue }
+            while next < lastComma, ShadowWords.isSpace(bytes[next]) || bytes[next] >= 0x80 { next += 1 }
+            if bytes[next] >= 0x41, bytes[next] <= 0x5A { return true }
+        }
+        return false
     }
 
     /// The one or two words just before each comma ("parent", "young person"), for apposition.
@@ -385,5 +408,22 @@ struct LineBytes {
             index += 1
         }
         return false
+    }
+}
+
+/// A set of words with the lengths and first bytes they can have, so a line's words are
+/// compared without making a string of each.
+struct WordFilter: Sendable {
+    let words: Set<String>
+    let lengths: ClosedRange<Int>
+    let firstBytes: [Bool]
+
+    init(_ list: [String]) {
+        words = Set(list)
+        let counts = list.map(\.utf8.count)
+        lengths = (counts.min() ?? 0)...(counts.max() ?? 0)
+        var firsts = [Bool](repeating: false, count: 256)
+        for word in list { if let first = word.utf8.first { firsts[Int(first)] = true } }
+        firstBytes = firsts
     }
 }

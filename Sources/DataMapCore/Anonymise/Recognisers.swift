@@ -635,58 +635,71 @@ public enum Recognisers {
         let letterBefore = back >= 0 && ((ns.units[back] | 0x20) >= 0x61 && (ns.units[back] | 0x20) <= 0x7A || ns.units[back] >= 0xC0)
         let capitalBefore = letterBefore && capitalAt(wordStart)
         guard capitalAfter || capitalBefore else { return false }
-        let text = ns.original
-        guard let span = Range(range, in: text) else { return false }
         // Only the words near the span matter (a body's name is a few words long), so the search
-        // is bounded: a paragraph held on one long line made it cost the line's length per name.
-        let windowStart = text.index(span.lowerBound, offsetBy: -120, limitedBy: text.startIndex) ?? text.startIndex
-        let windowEnd = text.index(span.upperBound, offsetBy: 120, limitedBy: text.endIndex) ?? text.endIndex
-        let lineStart = text[windowStart..<span.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? windowStart
-        let lineEnd = text[span.upperBound..<windowEnd].firstIndex(of: "\n") ?? windowEnd
-        let connectors: Set<String> = ["of", "for", "and", "the", "y", "yr", "s", "'s", "’s", "de"]
-        func isNameWord(_ word: Substring) -> Bool {
-            guard let first = word.first else { return false }
-            return first.isUppercase || first.isNumber || connectors.contains(word.lowercased())
+        // is bounded to 120 units either side and to the span's line: a paragraph held on one
+        // long line made it cost the line's length per name. The words are read from the UTF-16
+        // units, and only the few that continue the name become strings.
+        let units = ns.units
+        var lineStart = range.location
+        while lineStart > max(0, range.location - 120), units[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var lineEnd = end
+        while lineEnd < min(units.count, end + 120), units[lineEnd] != 0x0A { lineEnd += 1 }
+        func isMark(_ unit: UInt16, _ marks: StaticString) -> Bool {
+            marks.withUTF8Buffer { $0.contains(UInt8(truncatingIfNeeded: unit)) } && unit < 0x80
+        }
+        /// The word's units without ",.;:()" at either end, as a string; nil when nothing is left
+        /// or the word cannot continue a capitalised name.
+        func nameWord(from start: Int, to stop: Int) -> String? {
+            var first = start, last = stop
+            while first < last, isMark(units[first], ",.;:()") { first += 1 }
+            while last > first, isMark(units[last - 1], ",.;:()") { last -= 1 }
+            guard first < last else { return nil }
+            let word = ns.substring(with: NSRange(location: first, length: last - first))
+            let lead = units[first]
+            if (0x41...0x5A).contains(lead) || (0x30...0x39).contains(lead) { return word }
+            if lead >= 0x80, let character = word.first, character.isUppercase || character.isNumber { return word }
+            return Self.nameConnectors.contains(word.lowercased()) ? word : nil
         }
         // Words after the span, then before it, while they continue a capitalised name.
-        let after = text[span.upperBound..<lineEnd].split(separator: " ", omittingEmptySubsequences: false)
-        var following: [Substring] = []
-        for word in after.dropFirst(text[span.upperBound..<lineEnd].hasPrefix(" ") ? 1 : 0) {
+        var following: [String] = []
+        var cursor = end < lineEnd && units[end] == 0x20 ? end + 1 : end
+        while cursor <= lineEnd {
+            var stop = cursor
+            while stop < lineEnd, units[stop] != 0x20 { stop += 1 }
             // "(ABUHB)" after a name closes it: the body's name ended before its abbreviation.
-            if word.hasPrefix("(") { break }
-            let bare = trimPunctuation(word)
-            guard !bare.isEmpty, isNameWord(Substring(bare)) else { break }
-            following.append(Substring(bare))
-            if word.last.map({ ",.;:)".contains($0) }) == true { break }
+            if stop > cursor, units[cursor] == 0x28 { break }
+            guard let word = nameWord(from: cursor, to: stop) else { break }
+            following.append(word)
+            if isMark(units[stop - 1], ",.;:)") { break }
+            cursor = stop + 1
         }
-        let before = text[lineStart..<span.lowerBound].split(separator: " ").reversed()
-        var preceding: [Substring] = []
-        for word in before {
-            let bare = trimPunctuation(word)
-            guard !bare.isEmpty, isNameWord(Substring(bare)), word.last.map({ !",.;:".contains($0) }) ?? true else { break }
-            preceding.insert(Substring(bare), at: 0)
+        var preceding: [String] = []
+        cursor = range.location
+        while cursor > lineStart {
+            while cursor > lineStart, units[cursor - 1] == 0x20 { cursor -= 1 }
+            guard cursor > lineStart else { break }
+            var start = cursor
+            while start > lineStart, units[start - 1] != 0x20 { start -= 1 }
+            guard let word = nameWord(from: start, to: cursor), !isMark(units[cursor - 1], ",.;:") else { break }
+            preceding.insert(word, at: 0)
+            cursor = start
         }
-        while let last = following.last, connectors.contains(last.lowercased()) { following.removeLast() }
+        while let last = following.last, Self.nameConnectors.contains(last.lowercased()) { following.removeLast() }
         let lastWord = (following.last ?? "").lowercased().replacingOccurrences(of: "’s", with: "").replacingOccurrences(of: "'s", with: "")
         let firstWord = (preceding.first ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
         // "Haydn Jones Memorial Trust for 12 months": the body's word may come before a number.
         if !following.isEmpty, organisationEnds.contains(lastWord)
             || following.contains(where: { organisationEnds.contains($0.lowercased()) }) { return true }
         if !preceding.isEmpty, organisationStarts.contains(firstWord) { return true }
-        let whole = (preceding + [Substring(text[span])] + following).joined(separator: " ")
+        guard preceding.count + following.count > 0 else { return false }
+        let whole = (preceding + [ns.substring(with: range)] + following).joined(separator: " ")
         // An exact name or alias: near spellings are for reading a return's organisation line,
         // and comparing every run of capitals with every name costs more than it finds here.
-        return (preceding.count + following.count) > 0 && context.gazetteer.match(whole) != nil
+        return context.gazetteer.match(whole) != nil
     }
 
-    /// ",.;:()" off both ends of a word, without Foundation's character sets.
-    static func trimPunctuation(_ word: Substring) -> String {
-        let marks: Set<Character> = [",", ".", ";", ":", "(", ")"]
-        var slice = word
-        while let first = slice.first, marks.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, marks.contains(last) { slice = slice.dropLast() }
-        return String(slice)
-    }
+    /// Small words a body's name may hold between its capitalised ones.
+    static let nameConnectors: Set<String> = ["of", "for", "and", "the", "y", "yr", "s", "'s", "’s", "de"]
 
     static func isSentenceStart(_ location: Int, _ ns: UTF16Text) -> Bool {
         var index = location - 1
