@@ -222,7 +222,7 @@ public struct Anonymiser: Sendable {
         let everything = fields.map(\.1).joined(separator: "\n\n")
         let ns = UTF16Text(everything)
         var named: [String] = []
-        for span in Recognisers.people(in: ns, words: ShadowWords(shadow: ns.shadowText), context: context) {
+        for span in Recognisers.people(in: ns, words: ShadowWords(shadow: ns.shadowText), context: context, fullNamesOnly: true) {
             let name = ns.substring(with: span.range)
             if NameParts.nameWords(name).count >= 2 { named.append(name) }
         }

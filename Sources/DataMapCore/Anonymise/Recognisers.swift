@@ -407,7 +407,9 @@ public enum Recognisers {
 
     /// Names: the return's own people, titled names, names from the list, names in context, and
     /// then any part of a name found anywhere in the text wherever it appears alone.
-    static func people(in ns: UTF16Text, words: ShadowWords, context: RecognitionContext) -> [RawSpan] {
+    /// - Parameter fullNamesOnly: only names of two words or more are wanted (the first pass over
+    ///   a whole return), so lone words of names are not looked for.
+    static func people(in ns: UTF16Text, words: ShadowWords, context: RecognitionContext, fullNamesOnly: Bool = false) -> [RawSpan] {
         let text = ns.shadowText
         let length = ns.length
         let list = words.words
@@ -587,7 +589,7 @@ public enum Recognisers {
             }
         }
         // 5. Any word of a name found above, wherever it appears on its own.
-        if !identities.isEmpty {
+        if !identities.isEmpty, !fullNamesOnly {
             for word in list where words.isCapitalised(word) {
                 // The shadow of a word is the shadow's slice, so the lookup needs no decoding.
                 var length = words.nameLength(word)
@@ -599,7 +601,7 @@ public enum Recognisers {
             }
         }
         // A lone word of a fuller name belongs to that person, however it was first found.
-        for index in found.indices where found[index].type == .person {
+        for index in found.indices where found[index].type == .person && !fullNamesOnly {
             let value = ns.substring(with: found[index].range)
             // "Ms Pritchard" and "Pritchard" are the person whose full name holds "Pritchard".
             let words = NameParts.nameWords(value).filter { !NameParts.particles.contains($0.lowercased()) }

@@ -113,7 +113,8 @@ public struct TextAnonymiser: Sendable {
             if value.first?.isNumber == true { return (range, "possible-number", 50) }
             let words = value.split(separator: " ").map(String.init)
             guard !Recognisers.isSentenceStart(range.location, ns) || words.count > 2 else { return nil }
-            guard !words.allSatisfy({ Recognisers.notNames.contains($0) }), !Recognisers.isOrganisationOrProgramme(value, context),
+            // Anything the taxonomy matches is left alone, so the gazetteer is the only other test.
+            guard !words.allSatisfy({ Recognisers.notNames.contains($0) }), context.gazetteer.match(value) == nil,
                   context.taxonomy.match(value) == nil else { return nil }
             if words.contains(where: { Recognisers.notNames.contains($0) || context.gazetteer.match($0) != nil }) { return nil }
             return (range, "possible-name", nameLikeness(words, at: range, in: ns, context: context))

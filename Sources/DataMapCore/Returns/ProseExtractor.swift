@@ -657,17 +657,17 @@ public struct ProseExtractor: Sendable {
         for index in kept.indices {
             guard let range = sentence.range(of: kept[index].phrase) else { continue }
             let before = sentence[..<range.lowerBound].lowercased().suffix(60)
-            kept[index].comparator = before.range(of: Self.comparatorCue, options: .regularExpression) != nil
+            let preceding = String(before)
+            kept[index].comparator = Self.comparatorCue.finds(in: preceding)
                 // "bringing together our Families First team, the Flying Start health visitors…": parts of the whole.
-                || before.range(of: Self.componentCue, options: [.regularExpression, .caseInsensitive]) != nil
+                || Self.componentCue.finds(in: preceding)
                 // "Team Around the Family sits with Families First rather than with us", "We are
                 // watching how others get on with X before we decide": named, but not the author's.
-                || sentence.range(of: Self.disownedCue, options: [.regularExpression, .caseInsensitive]) != nil
+                || Self.disownedCue.finds(in: sentence)
             // "Funded from the St David's Day Fund", "promoted under the National Fostering Framework",
             // "Families First funding": a source of money or a national frame, not the author's activity.
-            let after = sentence[range.upperBound...].lowercased().prefix(20)
-            if before.range(of: Self.fundingCue, options: .regularExpression) != nil
-                || after.range(of: #"^\s*(funding|money|monies|grant|allocation|budget|cyllid|grant)\b"#, options: .regularExpression) != nil {
+            let after = String(sentence[range.upperBound...].lowercased().prefix(20))
+            if Self.fundingCue.finds(in: preceding) || Self.fundingAfter.finds(in: after) {
                 kept[index].comparator = true
             }
         }
@@ -764,8 +764,14 @@ public struct ProseExtractor: Sendable {
                                                "board", "committee", "rheoli", "arwain", "working", "advisory", "reference",
                                                "task", "planning", "strategic", "operational", "project", "parenting", "panel"]
 
+    /// The patterns are literals in this file; a typo is a programming error caught by the tests.
+    static func cue(_ pattern: String, _ options: NSRegularExpression.Options = []) -> NSRegularExpression {
+        try! NSRegularExpression(pattern: pattern, options: options)
+    }
+    static let fundingAfter = cue(#"^\s*(funding|money|monies|grant|allocation|budget|cyllid|grant)\b"#)
+
     /// Words before a name that make it the money or the national frame behind the work.
-    static let fundingCue = #"\b(funded|financed|paid for|supported)\s+(from|through|by|via|under|out of)\s+(the\s+)?$|\b(allocation|funding|money|grant|monies|bid)\s+(from|through|under)\s+(the\s+)?$|\bunder\s+the\s+$|\bthrough\s+the\s+$"#
+    static let fundingCue = cue(#"\b(funded|financed|paid for|supported)\s+(from|through|by|via|under|out of)\s+(the\s+)?$|\b(allocation|funding|money|grant|monies|bid)\s+(from|through|under)\s+(the\s+)?$|\bunder\s+the\s+$|\bthrough\s+the\s+$"#)
     /// Words that say an activity is new, so a team or service of the author's counts as one.
     static let newnessWords: Set<String> = ["new", "newly", "started", "starting", "launched", "launching", "set", "introduced",
                                             "introducing", "established", "piloting", "piloted", "began", "begun", "created",
@@ -773,9 +779,9 @@ public struct ProseExtractor: Sendable {
                                             "planning", "opening", "launch", "newydd", "sefydlu", "dechrau"]
 
     /// Words that set up a comparison rather than describe the author's own work.
-    static let componentCue = #"\b(?:bring(?:s|ing)?|brought|pull(?:s|ing|ed)?) together\b[^.;]*$"#
-    static let disownedCue = #"\b(?:sits with|rather than (?:with )?us|can(?:not|['’]t|no) (?:really )?comment|before we decide|(?:is|are) not (?:ours|our own|run by us)|run by another|watching how (?:other|others))\b"#
-    static let comparatorCue = #"\b(based on|modelled on|modeled on|similar to|such as|like the|inspired by|adapted from|along the lines of|compared with|in the style of|as in)\s+(the\s+)?([A-Z]?[\w'’-]+\s+){0,4}[\w'’-]*$"#
+    static let componentCue = cue(#"\b(?:bring(?:s|ing)?|brought|pull(?:s|ing|ed)?) together\b[^.;]*$"#, .caseInsensitive)
+    static let disownedCue = cue(#"\b(?:sits with|rather than (?:with )?us|can(?:not|['’]t|no) (?:really )?comment|before we decide|(?:is|are) not (?:ours|our own|run by us)|run by another|watching how (?:other|others))\b"#, .caseInsensitive)
+    static let comparatorCue = cue(#"\b(based on|modelled on|modeled on|similar to|such as|like the|inspired by|adapted from|along the lines of|compared with|in the style of|as in)\s+(the\s+)?([A-Z]?[\w'’-]+\s+){0,4}[\w'’-]*$"#)
 
     /// Whose activity a sentence describes, when it says so: an organisation as the sentence's
     /// subject ("Torfaen began a reunification pilot", "In Newport, the team…"), one that owns
@@ -928,5 +934,12 @@ public struct ProseExtractor: Sendable {
             if score > 0, score > best?.1 ?? 0 { best = (theme, score) }
         }
         return best?.0 ?? .practiceModels
+    }
+}
+
+extension NSRegularExpression {
+    /// Whether the pattern matches anywhere in `text`.
+    func finds(in text: String) -> Bool {
+        firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
     }
 }

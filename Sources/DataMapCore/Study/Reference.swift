@@ -70,6 +70,8 @@ public struct Taxonomy: Sendable {
     /// Aliases long enough to be found inside a longer name, by their canonical key.
     private var phrases: [String: Int] = [:]
     private var longestPhrase = 0
+    /// The most words in a phrase that starts with a word: a run is looked up only where a phrase could start.
+    private var longestPhraseStarting: [String: Int] = [:]
     /// The most words in any name or alias, for scanning prose.
     public private(set) var longestKey = 0
     /// The most words in a key that starts with a word (a one-word key also under its plural,
@@ -89,6 +91,8 @@ public struct Taxonomy: Sendable {
                 if key.count > 4, phrases[key] == nil {
                     phrases[key] = index
                     longestPhrase = max(longestPhrase, key.split(separator: " ").count)
+                    let words = key.split(separator: " ")
+                    longestPhraseStarting[String(words[0])] = max(longestPhraseStarting[String(words[0])] ?? 0, words.count)
                 }
             }
         }
@@ -116,8 +120,11 @@ public struct Taxonomy: Sendable {
         // Every run of words inside the name, longest first, so "Signs of Safety approach" finds
         // "Signs of Safety" with a handful of lookups rather than a search per alias.
         let words = key.split(separator: " ")
-        for length in stride(from: min(longestPhrase, words.count), through: 1, by: -1) {
-            for start in 0...(words.count - length) {
+        // Most words start no phrase (a person's name, an ordinary word), so their runs are never joined.
+        let reach = words.map { longestPhraseStarting[String($0)] ?? 0 }
+        guard let farthest = reach.max(), farthest > 0 else { return nil }
+        for length in stride(from: min(longestPhrase, words.count, farthest), through: 1, by: -1) {
+            for start in 0...(words.count - length) where reach[start] >= length {
                 if let index = phrases[words[start..<(start + length)].joined(separator: " ")] { return entries[index] }
             }
         }
