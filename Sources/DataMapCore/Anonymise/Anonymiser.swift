@@ -230,8 +230,12 @@ public struct Anonymiser: Sendable {
 
         // Pass 2: scrub each field, counting what was found and what needs a human look.
         var risk = RiskRecord()
+        // A return repeats itself (an evidence phrase is a sentence of the description, a partner
+        // is named in every activity), and one text scrubs the same way in every field of it.
+        var scrubbed: [String: Scrubbed] = [:]
         func s(_ field: String, _ value: String) -> String {
-            let result = text.scrub(value, context: context)
+            let result = scrubbed[value] ?? text.scrub(value, context: context)
+            scrubbed[value] = result
             for span in result.spans { risk.counts[span.type.rawValue, default: 0] += 1 }
             risk.review += result.review.map { ReviewSpan(field: field, start: $0.start, end: $0.end, kind: $0.kind, likelihood: $0.likelihood) }
             return result.text

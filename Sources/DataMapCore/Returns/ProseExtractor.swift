@@ -40,6 +40,26 @@ enum ProseTokens {
             tokens.append(ProseToken(folded: folded, original: original, range: begin..<end))
             start = nil
         }
+        // ASCII text, most of it, is read byte by byte: a byte is a character there, and asking a
+        // Character whether it is a letter costs a Unicode property lookup each time.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = text.utf8
+            while index < bytes.endIndex {
+                let byte = bytes[index]
+                if ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                    if start == nil { start = index }
+                } else {
+                    close(index)
+                    if byte == 0x26 {
+                        let next = bytes.index(after: index)
+                        tokens.append(ProseToken(folded: "and", original: text[index..<next], range: index..<next))
+                    }
+                }
+                index = bytes.index(after: index)
+            }
+            close(text.endIndex)
+            return tokens
+        }
         while index < text.endIndex {
             let character = text[index]
             if character.isLetter || character.isNumber {
@@ -234,9 +254,11 @@ public struct ProseExtractor: Sendable {
         let rowBlocks = Set(blocks.indices.filter { blocks[$0].tableName != nil })
         let topics = Self.topics(sentences, mentions: bySentence, headings: headingBlocks, rows: rowBlocks)
         var records: [ActivityRecord] = []
+        let readings = SentenceReadings()
         for (number, key) in order.enumerated() {
             if number % 16 == 0, outOfTime() { return nil }
-            var record = record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context)
+            var record = record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context,
+                                readings: readings)
             // An entry's "Lead:" line names its owner.
             let first = sentences[byKey[key]![0].sentence].block
             if entries.contains(first), let lead = Self.entryField(after: first, in: blocks, named: Self.leadFields),
@@ -815,7 +837,7 @@ public struct ProseExtractor: Sendable {
     // MARK: Reading one activity
 
     private func record(for mentions: [Mention], sentences: [ProseSentence], topics: [Int: String],
-                        allMentions: [Int: [Mention]], context: Context) -> ActivityRecord {
+                        allMentions: [Int: [Mention]], context: Context, readings: SentenceReadings) -> ActivityRecord {
         let key = mentions[0].key
         // The sentences that speak of it: those naming it, and those whose topic it is.
         var ownSet = Set(mentions.map(\.sentence))
@@ -852,7 +874,14 @@ public struct ProseExtractor: Sendable {
                 isPilot = true
                 note("kind", phrase)
             }
-            for found in PhraseReader.timescale(sentence.text, submitted: context.submitted) {
+            let read = readings.read(index) {
+                SentenceReadings.Reading(
+                    timescales: PhraseReader.timescale(sentence.text, submitted: context.submitted),
+                    evaluation: PhraseReader.evaluation(sentence.text, taxonomy: taxonomy, gazetteer: gazetteer, organisation: context.organisation),
+                    organisations: PhraseReader.organisations(sentence.text, gazetteer: gazetteer),
+                    status: PhraseReader.status(sentence.text))
+            }
+            for found in read.timescales {
                 if shared, mentions.first(where: { $0.sentence == index }) == nil { continue }
                 if let start = found.start, timescale.start == nil { timescale.start = start }
                 if let end = found.end, timescale.end == nil { timescale.end = end }
@@ -861,8 +890,7 @@ public struct ProseExtractor: Sendable {
                 if timescalePhrases.count < 4, !timescalePhrases.contains(found.phrase) { timescalePhrases.append(found.phrase) }
                 note("timescale", found.phrase)
             }
-            if let found = PhraseReader.evaluation(sentence.text, taxonomy: taxonomy, gazetteer: gazetteer,
-                                                   organisation: context.organisation) {
+            if let found = read.evaluation {
                 // In a sentence naming several activities, the evaluation is the one's it is said of;
                 // a sentence that only points back gives it to its topic.
                 let named = allMentions[index]?.first { $0.key == key }?.phrase
@@ -875,7 +903,7 @@ public struct ProseExtractor: Sendable {
                     note("evaluation", found.phrase)
                 }
             }
-            for organisation in PhraseReader.organisations(sentence.text, gazetteer: gazetteer) {
+            for organisation in read.organisations {
                 if let own = context.organisation, gazetteer.canonicalName(own) == organisation.name { continue }
                 if organisation.funder {
                     if funding == nil { funding = organisation.name; note("funding", organisation.phrase) }
@@ -885,7 +913,7 @@ public struct ProseExtractor: Sendable {
                     note("partners", organisation.phrase)
                 }
             }
-            if statusEvidence == nil, let (value, phrase) = PhraseReader.status(sentence.text) {
+            if statusEvidence == nil, let (value, phrase) = read.status {
                 status = value
                 statusEvidence = Evidence(field: "status", line: sentence.line, endLine: sentence.endLine, phrase: phrase)
             }
@@ -934,6 +962,26 @@ public struct ProseExtractor: Sendable {
             if score > 0, score > best?.1 ?? 0 { best = (theme, score) }
         }
         return best?.0 ?? .practiceModels
+    }
+}
+
+/// What the phrase readers say of each sentence, read once however many activities share it
+/// (a section's sentences are all its topic's, and a sentence may name several activities).
+final class SentenceReadings {
+    struct Reading {
+        var timescales: [PhraseReader.TimescaleFinding]
+        var evaluation: PhraseReader.EvaluationFinding?
+        var organisations: [PhraseReader.OrganisationMention]
+        var status: (ActivityStatus, String)?
+    }
+
+    private var readings: [Int: Reading] = [:]
+
+    func read(_ sentence: Int, _ make: () -> Reading) -> Reading {
+        if let known = readings[sentence] { return known }
+        let reading = make()
+        readings[sentence] = reading
+        return reading
     }
 }
 
