@@ -14,6 +14,9 @@ public struct StudyKey: Sendable, Equatable {
 
     var key: SymmetricKey { SymmetricKey(data: bytes) }
 
+    /// An HMAC already keyed: a copy of it is a fresh one, without hashing the key again per name.
+    var keyedHMAC: HMAC<SHA256> { HMAC<SHA256>(key: key) }
+
     /// A new key from the random source the caller supplies (the system's in production).
     public static func generate(using random: inout some RandomNumberGenerator) -> (StudyKey, Data) {
         var bytes = Data(count: byteCount)
@@ -32,9 +35,11 @@ public struct StudyKey: Sendable, Equatable {
 /// Turns a person into the same token wherever they appear: HMAC-SHA256 over a normalised identity.
 public struct Pseudonymiser: Sendable {
     let key: StudyKey
+    private let keyed: KeyedHMAC
 
     public init(key: StudyKey) {
         self.key = key
+        keyed = KeyedHMAC(state: key.keyedHMAC)
     }
 
     /// `P-` and eight hex digits. The name is the identity when there is one, so a person who
@@ -53,8 +58,14 @@ public struct Pseudonymiser: Sendable {
             // A written report with no named author has no person to pseudonymise.
             return "P-NONE"
         }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(identity.utf8), using: key.key)
-        return "P-" + mac.prefix(4).map { String(format: "%02X", $0) }.joined()
+        var hmac = keyed.state
+        hmac.update(data: Data(identity.utf8))
+        let mac = hmac.finalize()
+        // Four bytes as eight capital hex digits, without a formatter per byte.
+        let digits = Array("0123456789ABCDEF".utf8)
+        var text: [UInt8] = Array("P-".utf8)
+        for byte in mac.prefix(4) { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Folds case, accents, titles and spacing, so "Dr Siân ap Rhys" and "sian ap rhys" match.
@@ -67,6 +78,11 @@ public struct Pseudonymiser: Sendable {
 }
 
 /// How names and numbers are taken apart, shared by the pseudonymiser and the recognisers.
+/// A keyed HMAC state, shared read-only between threads: it is a value, and each use works on a copy.
+struct KeyedHMAC: @unchecked Sendable {
+    let state: HMAC<SHA256>
+}
+
 public enum NameParts {
     /// Honorifics and ranks written before a name; they are not part of the identity.
     static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr",

@@ -220,6 +220,13 @@ public enum Recognisers {
     static let roleAtOrganisation = regex(#"\b(?:the\s+)?((?:Corporate |Assistant |Deputy |Interim )?(?:Director|Head|Chief Executive|Chief Officer|Chief Constable|Service Manager|Team Manager|Principal Officer|Cabinet Member|Lead Member|Designated Doctor|Designated Nurse|Safeguarding Lead)(?: (?:of|for) [A-Z][\p{L}' ]+?)?)\s+(?:at|for|of|in)\s+((?:the\s+)?[A-Z][\p{L}'’-]+(?:\s+(?:[A-Z][\p{L}'’-]+|of|and|the|y|yr)){0,6})"#)
 
     static let titleWords = Set(titles)
+    static let titleWordFilter = WordFilter(titles)
+    static let cueWordFilter = WordFilter(cueWords)
+    static let reportingVerbFilter = WordFilter(reportingVerbs)
+    static let describingArticleFilter = WordFilter(describingArticles)
+    static let possessionFilter = WordFilter(possessions)
+    static let seniorRoleStartFilter = WordFilter(Array(seniorRoleStarts))
+    static let particleFilter = WordFilter(Array(NameParts.particles))
     static let cueWordSet = Set(cueWords)
     /// Things that are given names as people are: after "a pilot called", the name is the pilot's.
     static let namedThings: Set<String> = ["pilot", "project", "scheme", "service", "programme", "group", "initiative", "team",
@@ -346,7 +353,7 @@ public enum Recognisers {
             if birthCue.firstMatch(in: text, range: before) != nil { spans.append(RawSpan(range: match.range, type: .dateOfBirth)) }
         }
         var afterRole = 0
-        for (index, word) in words.words.enumerated() where words.isCapitalised(word) && seniorRoleStarts.contains(words.text(word)) {
+        for (index, word) in words.words.enumerated() where words.isCapitalised(word) && words.isOne(of: seniorRoleStartFilter, word) {
             let start = index > 0 && words.equals(words.words[index - 1], "the") ? words.words[index - 1].start : word.start
             for match in roleAtOrganisation.matches(in: text, words: words, from: start, to: word.start + 240, after: &afterRole, anchored: true) {
                 let organisation = ns.substring(with: match.range(at: 2))
@@ -469,7 +476,7 @@ public enum Recognisers {
         }
         // 2. Titles: "Dr Amira Haddad", "Cllr Jones".
         var after = 0
-        for word in list where words.isCapitalised(word) && titleWords.contains(words.text(word)) {
+        for word in list where words.isCapitalised(word) && words.isOne(of: titleWordFilter, word) {
             for match in titled.matches(in: text, words: words, from: word.start, to: word.start + 160, after: &after, anchored: true) {
                 register(match.range)
             }
@@ -481,7 +488,7 @@ public enum Recognisers {
             let given = list[index]
             guard words.isWholeName(given) else { continue }
             var next = index + 1
-            if NameParts.particles.contains(words.text(list[next])), next + 1 < list.count,
+            if words.isOne(of: particleFilter, list[next]), next + 1 < list.count,
                words.isSpace(from: given.end, to: list[next].start) {
                 next += 1
             }
@@ -549,7 +556,7 @@ public enum Recognisers {
             register(range)
         }
         after = 0
-        for (index, word) in list.enumerated() where cueWordSet.contains(words.text(word)) {
+        for (index, word) in list.enumerated() where words.isOne(of: cueWordFilter, word) {
             // "a small pilot called Reconnect", "a group named Seren Dads": a thing's name, not a person's.
             if ["called", "named"].contains(words.text(word)),
                list[max(0, index - 3)..<index].contains(where: { namedThings.contains(words.lowercased($0)) }) { continue }
@@ -561,16 +568,16 @@ public enum Recognisers {
         for (index, word) in list.enumerated() {
             let end = word.end
             var nameEnd: Int?
-            if index > 0, reportingVerbSet.contains(words.text(word)), words.isSpace(from: list[index - 1].end, to: word.start) {
+            if index > 0, words.isOne(of: reportingVerbFilter, word), words.isSpace(from: list[index - 1].end, to: word.start) {
                 nameEnd = index - 1
             } else if end < length, words.bytes[end] == 0x2C, index + 1 < list.count,
-                      describingArticleSet.contains(words.lowercased(list[index + 1])) {
+                      words.isOne(ofLowercased: describingArticleFilter, list[index + 1]) {
                 nameEnd = index
             } else if words.isCapitalised(word), let open = words.bytes[end...].firstIndex(where: { !ShadowWords.isSpace($0) }),
                       open > end, words.bytes[open] == 0x28 {
                 nameEnd = index
             } else if end - word.start > 2, words.bytes[end - 2] == 0x27, words.bytes[end - 1] == 0x73, index + 1 < list.count,
-                      possessionSet.contains(words.text(list[index + 1])) {
+                      words.isOne(of: possessionFilter, list[index + 1]) {
                 nameEnd = index
             }
             guard let nameEnd else { continue }

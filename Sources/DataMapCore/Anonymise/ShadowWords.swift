@@ -77,6 +77,19 @@ struct ShadowWords {
         literal.utf8.count == word.end - word.start && literal.utf8.elementsEqual(bytes[word.start..<word.end])
     }
 
+    /// Whether the word is one of the filter's, making a string of it only when its length and
+    /// first letter could match: most words are not, and a string and a hash per word showed.
+    func isOne(of filter: WordFilter, _ word: Word) -> Bool {
+        filter.lengths.contains(word.end - word.start) && filter.firstBytes[Int(bytes[word.start])] && filter.words.contains(text(word))
+    }
+
+    /// `isOne(of:)` in lower case, for a filter of lower-case words.
+    func isOne(ofLowercased filter: WordFilter, _ word: Word) -> Bool {
+        let first = bytes[word.start]
+        return filter.lengths.contains(word.end - word.start) && filter.firstBytes[Int(first >= 0x41 && first <= 0x5A ? first + 0x20 : first)]
+            && filter.words.contains(lowercased(word))
+    }
+
     func lowercased(_ word: Word) -> String {
         String(decoding: bytes[word.start..<word.end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
