@@ -235,13 +235,20 @@ public struct Anonymiser: Sendable {
         for note in record.interview?.notes ?? [] { fields.append(("note:\(note.step)", note.text)) }
         var context = RecognitionContext(knownPeople: [record.respondent.name], names: names,
                                          gazetteer: reference.gazetteer, taxonomy: reference.taxonomy)
-        let everything = fields.map(\.1).joined(separator: "\n\n")
-        let ns = UTF16Text(everything)
-        var named: [String] = []
-        for span in Recognisers.people(in: ns, words: ShadowWords(shadow: ns.shadowText), context: context, fullNamesOnly: true) {
-            let name = ns.substring(with: span.range)
-            if NameParts.nameWords(name).count >= 2 { named.append(name) }
+        // Each text is read on its own and its names listed rule by rule, the return's own people
+        // first, as one scan of all the texts would list them (a later name keeps a shared word).
+        // The names found by their context do not depend on who is known, so pass 2 uses them again.
+        var contextual: [String: [ContextualName]] = [:]
+        var byRule: [[String]] = Array(repeating: [], count: 6)
+        for (_, value) in fields {
+            let ns = UTF16Text(value)
+            let words = ShadowWords(shadow: ns.shadowText)
+            let names = contextual[value] ?? Recognisers.contextualNames(in: ns, words: words, context: context)
+            contextual[value] = names
+            byRule[1] += Recognisers.knownPeople(in: words, context: context).map { ns.substring(with: $0.range) }
+            for name in names { byRule[name.rule].append(ns.substring(with: name.span.range)) }
         }
+        let named = byRule.joined().filter { NameParts.nameWords($0).count >= 2 }
         context.knownPeople += named
 
         // Pass 2: scrub each field, counting what was found and what needs a human look.
@@ -250,7 +257,7 @@ public struct Anonymiser: Sendable {
         // is named in every activity), and one text scrubs the same way in every field of it.
         var scrubbed: [String: Scrubbed] = [:]
         func s(_ field: String, _ value: String) -> String {
-            let result = scrubbed[value] ?? text.scrub(value, context: context)
+            let result = scrubbed[value] ?? text.scrub(value, context: context, review: true, contextual: contextual[value])
             scrubbed[value] = result
             for span in result.spans { risk.counts[span.type.rawValue, default: 0] += 1 }
             risk.review += result.review.map { ReviewSpan(field: field, start: $0.start, end: $0.end, kind: $0.kind, likelihood: $0.likelihood) }

@@ -149,6 +149,15 @@ struct KnownPerson: Sendable {
     }
 }
 
+/// A name found by what surrounds it, with the keys its words give for finding them alone, and
+/// the rule that found it (2 titles, 3 the name lists, 4 cue words, 5 descriptions): the first
+/// pass lists a return's names rule by rule, as one scan of the whole return would.
+struct ContextualName {
+    var span: RawSpan
+    var keys: [String]
+    var rule: Int
+}
+
 /// A match in UTF-16 units (NSString ranges), with the person it belongs to when it is a name.
 struct RawSpan: Hashable {
     var range: NSRange
@@ -264,7 +273,8 @@ public enum Recognisers {
         find(in: UTF16Text(original), context: context)
     }
 
-    static func find(in ns: UTF16Text, context: RecognitionContext) -> [RawSpan] {
+    /// - Parameter contextual: the text's `contextualNames`, when the first pass over a return found them.
+    static func find(in ns: UTF16Text, context: RecognitionContext, contextual: [ContextualName]? = nil) -> [RawSpan] {
         // Patterns run over an ASCII shadow of the text with the same UTF-16 offsets, which ICU
         // reads far faster than a bridged Unicode string; values are taken from the original.
         let text = ns.shadowText
@@ -371,7 +381,7 @@ public enum Recognisers {
         let named = laidOut.filter { $0.type == .person && ($0.text.contains(" ") || ($0.text.count >= 3 && !notNames.contains($0.text))) }
             .map(\.text)
         if !named.isEmpty { context.knownPeople += named }
-        spans += people(in: ns, words: words, context: context).filter { !insideOrganisationName($0.range, ns, context) }
+        spans += people(in: ns, words: words, context: context, contextual: contextual).filter { !insideOrganisationName($0.range, ns, context) }
         return resolve(spans)
     }
 
@@ -412,17 +422,34 @@ public enum Recognisers {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Names: the return's own people, titled names, names from the list, names in context, and
-    /// then any part of a name found anywhere in the text wherever it appears alone.
-    /// - Parameter fullNamesOnly: only names of two words or more are wanted (the first pass over
-    ///   a whole return), so lone words of names are not looked for.
-    static func people(in ns: UTF16Text, words: ShadowWords, context: RecognitionContext, fullNamesOnly: Bool = false) -> [RawSpan] {
+    /// The people the return itself names (respondents), wherever their words stand together, in any case.
+    static func knownPeople(in words: ShadowWords, context: RecognitionContext) -> [RawSpan] {
+        let list = words.words
+        var found: [RawSpan] = []
+        let byFirstWord = context.knownByFirstWord
+        if !byFirstWord.isEmpty {
+            for (index, word) in list.enumerated() where words.isCapitalised(word) {
+                guard let candidates = byFirstWord[words.lowercased(word)] else { continue }
+                for candidate in candidates {
+                    let person = context.known[candidate]
+                    if let end = words.match(person.phrase, from: index) {
+                        found.append(RawSpan(range: NSRange(location: word.start, length: end - word.start), type: .person,
+                                             identity: person.identity))
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// Names found by what surrounds them (titles, the name lists, cue words and descriptions),
+    /// which do not depend on the people the return names: a text's are found once in the first
+    /// pass over a return and used again in the second.
+    static func contextualNames(in ns: UTF16Text, words: ShadowWords, context: RecognitionContext) -> [ContextualName] {
         let text = ns.shadowText
         let length = ns.length
         let list = words.words
-        var found: [RawSpan] = []
-        // A name word, accents folded → the full name it belongs to; the known people's first.
-        var identities = context.knownIdentities
+        var found: [ContextualName] = []
         // A document names the same people and bodies again and again; each is looked up once.
         var organisations: [String: Bool] = [:], normalised: [String: String] = [:]
         func isOrganisation(_ value: String) -> Bool {
@@ -432,7 +459,7 @@ public enum Recognisers {
             return answer
         }
 
-        func register(_ range: NSRange, prefer identity: String? = nil) {
+        func register(_ range: NSRange, rule: Int) {
             var range = range
             var value = ns.substring(with: range)
             // Trailing possessive: "Siân's" → "Siân".
@@ -453,32 +480,15 @@ public enum Recognisers {
             guard !isOrganisation(full) else { return }
             let plain = normalised[full] ?? Pseudonymiser.normalisedName(full)
             normalised[full] = plain
-            let identity = identity ?? plain
-            found.append(RawSpan(range: range, type: .person, identity: identity))
-            for word in words where word.count >= 2 && !NameParts.particles.contains(word.lowercased()) {
-                identities[asciiShadow(word)] = identities[asciiShadow(word)] ?? identity
-            }
+            let keys = words.filter { $0.count >= 2 && !NameParts.particles.contains($0.lowercased()) }.map(asciiShadow)
+            found.append(ContextualName(span: RawSpan(range: range, type: .person, identity: plain), keys: keys, rule: rule))
         }
 
-        // 1. The people the return itself names (respondents), in any order of their words.
-        let byFirstWord = context.knownByFirstWord
-        if !byFirstWord.isEmpty {
-            for (index, word) in list.enumerated() where words.isCapitalised(word) {
-                guard let candidates = byFirstWord[words.lowercased(word)] else { continue }
-                for candidate in candidates {
-                    let person = context.known[candidate]
-                    if let end = words.match(person.phrase, from: index) {
-                        found.append(RawSpan(range: NSRange(location: word.start, length: end - word.start), type: .person,
-                                             identity: person.identity))
-                    }
-                }
-            }
-        }
         // 2. Titles: "Dr Amira Haddad", "Cllr Jones".
         var after = 0
         for word in list where words.isCapitalised(word) && words.isOne(of: titleWordFilter, word) {
             for match in titled.matches(in: text, words: words, from: word.start, to: word.start + 160, after: &after, anchored: true) {
-                register(match.range)
+                register(match.range, rule: 2)
             }
         }
         // 3. A listed given name followed by a capitalised word, or a capitalised word and a listed surname.
@@ -510,7 +520,7 @@ public enum Recognisers {
                 || (names.surnames.contains(lastText) && !isSentenceStart(given.start, ns))
                 || (names.model.isGivenName(firstText) && names.looksLikeName(lastText))
                 || (names.looksLikeName(firstText) && names.model.isSurname(lastText) && !isSentenceStart(given.start, ns)) {
-                register(range)
+                register(range, rule: 3)
                 index = next
             }
         }
@@ -553,7 +563,7 @@ public enum Recognisers {
             // when the name lists know it.
             if described, nameWords.count == 1, isSentenceStart(range.location, ns),
                !context.names.givenNames.contains(first), !context.names.surnames.contains(first) { return }
-            register(range)
+            register(range, rule: described ? 5 : 4)
         }
         after = 0
         for (index, word) in list.enumerated() where words.isOne(of: cueWordFilter, word) {
@@ -594,6 +604,26 @@ public enum Recognisers {
                 }
                 position += 1
             }
+        }
+        return found
+    }
+
+    /// Names: the return's own people, titled names, names from the list, names in context, and
+    /// then any part of a name found anywhere in the text wherever it appears alone.
+    /// - Parameters:
+    ///   - fullNamesOnly: only names of two words or more are wanted (the first pass over
+    ///     a whole return), so lone words of names are not looked for.
+    ///   - contextual: the text's `contextualNames`, when the first pass has already found them.
+    static func people(in ns: UTF16Text, words: ShadowWords, context: RecognitionContext, fullNamesOnly: Bool = false,
+                       contextual: [ContextualName]? = nil) -> [RawSpan] {
+        let list = words.words
+        // 1. The people the return itself names (respondents), in any order of their words.
+        var found = knownPeople(in: words, context: context)
+        // A name word, accents folded → the full name it belongs to; the known people's first.
+        var identities = context.knownIdentities
+        for name in contextual ?? contextualNames(in: ns, words: words, context: context) {
+            found.append(name.span)
+            for key in name.keys { identities[key] = identities[key] ?? name.span.identity }
         }
         // 5. Any word of a name found above, wherever it appears on its own.
         if !identities.isEmpty, !fullNamesOnly {

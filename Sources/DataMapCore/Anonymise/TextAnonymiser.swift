@@ -43,9 +43,14 @@ public struct TextAnonymiser: Sendable {
 
     /// - Parameter review: also look for spans a person should review (the residual-risk report needs them).
     public func scrub(_ text: String, context: RecognitionContext, review: Bool = true) -> Scrubbed {
+        scrub(text, context: context, review: review, contextual: nil)
+    }
+
+    /// - Parameter contextual: the text's names found by their context, when already known.
+    func scrub(_ text: String, context: RecognitionContext, review: Bool, contextual: [ContextualName]?) -> Scrubbed {
         guard !text.isEmpty else { return Scrubbed(text: text, spans: [], review: []) }
         let ns = UTF16Text(text)
-        var spans = Recognisers.find(in: ns, context: context)
+        var spans = Recognisers.find(in: ns, context: context, contextual: contextual)
         if options.generaliseRoles { spans = Recognisers.resolve(spans + Self.jobTitles(in: text)) }
         var output = ""
         output.reserveCapacity(text.utf8.count)
