@@ -193,6 +193,10 @@ public enum Recognisers {
     /// A Welsh address names the street kind first ("Heol y Bont", "Ffordd y Cei") and often a
     /// building before it ("Tŷ Bronwydd, ", "Uned 3, ", "Neuadd y Sir, "), with or without a number.
     static let welshAddress = regex(#"(?:\b(?:Tŷ|Ty|Uned|Adeilad|Neuadd|Canolfan|Swyddfa|Bloc|Plas|Llys)\s+(?:[\p{Lu}\d][\p{L}\d'’-]*|y|yr)(?:\s+(?:y|yr|[\p{Lu}][\p{L}'’-]*)){0,2},\s*)?(?:\b\d{1,4}[A-Za-z]?,?\s+)?\b(?:Heol|HeoI|Ffordd|Stryd|Lôn|Rhodfa|Cilgant|Teras|Parc Busnes|Ystad Ddiwydiannol|Stad Ddiwydiannol)(?:\s+(?:y|yr|[\p{Lu}][\p{L}'’-]*)){1,3}"#)
+    /// The street words of `address`: it cannot match a text holding none of them.
+    static let streetWordFilter = WordFilter(["Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Close", "Drive", "Way", "Court",
+                                              "Crescent", "Place", "Terrace", "Gardens", "Grove", "Hill", "Square", "Walk", "Row",
+                                              "Mews", "View", "Rise", "Parade", "Heol", "Ffordd", "Stryd", "Lon", "Rhodfa"])
     static let welshStreetWords: Set<String> = ["Heol", "HeoI", "Ffordd", "Stryd", "Lôn", "Rhodfa", "Cilgant", "Teras", "Parc", "Ystad", "Stad"]
     /// A phone number a scan has misread, an O for a 0 ("01632 96O 448"); checked as a number once read back.
     static let scannedPhone = regex(#"(?<![\w+/])0\d{3,4} ?[\dO]{2,4} ?[\dO]{3,4}(?![\w/])"#)
@@ -345,7 +349,10 @@ public enum Recognisers {
         }
         if digits >= 6 { add(ni, .niNumber) }
         if hasInwardCode { add(postcode, .postcode) }
-        if hasDigit { add(address, .address) }
+        // A street address holds a street word ("Road", "Heol"); most texts with a digit hold a year and none.
+        if hasDigit, words.words.contains(where: { words.isCapitalised($0) && words.isOne(of: streetWordFilter, words.leadingLetters($0)) }) {
+            add(address, .address)
+        }
         if words.words.contains(where: { words.isCapitalised($0) && welshStreetWords.contains(words.text($0)) }) {
             add(welshAddress, .address)
         }

@@ -77,6 +77,13 @@ struct ShadowWords {
         literal.utf8.count == word.end - word.start && literal.utf8.elementsEqual(bytes[word.start..<word.end])
     }
 
+    /// The letters a word opens with: "Street" of "Street's", "Hill" of "Hill-side".
+    func leadingLetters(_ word: Word) -> Word {
+        var end = word.start
+        while end < word.end, (bytes[end] | 0x20) >= 0x61, (bytes[end] | 0x20) <= 0x7A { end += 1 }
+        return Word(start: word.start, end: max(end, word.start + 1))
+    }
+
     /// Whether the word is one of the filter's, making a string of it only when its length and
     /// first letter could match: most words are not, and a string and a hash per word showed.
     func isOne(of filter: WordFilter, _ word: Word) -> Bool {
