@@ -129,6 +129,15 @@ public struct Builder: Sendable {
         // one agree on which copy of a duplicated return counts.
         var owner: [String: String] = [:]
         var start = 0
+        // Each chunk is committed on its own thread while the next is read, so no core waits on
+        // the store; commits still happen one at a time and in order.
+        let committing = DispatchGroup()
+        let commitFailure = ResultSlots<String>(count: 1)
+        let store = self.store
+        func awaitCommit() throws(BuildError) {
+            committing.wait()
+            if let failure = commitFailure[0] { throw .store(failure) }
+        }
         repeat {
             let chunk = Array(entries[start..<min(entries.count, start + chunkSize)])
             let results = ingest(chunk, known: known, done: start, total: entries.count, progress: progress)
@@ -152,19 +161,24 @@ public struct Builder: Sendable {
                     upserts.append(record)
                 }
             }
+            try awaitCommit()
             if !upserts.isEmpty || !deletions.isEmpty || storedStamp != stamp || start == 0 {
-                do { try store.apply(upserts: upserts, deletions: deletions, stamp: stamp) } catch {
-                    throw .store(String(describing: error))
+                committing.enter()
+                DispatchQueue.global().async { [upserts, deletions] in
+                    do { try store.apply(upserts: upserts, deletions: deletions, stamp: stamp) } catch {
+                        commitFailure[0] = String(describing: error)
+                    }
+                    committing.leave()
                 }
             }
             deletions = []
             start += chunkSize
         } while start < entries.count
+        try awaitCommit()
 
         progress(.stageStarted(.aggregate))
         let (dataMap, risk, masker) = try aggregate(into: &summary)
         // Activities' long texts stay in the store until the outputs that print them reach each row.
-        let store = self.store
         let texts: RowTexts.Fetch = { keys in
             let found = try store.activityTexts(keys)
             return masker.map { masker in found.map(masker.apply) } ?? found
