@@ -26,7 +26,7 @@ public struct StudyKey: Sendable, Equatable {
 
     /// Identifies the key without revealing it, so the store can tell when the key changed.
     public var fingerprint: String {
-        SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
+        hexString(SHA256.hash(data: bytes).prefix(8))
     }
 
     public static func == (lhs: StudyKey, rhs: StudyKey) -> Bool { lhs.fingerprint == rhs.fingerprint }
@@ -61,11 +61,7 @@ public struct Pseudonymiser: Sendable {
         var hmac = keyed.state
         hmac.update(data: Data(identity.utf8))
         let mac = hmac.finalize()
-        // Four bytes as eight capital hex digits, without a formatter per byte.
-        let digits = Array("0123456789ABCDEF".utf8)
-        var text: [UInt8] = Array("P-".utf8)
-        for byte in mac.prefix(4) { text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
-        return String(decoding: text, as: UTF8.self)
+        return "P-" + hexString(mac.prefix(4), uppercase: true)
     }
 
     /// Folds case, accents, titles and spacing, so "Dr Siân ap Rhys" and "sian ap rhys" match.

@@ -395,16 +395,17 @@ struct LineBytes {
     }
 
     func has(_ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first, pattern.count <= bytes.count else { return false }
+        var needle = needle
+        return bytes.withUnsafeBufferPointer { text in needle.withUTF8 { Self.search(text, for: $0) } }
+    }
+
+    /// Whether `needle` occurs in `text`, byte for byte; an empty needle never does.
+    static func search(_ text: UnsafeBufferPointer<UInt8>, for needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = needle.first else { return false }
+        guard needle.count <= text.count else { return false }
         var index = 0
-        let last = bytes.count - pattern.count
-        while index <= last {
-            if bytes[index] == first {
-                var offset = 1
-                while offset < pattern.count, bytes[index + offset] == pattern[offset] { offset += 1 }
-                if offset == pattern.count { return true }
-            }
+        while index <= text.count - needle.count {
+            if text[index] == first, text[index..<(index + needle.count)].elementsEqual(needle) { return true }
             index += 1
         }
         return false

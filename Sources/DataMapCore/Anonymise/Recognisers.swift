@@ -731,12 +731,20 @@ public enum Recognisers {
             cursor = start
         }
         while let last = following.last, Self.nameConnectors.contains(last.lowercased()) { following.removeLast() }
-        let lastWord = (following.last ?? "").lowercased().replacingOccurrences(of: "’s", with: "").replacingOccurrences(of: "'s", with: "")
-        let firstWord = (preceding.first ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
         // "Haydn Jones Memorial Trust for 12 months": the body's word may come before a number.
-        if !following.isEmpty, organisationEnds.contains(lastWord)
-            || following.contains(where: { organisationEnds.contains($0.lowercased()) }) { return true }
-        if !preceding.isEmpty, organisationStarts.contains(firstWord) { return true }
+        if let last = following.last {
+            var lastWord = last.lowercased()
+            if lastWord.utf8.contains(where: { $0 == 0x27 || $0 == 0xE2 }) {
+                lastWord = lastWord.replacingOccurrences(of: "’s", with: "").replacingOccurrences(of: "'s", with: "")
+            }
+            if organisationEnds.contains(lastWord) || following.contains(where: { organisationEnds.contains($0.lowercased()) }) { return true }
+        }
+        if let first = preceding.first {
+            var firstWord = first.lowercased()[...]
+            while firstWord.first == "." { firstWord = firstWord.dropFirst() }
+            while firstWord.last == "." { firstWord = firstWord.dropLast() }
+            if organisationStarts.contains(String(firstWord)) { return true }
+        }
         guard preceding.count + following.count > 0 else { return false }
         let whole = (preceding + [ns.substring(with: range)] + following).joined(separator: " ")
         // An exact name or alias: near spellings are for reading a return's organisation line,

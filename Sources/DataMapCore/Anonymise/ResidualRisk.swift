@@ -94,7 +94,7 @@ public struct OrganisationMask: Sendable {
 
     private func order(_ name: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(("organisation:" + canonicalKey(name)).utf8), using: key.key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return hexString(mac)
     }
 
     static func shortLabel(type: String, fallback: String) -> String {

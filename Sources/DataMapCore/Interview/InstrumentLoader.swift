@@ -69,7 +69,7 @@ public enum InstrumentLoader {
 
     static func version(bank: SourceFile, schedule: SourceFile) -> String {
         let digest = SHA256.hash(data: Data((bank.text + "\u{0}" + schedule.text).utf8))
-        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return hexString(digest.prefix(6))
     }
 }
 

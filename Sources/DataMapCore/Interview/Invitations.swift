@@ -39,7 +39,7 @@ public struct Invitations: Codable, Sendable, Hashable {
     }
 
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hexString(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Issues a link for a case. One link per case is live at a time: issuing again revokes the

@@ -366,7 +366,7 @@ public struct ProseExtractor: Sendable {
             } else if !rows.contains(sentence.block) {
                 // A table row is about its activity to its last cell; prose drifts after a few
                 // sentences, unless each keeps pointing back ("the team worked with…", "We track this figure").
-                let refersBack = Self.anaphora.contains { lower.hasPrefix($0) || lower.contains(" " + $0) }
+                let refersBack = Self.anaphora.contains { lower.hasPrefix($0) || lower.holds(" " + $0) }
                 let sameParagraph = index > 0 && sentences[index - 1].block == sentence.block
                 carried = refersBack && (sameParagraph || cutByPage) ? 0 : carried + 1
                 if carried > 3 { topic = headingTopic }
@@ -982,6 +982,19 @@ final class SentenceReadings {
         let reading = make()
         readings[sentence] = reading
         return reading
+    }
+}
+
+extension String {
+    /// Whether the text holds `needle`, byte for byte: Foundation's `contains` goes through
+    /// NSString and showed in the build's profile where it was asked of every sentence.
+    func holds(_ needle: String) -> Bool {
+        var haystack = self, needle = needle
+        return haystack.withUTF8 { text in
+            needle.withUTF8 { part in
+                LineBytes.search(text, for: part)
+            }
+        }
     }
 }
 

@@ -222,7 +222,12 @@ public struct TextReturnReader: Sendable {
         let english: Set<String> = ["the", "and", "is", "of", "to", "in", "that", "with", "for", "are", "we", "this"]
         var scores = (cy: 0, en: 0)
         for block in blocks.prefix(200) {
-            for word in block.text.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" }) {
+            let lower = block.text.lowercased()
+            // ASCII, most text, is split on its bytes; a Character's letter test costs a property lookup.
+            let words = lower.utf8.allSatisfy({ $0 < 0x80 })
+                ? lower.utf8.split(whereSeparator: { !(($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27) }).map { Substring($0) }
+                : lower.split(whereSeparator: { !$0.isLetter && $0 != "'" })
+            for word in words {
                 if welsh.contains(String(word)) { scores.cy += 1 }
                 if english.contains(String(word)) { scores.en += 1 }
             }

@@ -390,7 +390,7 @@ public struct Builder: Sendable {
         do { data = try fileSystem.read(entry.path) } catch {
             return rejected(.unreadable, "the file could not be read")
         }
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let hash = hexString(SHA256.hash(data: data))
         if known[entry.path] == hash { return .unchanged(hash: hash) }
         let outcome: Result<Return, Rejection>
         switch ReturnFileKind(path: entry.path) {
@@ -433,7 +433,7 @@ public struct Builder: Sendable {
         material += (try? encoder.encode(reference.gazetteer.entries)) ?? Data()
         material += (try? encoder.encode(reference.taxonomy.entries)) ?? Data()
         material += Data("roles:\(options.generaliseRoles)".utf8)
-        return SHA256.hash(data: material).prefix(6).map { String(format: "%02x", $0) }.joined()
+        return hexString(SHA256.hash(data: material).prefix(6))
     }
 
     static func fileExtension(_ path: String) -> String {
