@@ -73,3 +73,28 @@ struct ReporterTests {
         #expect(CSV.field(value) == expected)
     }
 }
+
+@Suite("Markdown escaping")
+struct MarkdownEscapeTests {
+    /// The byte-by-byte path for ASCII must say exactly what the character path says: every
+    /// ASCII character alone and beside every other (so "\r\n", one character, is covered), and
+    /// seeded random runs of them.
+    @Test func asciiPathAgreesWithTheCharacterPath() {
+        let characters = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        for first in characters {
+            #expect(MarkdownSummary.asciiEscape(first) == MarkdownSummary.characterEscape(first))
+            for second in characters {
+                let pair = first + second
+                #expect(MarkdownSummary.asciiEscape(pair) == MarkdownSummary.characterEscape(pair), "\(Array(pair.utf8))")
+            }
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = String((0..<Int.random(in: 0...40, using: &random)).map { _ in
+                Character(UnicodeScalar(UInt8.random(in: 0..<128, using: &random)))
+            })
+            #expect(MarkdownSummary.asciiEscape(text) == MarkdownSummary.characterEscape(text), "\(Array(text.utf8))")
+        }
+        #expect(MarkdownSummary.escape("a\r\nb [x](javascript:y) <s> & é") == #"ab \[x\]\(javascript:y\) &lt;s&gt; &amp; é"#)
+    }
+}

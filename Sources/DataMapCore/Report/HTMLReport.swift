@@ -234,6 +234,10 @@ public enum MarkdownSummary {
     /// act on is escaped, so `<script>`, `![p](http://…)` or `[x](javascript:…)` in an organisation's
     /// name is printed, never rendered or followed, and a line break cannot start a new block.
     public static func escape(_ value: String) -> String {
+        value.utf8.allSatisfy({ $0 < 0x80 }) ? asciiEscape(value) : characterEscape(value)
+    }
+
+    static func characterEscape(_ value: String) -> String {
         var result = ""
         result.reserveCapacity(value.count)
         for character in value {
@@ -252,6 +256,31 @@ public enum MarkdownSummary {
             }
         }
         return result
+    }
+
+    /// `escape` for ASCII text, byte by byte: the same marks, where a character's category
+    /// lookup for each letter of every row showed in the build's profile. "\r\n" is one
+    /// character of control codes, so it goes, as in `escape`.
+    static func asciiEscape(_ value: String) -> String {
+        let bytes = Array(value.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case 0x0D where index < bytes.count && bytes[index] == 0x0A: index += 1
+            case 0x5C, 0x60, 0x2A, 0x5F, 0x7B, 0x7D, 0x5B, 0x5D, 0x28, 0x29, 0x23, 0x2B, 0x21, 0x7C, 0x7E: out += [0x5C, byte]
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x0A, 0x0D, 0x09: out.append(0x20)
+            case 0x00..<0x20, 0x7F: continue
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func write(_ report: Report, to text: OutputSink) {
@@ -298,9 +327,10 @@ public enum MarkdownSummary {
                        + w(" pilots have a defined evaluation.\n", " peilot â gwerthusiad wedi'i ddiffinio.\n"))
         }
         text.write(w("\n## Pilots and new initiatives\n\n", "\n## Peilotau a mentrau newydd\n\n"))
-        for pilot in report.pilotDescriptions {
+        let described = report.pilotDescriptions
+        for pilot in described {
             text.write("- **\(e(pilot.name))** (\(e(pilot.organisation))): \(e(pilot.text))\n")
         }
-        if report.pilotDescriptions.isEmpty { text.write(w("No pilot was reported.\n", "Ni adroddwyd unrhyw beilot.\n")) }
+        if described.isEmpty { text.write(w("No pilot was reported.\n", "Ni adroddwyd unrhyw beilot.\n")) }
     }
 }
