@@ -5,6 +5,8 @@ struct Phrase: @unchecked Sendable {
     let regex: NSRegularExpression
     /// Words every match contains, one of them at least (lower case, ASCII).
     let required: [[UInt8]]
+    /// The required words by their first byte, so a text is scanned once for all of them.
+    let requiredByFirst: [[[UInt8]]]
 
     /// - Parameters:
     ///   - caseSensitive: for patterns that find names by their capitals; keywords inside
@@ -15,6 +17,9 @@ struct Phrase: @unchecked Sendable {
         // The patterns are literals in this file; a typo is a programming error caught by the tests.
         regex = try! NSRegularExpression(pattern: pattern, options: caseSensitive ? [] : [.caseInsensitive])
         self.required = required.map { Array($0.utf8) }
+        var byFirst = [[[UInt8]]](repeating: [], count: 256)
+        for word in self.required { if let first = word.first { byFirst[Int(first)].append(word) } }
+        requiredByFirst = byFirst
     }
 
     /// False only when the pattern cannot match: an ASCII text without any required word.
@@ -23,18 +28,13 @@ struct Phrase: @unchecked Sendable {
         var text = text
         return text.withUTF8 { bytes in
             guard !bytes.contains(where: { $0 >= 0x80 }) else { return true }
-            return required.contains { word in
-                guard let first = word.first, bytes.count >= word.count else { return false }
-                var index = 0
-                while index + word.count <= bytes.count {
-                    if bytes[index] | 0x20 == first || bytes[index] == first,
-                       zip(bytes[index..<(index + word.count)], word).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }) {
-                        return true
-                    }
-                    index += 1
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            for index in bytes.indices {
+                for word in requiredByFirst[Int(lower(bytes[index]))] where index + word.count <= bytes.count {
+                    if zip(bytes[index..<(index + word.count)], word).allSatisfy({ lower($0) == $1 }) { return true }
                 }
-                return false
             }
+            return false
         }
     }
 
