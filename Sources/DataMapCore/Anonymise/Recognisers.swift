@@ -356,7 +356,10 @@ public enum Recognisers {
         if words.words.contains(where: { words.isCapitalised($0) && welshStreetWords.contains(words.text($0)) }) {
             add(welshAddress, .address)
         }
-        if digits >= 8, text.contains("O") {
+        // A misread 0 is an O among digits: one within two places of a digit.
+        if digits >= 8, words.bytes.indices.contains(where: { index in
+            words.bytes[index] == 0x4F && [index - 2, index - 1, index + 1, index + 2].contains { $0 >= 0 && $0 < length && isDigit(words.bytes[$0]) }
+        }) {
             add(scannedPhone, .phone) { _, value in value.contains("O") && isUKPhone(value.replacingOccurrences(of: "O", with: "0")) }
         }
         // A date is a date of birth only after a birth cue, so dates are looked for only then.

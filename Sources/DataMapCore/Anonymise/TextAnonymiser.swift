@@ -118,10 +118,11 @@ public struct TextAnonymiser: Sendable {
             if value.first?.isNumber == true { return (range, "possible-number", 50) }
             let words = value.split(separator: " ").map(String.init)
             guard !Recognisers.isSentenceStart(range.location, ns) || words.count > 2 else { return nil }
-            // Anything the taxonomy matches is left alone, so the gazetteer is the only other test.
-            guard !words.allSatisfy({ Recognisers.notNames.contains($0) }), context.gazetteer.match(value) == nil,
-                  context.taxonomy.match(value) == nil else { return nil }
-            if words.contains(where: { Recognisers.notNames.contains($0) || context.gazetteer.match($0) != nil }) { return nil }
+            // Each test below leaves the run alone, so the cheap set lookup goes first: a run holding
+            // a common capitalised word ("Edge of Care Pilot"), a body or an approach is no one's name.
+            if words.contains(where: { Recognisers.notNames.contains($0) }) { return nil }
+            guard context.gazetteer.match(value) == nil, context.taxonomy.match(value) == nil,
+                  !words.contains(where: { context.gazetteer.match($0) != nil }) else { return nil }
             return (range, "possible-name", nameLikeness(words, at: range, in: ns, context: context))
         }
     }
