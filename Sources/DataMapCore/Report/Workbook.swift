@@ -7,12 +7,8 @@ public enum Workbook {
     /// Fixed, so the same tables always give the same bytes.
     static let timestamp = Date(timeIntervalSince1970: 946_684_800)
     static let maximumCellLength = 32_767
-    /// The largest sheet made once and held whole; see `xlsx`.
-    public static let heldSheetBytes = 16 << 20
 
-    /// - Parameter heldSheetBytes: the largest sheet made once and held whole (tests lower it
-    ///   to drive the streamed path).
-    public static func xlsx(_ sheets: [ReportTable], heldSheetBytes: Int = Workbook.heldSheetBytes) throws -> Data {
+    public static func xlsx(_ sheets: [ReportTable]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes(count: sheets.count)),
@@ -33,25 +29,13 @@ public enum Workbook {
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        // A sheet of up to `heldSheetBytes` is made once and held; a larger one is measured in
-        // one pass and made again, block by block, as it is compressed, so a large sheet is never
-        // whole in memory. Making every sheet twice had the workbook take the longest of all outputs.
+        // A sheet is measured in one pass and made again, block by block, as it is compressed,
+        // so the largest sheet is never whole in memory.
         for (index, sheet) in sheets.enumerated() {
             var size = 0
-            var held: [UInt8] = []
-            var holding = true
-            for part in IteratorSequence(worksheetParts(sheet)) {
-                size += part.count
-                if holding, size <= heldSheetBytes { held += part } else if holding { holding = false; held = [] }
-            }
-            if holding {
-                let data = Data(held)
-                try archive.addEntry(with: "xl/worksheets/sheet\(index + 1).xml", type: .file, uncompressedSize: Int64(data.count),
-                                     modificationDate: timestamp, compressionMethod: .deflate) { position, size in
-                    data.subdata(in: Int(position)..<Int(position) + size)
-                }
-                continue
-            }
+            let counter = OutputSink { size += $0.count }
+            worksheet(sheet, to: counter)
+            try counter.finish()
             let producer = SheetProducer(sheet)
             try archive.addEntry(with: "xl/worksheets/sheet\(index + 1).xml", type: .file, uncompressedSize: Int64(size),
                                  modificationDate: timestamp, compressionMethod: .deflate) { position, size in
