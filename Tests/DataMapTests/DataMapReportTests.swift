@@ -540,3 +540,31 @@ struct WelshReportTests {
         #expect(!found.contains { $0.impact == "serious" || $0.impact == "critical" }, "\(found.map(\.id))")
     }
 }
+
+@Suite("A data map row is a value")
+struct RowValueTests {
+    /// Rows share their fields until one is changed; a change must never reach another copy,
+    /// and equality, hashing and coding must see the fields, not the sharing.
+    @Test func aChangedCopyLeavesTheOriginalAlone() throws {
+        let activity = ActivityRecord(theme: .pilotProjects, kind: .pilot, name: "Family Time", status: .current,
+                                      provenance: Provenance(method: .writtenReturn, file: "inbox/a.xml", line: 3))
+        let original = DataMap.Row(id: "a-1", organisation: Organisation(name: "Conwy County Borough Council", type: .localAuthority),
+                                   respondent: "P-1", submitted: PartialDate(year: 2018), language: .en, activity: activity)
+        var copy = original
+        #expect(copy == original && copy.hashValue == original.hashValue)
+        copy.activity.name = "Family Time (renamed)"
+        copy.id = "a-2"
+        #expect(original.activity.name == "Family Time" && original.id == "a-1")
+        #expect(copy.activity.name == "Family Time (renamed)" && copy.id == "a-2")
+        #expect(copy != original)
+        var rows = [original, original]
+        rows[1].respondent = "P-2"
+        #expect(rows[0].respondent == "P-1" && rows[1].respondent == "P-2")
+        // A row built field by field equals the shared one; coding keeps every published field.
+        let rebuilt = DataMap.Row(id: "a-1", organisation: original.organisation, respondent: "P-1", submitted: original.submitted,
+                                  language: .en, activity: activity)
+        #expect(rebuilt == original && Set([rebuilt, original]).count == 1)
+        let decoded = try JSONDecoder().decode(DataMap.Row.self, from: JSONEncoder().encode(original))
+        #expect(decoded == original)
+    }
+}
