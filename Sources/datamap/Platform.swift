@@ -546,6 +546,16 @@ struct DiskStudy: StudyFileSystem {
         guard fsync(descriptor) == 0 else { throw PlatformError(String(cString: strerror(errno))) }
     }
 
+    /// A file in the study's private folder, owner-only and unlinked as soon as it is open, so
+    /// nothing is left behind however the build ends.
+    func makeSpool() throws -> (any Spool)? {
+        let path = paths.state.appendingPathComponent("spool-\(UUID().uuidString)").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw PlatformError("cannot make scratch space in \(paths.state.path): \(String(cString: strerror(errno)))") }
+        unlink(path)
+        return FileSpool(descriptor: descriptor)
+    }
+
     /// Swaps the generation for `outbox/` in one rename (renameat2 with RENAME_EXCHANGE), after
     /// carrying over what a person put in `outbox/` themselves; the old set is then deleted.
     /// Where the file system cannot exchange, two renames leave `outbox/` missing for an instant,
@@ -607,5 +617,30 @@ struct DiskStudy: StudyFileSystem {
                 throw PlatformError("cannot keep outbox/\(name), which datamap did not write: \(String(cString: strerror(errno))); move it out of outbox/ and build again")
             }
         }
+    }
+}
+
+/// `Spool` over an unlinked file: written in order, read back with `pread`.
+final class FileSpool: Spool {
+    private let descriptor: Int32
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit { close(descriptor) }
+
+    func append(_ bytes: [UInt8]) throws {
+        guard Platform.writeAll(bytes, to: descriptor) else { throw PlatformError(String(cString: strerror(errno))) }
+    }
+
+    func read(at offset: Int, count: Int) throws -> Data {
+        var data = Data(count: count)
+        var done = 0
+        while done < count {
+            let result = data.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { throw PlatformError(result == 0 ? "the scratch file ended early" : String(cString: strerror(errno))) }
+            done += result
+        }
+        return data
     }
 }

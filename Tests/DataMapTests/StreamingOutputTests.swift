@@ -127,6 +127,7 @@ struct StreamingOutputTests {
         private let lock = NSLock()
         private var count = 0
         func next() -> Int { lock.withLock { count += 1; return count } }
+        var made: Int { lock.withLock { count } }
     }
 
     /// A sheet that comes out another length the second time (its rows' texts could not be
@@ -140,6 +141,38 @@ struct StreamingOutputTests {
             return [String(repeating: "x", count: call <= rows ? 40 : 40 + change * 10)]
         }
         #expect(throws: (any Error).self) { try Workbook.xlsx([table]) }
+    }
+
+    /// A spool held in memory for the test: the build's is an unlinked file in `.datamap/`.
+    final class MemorySpool: Spool {
+        var bytes: [UInt8] = []
+        var reads = 0
+        func append(_ part: [UInt8]) throws { bytes += part }
+        func read(at offset: Int, count: Int) throws -> Data {
+            reads += 1
+            return Data(bytes[offset..<(offset + count)])
+        }
+    }
+
+    /// Made once into a spool or twice without one, a workbook is the same bytes, and with a
+    /// spool each sheet's rows are made only once.
+    @Test func aWorkbookMadeThroughASpoolEqualsOneMadeTwice() throws {
+        let calls = Calls()
+        let table = ReportTable(name: "t", title: "T", columns: ["id", "text"], count: 5_000) { index in
+            _ = calls.next()
+            return ["r\(index)", "value <\(index)> & ŵ"]
+        }
+        let twice = try Workbook.xlsx([table, table])
+        let made = calls.made
+        var spools: [MemorySpool] = []
+        let once = try Workbook.xlsx([table, table]) {
+            spools.append(MemorySpool())
+            return spools.last
+        }
+        #expect(once == twice)
+        #expect(calls.made - made == 2 * 5_000)
+        #expect(made == 4 * 5_000)
+        #expect(spools.count == 2 && spools.allSatisfy { $0.reads > 0 })
     }
 
     @Test(arguments: [0, 3, 20_000])

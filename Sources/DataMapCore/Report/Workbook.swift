@@ -8,7 +8,9 @@ public enum Workbook {
     static let timestamp = Date(timeIntervalSince1970: 946_684_800)
     static let maximumCellLength = 32_767
 
-    public static func xlsx(_ sheets: [ReportTable]) throws -> Data {
+    /// - Parameter spool: scratch space for each sheet, so it is made once; without it a sheet is
+    ///   made twice, once to measure it.
+    public static func xlsx(_ sheets: [ReportTable], spool: () throws -> (any Spool)? = { nil }) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes(count: sheets.count)),
@@ -29,9 +31,22 @@ public enum Workbook {
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        // A sheet is measured in one pass and made again, block by block, as it is compressed,
-        // so the largest sheet is never whole in memory.
+        // The archive needs a sheet's size before its bytes, and the largest sheet is never whole
+        // in memory: a sheet is made once into the spool and read back as it is compressed, or,
+        // with no spool, measured in one pass and made again, block by block.
         for (index, sheet) in sheets.enumerated() {
+            if let spool = try spool() {
+                var size = 0
+                for part in IteratorSequence(worksheetParts(sheet)) {
+                    try spool.append(part)
+                    size += part.count
+                }
+                try archive.addEntry(with: "xl/worksheets/sheet\(index + 1).xml", type: .file, uncompressedSize: Int64(size),
+                                     modificationDate: timestamp, compressionMethod: .deflate) { position, count in
+                    try spool.read(at: Int(position), count: count)
+                }
+                continue
+            }
             var size = 0
             let counter = OutputSink { size += $0.count }
             worksheet(sheet, to: counter)

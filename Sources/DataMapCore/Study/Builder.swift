@@ -193,6 +193,7 @@ public struct Builder: Sendable {
         let report = Report(map: dataMap, reference: reference, findings: summary.findings, cells: smallCells, coding: summary.coding)
         let agreement = summary.agreement
         let rejections = summary.rejections
+        let fileSystem = self.fileSystem
         var renderers: [(String, @Sendable (OutputSink) throws -> Void)] = [
             ("datamap.csv", { try DataMapCSV.write(dataMap, texts: texts, to: $0) }),
             ("datamap.json", { try DataMapJSON.write(dataMap, texts: texts, to: $0) }),
@@ -223,7 +224,7 @@ public struct Builder: Sendable {
         for (edition, suffix) in published {
             renderers.append(("datamap\(suffix).xlsx", { sink in
                 let rows = RowTexts(dataMap.rows, fetch: texts)
-                let workbook = try Workbook.xlsx(edition.sheets(rows))
+                let workbook = try Workbook.xlsx(edition.sheets(rows), spool: fileSystem.makeSpool)
                 try rows.check()
                 sink.write(workbook)
             }))
@@ -238,7 +239,6 @@ public struct Builder: Sendable {
         let jobs = renderers.sorted { (longest.firstIndex(of: $0.0) ?? longest.count) < (longest.firstIndex(of: $1.0) ?? longest.count) }
         let written = ResultSlots<BuildError?>(count: jobs.count)
         let counter = ResultSlots<Int>(count: 1)
-        let fileSystem = self.fileSystem
         do { try fileSystem.beginOutputs() } catch { throw BuildError.outbox(reason: String(describing: error)) }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (name, render) = jobs[index]

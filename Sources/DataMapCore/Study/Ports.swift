@@ -37,6 +37,19 @@ public protocol StudyFileSystem: Sendable {
     func publishOutputs(_ names: [String]) throws
     /// Throws the unpublished generation away, leaving `outbox/` as it was.
     func abandonOutputs()
+    /// Private scratch space for an output that must be made before its size is known to the
+    /// file holding it (a workbook sheet); nil where there is none, and the output is made twice.
+    func makeSpool() throws -> (any Spool)?
+}
+
+extension StudyFileSystem {
+    public func makeSpool() throws -> (any Spool)? { nil }
+}
+
+/// Bytes written once and read back in blocks, never all in memory; gone when released.
+public protocol Spool: AnyObject {
+    func append(_ bytes: [UInt8]) throws
+    func read(at offset: Int, count: Int) throws -> Data
 }
 
 /// What the store remembers about one inbox file, keyed by path.
