@@ -2,7 +2,7 @@
 """Times xmllint's streaming parse, datamap build (cold and incremental) and the Python reference
 pipeline on one generated study per size, in one run, and prints ratios and peak RSS. Peak RSS
 comes from wait4 on each child, so it covers that command and everything it started."""
-import argparse, glob, os, subprocess, sys, time
+import argparse, glob, os, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--datamap", required=True)
@@ -10,19 +10,24 @@ parser.add_argument("--study", required=True, help="the study whose instruments/
 parser.add_argument("--work", required=True)
 parser.add_argument("--python", required=True, help="the virtualenv's python, with lxml and scrubadub")
 parser.add_argument("--seed", default="7")
+parser.add_argument("--baseline", help="another datamap binary (an earlier commit), timed on the same files with its own store")
 parser.add_argument("sizes", nargs="+", type=int)
 args = parser.parse_args()
 here = os.path.dirname(os.path.abspath(__file__))
 
 def measure(command, **kwargs):
     """Runs command; returns (seconds, peak RSS in MB). Output is discarded; failure stops the run."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 65):
-        sys.exit(f"{command[0]} failed with {code}: {process.stderr.read().decode()[-2000:]}")
+    # Standard error goes to a file: a build that reports thousands of findings would fill a
+    # pipe nobody reads until it ends, and wait for ever.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, **kwargs)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 65):
+            errors.seek(0)
+            sys.exit(f"{command[0]} failed with {code}: {errors.read().decode(errors='replace')[-2000:]}")
     return seconds, usage.ru_maxrss / 1024
 
 rows = {}
@@ -45,9 +50,14 @@ for size in args.sizes:
         handle.write("\0".join(xml))
     results["xmllint --stream"] = measure(["sh", "-c", f"xargs -0 -n 2000 xmllint --noout --stream < '{listing}'"])
     results["datamap cold"] = measure([args.datamap, "build", "--study", study])
+    state = os.path.join(args.work, f"baseline-state-{size}")
+    if args.baseline:
+        results["baseline cold"] = measure([args.baseline, "build", "--study", study, "--state", state])
     subprocess.run([args.datamap, "generate", "--returns", "1", "--seed", args.seed, "--first", str(size + 1),
                     "--output", study, "--study", args.study], check=True, stdout=subprocess.DEVNULL)
     results["datamap +1 return"] = measure([args.datamap, "build", "--study", study])
+    if args.baseline:
+        results["baseline +1 return"] = measure([args.baseline, "build", "--study", study, "--state", state])
     results["python lxml+scrubadub"] = measure([args.python, os.path.join(here, "reference.py"), inbox,
                                                 os.path.join(args.work, f"reference-{size}.csv")])
     rows[size] = (len(files), len(xml), megabytes, results)
@@ -61,6 +71,10 @@ for size in args.sizes:
     print(f"datamap cold = {cold / floor:.1f} x the xmllint floor (target <= 3); "
           f"Python reference = {python / cold:.1f} x datamap cold (target >= 20); "
           f"incremental {results['datamap +1 return'][0]:.2f} s (target <= 1)")
+    if args.baseline:
+        print(f"against the baseline in this run: cold {cold / results['baseline cold'][0]:.3f} x, "
+              f"+1 return {results['datamap +1 return'][0] / results['baseline +1 return'][0]:.3f} x, "
+              f"peak RSS {results['datamap cold'][1] / results['baseline cold'][1]:.3f} x (target: each <= 1.10)")
     sys.stdout.flush()
 
 if len(rows) > 1:
