@@ -549,7 +549,7 @@ struct DiskStudy: StudyFileSystem {
     /// A file in the study's private folder, owner-only and unlinked as soon as it is open, so
     /// nothing is left behind however the build ends. Where none can be made, the workbook is
     /// made the slower way, twice, and comes out the same.
-    func makeSpool() throws -> (any Spool)? {
+    func makeSpool() -> (any Spool)? {
         let path = paths.state.appendingPathComponent("spool-\(UUID().uuidString)").path
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { return nil }

@@ -14,9 +14,6 @@ public struct StudyKey: Sendable, Equatable {
 
     var key: SymmetricKey { SymmetricKey(data: bytes) }
 
-    /// An HMAC already keyed: a copy of it is a fresh one, without hashing the key again per name.
-    var keyedHMAC: HMAC<SHA256> { HMAC<SHA256>(key: key) }
-
     /// A new key from the random source the caller supplies (the system's in production).
     public static func generate(using random: inout some RandomNumberGenerator) -> (StudyKey, Data) {
         var bytes = Data(count: byteCount)
@@ -39,7 +36,7 @@ public struct Pseudonymiser: Sendable {
 
     public init(key: StudyKey) {
         self.key = key
-        keyed = KeyedHMAC(state: key.keyedHMAC)
+        keyed = KeyedHMAC(state: HMAC<SHA256>(key: key.key))
     }
 
     /// `P-` and eight hex digits. The name is the identity when there is one, so a person who
@@ -73,12 +70,13 @@ public struct Pseudonymiser: Sendable {
     }
 }
 
-/// How names and numbers are taken apart, shared by the pseudonymiser and the recognisers.
-/// A keyed HMAC state, shared read-only between threads: it is a value, and each use works on a copy.
+/// An HMAC already keyed, shared read-only between threads: a copy of it is a fresh HMAC
+/// without hashing the key again per name, and each use works on its own copy.
 struct KeyedHMAC: @unchecked Sendable {
     let state: HMAC<SHA256>
 }
 
+/// How names and numbers are taken apart, shared by the pseudonymiser and the recognisers.
 public enum NameParts {
     /// Honorifics and ranks written before a name; they are not part of the identity.
     static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "cllr",

@@ -31,10 +31,7 @@ enum LayoutRecogniser {
     /// an O as 0 ("leuan Rees", "K 0wusu"), so a word may open with either before a small letter.
     nonisolated(unsafe) static let titleThenName = #/^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Cllr|Councillor|Rev|DCI|DI|DS|PC|Sgt)\.?\s+)?(?:[A-Z]\.?\s*)*(?:[A-Z]|l(?=[aeiouy])|0(?=\p{Ll}))[\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?(?:\s+(?:ap|ab|ferch|verch|de|van|von|der|da|bin|el|al|le|la|[A-Z]\.|(?:[A-Z]|0(?=\p{Ll}))[\p{Ll}\p{Lu}'’0-9]*(?:-[A-Z][\p{Ll}'’]+)?)){0,3}$/#
     /// ICU's matcher for the patterns run on many lines: Swift's Regex was several times slower here.
-    static func icu(_ pattern: String) -> NSRegularExpression {
-        // The patterns are literals in this file; a typo is a programming error caught by the tests.
-        try! NSRegularExpression(pattern: pattern)
-    }
+    static func icu(_ pattern: String) -> NSRegularExpression { .literal(pattern) }
 
     /// Each match's capture groups as slices of `line` (nil for a group that took no part).
     static func groups(_ pattern: NSRegularExpression, in line: Substring, first: Bool = false) -> [[Substring?]] {
@@ -343,8 +340,7 @@ struct LineBytes {
             if inWord {
                 if start < 0 { start = index }
             } else if start >= 0 {
-                if filter.lengths.contains(index - start), filter.firstBytes[Int(bytes[start])],
-                   filter.words.contains(String(decoding: bytes[start..<index], as: UTF8.self)) { return true }
+                if filter.contains(bytes[start..<index]) { return true }
                 start = -1
             }
         }
@@ -409,22 +405,5 @@ struct LineBytes {
             index += 1
         }
         return false
-    }
-}
-
-/// A set of words with the lengths and first bytes they can have, so a line's words are
-/// compared without making a string of each.
-struct WordFilter: Sendable {
-    let words: Set<String>
-    let lengths: ClosedRange<Int>
-    let firstBytes: [Bool]
-
-    init(_ list: [String]) {
-        words = Set(list)
-        let counts = list.map(\.utf8.count)
-        lengths = (counts.min() ?? 0)...(counts.max() ?? 0)
-        var firsts = [Bool](repeating: false, count: 256)
-        for word in list { if let first = word.utf8.first { firsts[Int(first)] = true } }
-        firstBytes = firsts
     }
 }

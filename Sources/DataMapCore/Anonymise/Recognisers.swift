@@ -172,8 +172,7 @@ public enum Recognisers {
     // MARK: Patterns
 
     private static func regex(_ pattern: String, _ options: NSRegularExpression.Options = []) -> NSRegularExpression {
-        // The patterns are constants checked by the tests; a typo is a programming error.
-        try! NSRegularExpression(pattern: pattern, options: options)
+        .literal(pattern, options)
     }
 
     static let email = regex(#"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)
@@ -358,7 +357,7 @@ public enum Recognisers {
         }
         // A misread 0 is an O among digits: one within two places of a digit.
         if digits >= 8, words.bytes.indices.contains(where: { index in
-            words.bytes[index] == 0x4F && [index - 2, index - 1, index + 1, index + 2].contains { $0 >= 0 && $0 < length && isDigit(words.bytes[$0]) }
+            words.bytes[index] == 0x4F && (max(0, index - 2)...min(length - 1, index + 2)).contains { isDigit(words.bytes[$0]) }
         }) {
             add(scannedPhone, .phone) { _, value in value.contains("O") && isUKPhone(value.replacingOccurrences(of: "O", with: "0")) }
         }

@@ -84,17 +84,13 @@ struct ShadowWords {
         return Word(start: word.start, end: max(end, word.start + 1))
     }
 
-    /// Whether the word is one of the filter's, making a string of it only when its length and
-    /// first letter could match: most words are not, and a string and a hash per word showed.
-    func isOne(of filter: WordFilter, _ word: Word) -> Bool {
-        filter.lengths.contains(word.end - word.start) && filter.firstBytes[Int(bytes[word.start])] && filter.words.contains(text(word))
-    }
+    /// Whether the word is one of the filter's: most words are not, and a string and a hash per
+    /// word showed in the profile.
+    func isOne(of filter: WordFilter, _ word: Word) -> Bool { filter.contains(bytes[word.start..<word.end]) }
 
     /// `isOne(of:)` in lower case, for a filter of lower-case words.
     func isOne(ofLowercased filter: WordFilter, _ word: Word) -> Bool {
-        let first = bytes[word.start]
-        return filter.lengths.contains(word.end - word.start) && filter.firstBytes[Int(first >= 0x41 && first <= 0x5A ? first + 0x20 : first)]
-            && filter.words.contains(lowercased(word))
+        filter.contains(bytes[word.start..<word.end], lowercased: true)
     }
 
     func lowercased(_ word: Word) -> String {
@@ -146,5 +142,31 @@ extension NSRegularExpression {
                              : matches(in: text, range: range)
         if let last = found.last { after = last.range.location + last.range.length }
         return found
+    }
+}
+
+/// A set of words with the lengths and first bytes they can have, so a line's words are
+/// compared without making a string of each.
+struct WordFilter: Sendable {
+    let words: Set<String>
+    let lengths: ClosedRange<Int>
+    let firstBytes: [Bool]
+
+    init(_ list: [String]) {
+        words = Set(list)
+        let counts = list.map(\.utf8.count)
+        lengths = (counts.min() ?? 0)...(counts.max() ?? 0)
+        var firsts = [Bool](repeating: false, count: 256)
+        for word in list { if let first = word.utf8.first { firsts[Int(first)] = true } }
+        firstBytes = firsts
+    }
+
+    /// Whether the word's bytes (lower-cased first, for a filter of lower-case words) are one of
+    /// the filter's, making a string only when the length and first byte could match.
+    func contains(_ word: ArraySlice<UInt8>, lowercased: Bool = false) -> Bool {
+        guard let first = word.first, lengths.contains(word.count) else { return false }
+        func lower(_ byte: UInt8) -> UInt8 { lowercased && byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        guard firstBytes[Int(lower(first))] else { return false }
+        return words.contains(String(decoding: lowercased ? word.map(lower)[...] : word, as: UTF8.self))
     }
 }

@@ -10,7 +10,7 @@ public enum Workbook {
 
     /// - Parameter spool: scratch space for each sheet, so it is made once; without it a sheet is
     ///   made twice, once to measure it.
-    public static func xlsx(_ sheets: [ReportTable], spool: () throws -> (any Spool)? = { nil }) throws -> Data {
+    public static func xlsx(_ sheets: [ReportTable], spool: () -> (any Spool)? = { nil }) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes(count: sheets.count)),
@@ -35,7 +35,7 @@ public enum Workbook {
         // in memory: a sheet is made once into the spool and read back as it is compressed, or,
         // with no spool, measured in one pass and made again, block by block.
         for (index, sheet) in sheets.enumerated() {
-            if let spool = try spool() {
+            if let spool = spool() {
                 var size = 0
                 for part in IteratorSequence(worksheetParts(sheet)) {
                     try spool.append(part)

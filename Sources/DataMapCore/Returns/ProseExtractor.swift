@@ -254,11 +254,9 @@ public struct ProseExtractor: Sendable {
         let rowBlocks = Set(blocks.indices.filter { blocks[$0].tableName != nil })
         let topics = Self.topics(sentences, mentions: bySentence, headings: headingBlocks, rows: rowBlocks)
         var records: [ActivityRecord] = []
-        let readings = SentenceReadings()
         for (number, key) in order.enumerated() {
             if number % 16 == 0, outOfTime() { return nil }
-            var record = record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context,
-                                readings: readings)
+            var record = record(for: byKey[key]!, sentences: sentences, topics: topics, allMentions: bySentence, context: context)
             // An entry's "Lead:" line names its owner.
             let first = sentences[byKey[key]![0].sentence].block
             if entries.contains(first), let lead = Self.entryField(after: first, in: blocks, named: Self.leadFields),
@@ -786,14 +784,10 @@ public struct ProseExtractor: Sendable {
                                                "board", "committee", "rheoli", "arwain", "working", "advisory", "reference",
                                                "task", "planning", "strategic", "operational", "project", "parenting", "panel"]
 
-    /// The patterns are literals in this file; a typo is a programming error caught by the tests.
-    static func cue(_ pattern: String, _ options: NSRegularExpression.Options = []) -> NSRegularExpression {
-        try! NSRegularExpression(pattern: pattern, options: options)
-    }
-    static let fundingAfter = cue(#"^\s*(funding|money|monies|grant|allocation|budget|cyllid|grant)\b"#)
+    static let fundingAfter = NSRegularExpression.literal(#"^\s*(funding|money|monies|grant|allocation|budget|cyllid|grant)\b"#)
 
     /// Words before a name that make it the money or the national frame behind the work.
-    static let fundingCue = cue(#"\b(funded|financed|paid for|supported)\s+(from|through|by|via|under|out of)\s+(the\s+)?$|\b(allocation|funding|money|grant|monies|bid)\s+(from|through|under)\s+(the\s+)?$|\bunder\s+the\s+$|\bthrough\s+the\s+$"#)
+    static let fundingCue = NSRegularExpression.literal(#"\b(funded|financed|paid for|supported)\s+(from|through|by|via|under|out of)\s+(the\s+)?$|\b(allocation|funding|money|grant|monies|bid)\s+(from|through|under)\s+(the\s+)?$|\bunder\s+the\s+$|\bthrough\s+the\s+$"#)
     /// Words that say an activity is new, so a team or service of the author's counts as one.
     static let newnessWords: Set<String> = ["new", "newly", "started", "starting", "launched", "launching", "set", "introduced",
                                             "introducing", "established", "piloting", "piloted", "began", "begun", "created",
@@ -801,9 +795,9 @@ public struct ProseExtractor: Sendable {
                                             "planning", "opening", "launch", "newydd", "sefydlu", "dechrau"]
 
     /// Words that set up a comparison rather than describe the author's own work.
-    static let componentCue = cue(#"\b(?:bring(?:s|ing)?|brought|pull(?:s|ing|ed)?) together\b[^.;]*$"#, .caseInsensitive)
-    static let disownedCue = cue(#"\b(?:sits with|rather than (?:with )?us|can(?:not|['’]t|no) (?:really )?comment|before we decide|(?:is|are) not (?:ours|our own|run by us)|run by another|watching how (?:other|others))\b"#, .caseInsensitive)
-    static let comparatorCue = cue(#"\b(based on|modelled on|modeled on|similar to|such as|like the|inspired by|adapted from|along the lines of|compared with|in the style of|as in)\s+(the\s+)?([A-Z]?[\w'’-]+\s+){0,4}[\w'’-]*$"#)
+    static let componentCue = NSRegularExpression.literal(#"\b(?:bring(?:s|ing)?|brought|pull(?:s|ing|ed)?) together\b[^.;]*$"#, .caseInsensitive)
+    static let disownedCue = NSRegularExpression.literal(#"\b(?:sits with|rather than (?:with )?us|can(?:not|['’]t|no) (?:really )?comment|before we decide|(?:is|are) not (?:ours|our own|run by us)|run by another|watching how (?:other|others))\b"#, .caseInsensitive)
+    static let comparatorCue = NSRegularExpression.literal(#"\b(based on|modelled on|modeled on|similar to|such as|like the|inspired by|adapted from|along the lines of|compared with|in the style of|as in)\s+(the\s+)?([A-Z]?[\w'’-]+\s+){0,4}[\w'’-]*$"#)
 
     /// Whose activity a sentence describes, when it says so: an organisation as the sentence's
     /// subject ("Torfaen began a reunification pilot", "In Newport, the team…"), one that owns
@@ -837,7 +831,7 @@ public struct ProseExtractor: Sendable {
     // MARK: Reading one activity
 
     private func record(for mentions: [Mention], sentences: [ProseSentence], topics: [Int: String],
-                        allMentions: [Int: [Mention]], context: Context, readings: SentenceReadings) -> ActivityRecord {
+                        allMentions: [Int: [Mention]], context: Context) -> ActivityRecord {
         let key = mentions[0].key
         // The sentences that speak of it: those naming it, and those whose topic it is.
         var ownSet = Set(mentions.map(\.sentence))
@@ -874,14 +868,7 @@ public struct ProseExtractor: Sendable {
                 isPilot = true
                 note("kind", phrase)
             }
-            let read = readings.read(index) {
-                SentenceReadings.Reading(
-                    timescales: PhraseReader.timescale(sentence.text, submitted: context.submitted),
-                    evaluation: PhraseReader.evaluation(sentence.text, taxonomy: taxonomy, gazetteer: gazetteer, organisation: context.organisation),
-                    organisations: PhraseReader.organisations(sentence.text, gazetteer: gazetteer),
-                    status: PhraseReader.status(sentence.text))
-            }
-            for found in read.timescales {
+            for found in PhraseReader.timescale(sentence.text, submitted: context.submitted) {
                 if shared, mentions.first(where: { $0.sentence == index }) == nil { continue }
                 if let start = found.start, timescale.start == nil { timescale.start = start }
                 if let end = found.end, timescale.end == nil { timescale.end = end }
@@ -890,7 +877,8 @@ public struct ProseExtractor: Sendable {
                 if timescalePhrases.count < 4, !timescalePhrases.contains(found.phrase) { timescalePhrases.append(found.phrase) }
                 note("timescale", found.phrase)
             }
-            if let found = read.evaluation {
+            if let found = PhraseReader.evaluation(sentence.text, taxonomy: taxonomy, gazetteer: gazetteer,
+                                                   organisation: context.organisation) {
                 // In a sentence naming several activities, the evaluation is the one's it is said of;
                 // a sentence that only points back gives it to its topic.
                 let named = allMentions[index]?.first { $0.key == key }?.phrase
@@ -903,7 +891,7 @@ public struct ProseExtractor: Sendable {
                     note("evaluation", found.phrase)
                 }
             }
-            for organisation in read.organisations {
+            for organisation in PhraseReader.organisations(sentence.text, gazetteer: gazetteer) {
                 if let own = context.organisation, gazetteer.canonicalName(own) == organisation.name { continue }
                 if organisation.funder {
                     if funding == nil { funding = organisation.name; note("funding", organisation.phrase) }
@@ -913,7 +901,7 @@ public struct ProseExtractor: Sendable {
                     note("partners", organisation.phrase)
                 }
             }
-            if statusEvidence == nil, let (value, phrase) = read.status {
+            if statusEvidence == nil, let (value, phrase) = PhraseReader.status(sentence.text) {
                 status = value
                 statusEvidence = Evidence(field: "status", line: sentence.line, endLine: sentence.endLine, phrase: phrase)
             }
@@ -965,26 +953,6 @@ public struct ProseExtractor: Sendable {
     }
 }
 
-/// What the phrase readers say of each sentence, read once however many activities share it
-/// (a section's sentences are all its topic's, and a sentence may name several activities).
-final class SentenceReadings {
-    struct Reading {
-        var timescales: [PhraseReader.TimescaleFinding]
-        var evaluation: PhraseReader.EvaluationFinding?
-        var organisations: [PhraseReader.OrganisationMention]
-        var status: (ActivityStatus, String)?
-    }
-
-    private var readings: [Int: Reading] = [:]
-
-    func read(_ sentence: Int, _ make: () -> Reading) -> Reading {
-        if let known = readings[sentence] { return known }
-        let reading = make()
-        readings[sentence] = reading
-        return reading
-    }
-}
-
 extension String {
     /// Whether the text holds `needle`, byte for byte: Foundation's `contains` goes through
     /// NSString and showed in the build's profile where it was asked of every sentence.
@@ -995,12 +963,5 @@ extension String {
                 LineBytes.search(text, for: part)
             }
         }
-    }
-}
-
-extension NSRegularExpression {
-    /// Whether the pattern matches anywhere in `text`.
-    func finds(in text: String) -> Bool {
-        firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
     }
 }

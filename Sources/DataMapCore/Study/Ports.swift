@@ -39,11 +39,11 @@ public protocol StudyFileSystem: Sendable {
     func abandonOutputs()
     /// Private scratch space for an output that must be made before its size is known to the
     /// file holding it (a workbook sheet); nil where there is none, and the output is made twice.
-    func makeSpool() throws -> (any Spool)?
+    func makeSpool() -> (any Spool)?
 }
 
 extension StudyFileSystem {
-    public func makeSpool() throws -> (any Spool)? { nil }
+    public func makeSpool() -> (any Spool)? { nil }
 }
 
 /// Bytes written once and read back in blocks, never all in memory; gone when released.

@@ -90,8 +90,8 @@ public struct Taxonomy: Sendable {
                 // Short aliases (MI, SoS, ACE) only match a whole name, never inside one.
                 if key.count > 4, phrases[key] == nil {
                     phrases[key] = index
-                    longestPhrase = max(longestPhrase, key.split(separator: " ").count)
                     let words = key.split(separator: " ")
+                    longestPhrase = max(longestPhrase, words.count)
                     longestPhraseStarting[String(words[0])] = max(longestPhraseStarting[String(words[0])] ?? 0, words.count)
                 }
             }
