@@ -8,6 +8,7 @@
 #   RETURNS=2000 bench/pipeline/run.sh    one size only
 #   BASELINE=<commit> bench/pipeline/run.sh   also builds that commit in a scratch worktree and
 #                                            times it on the same files, as a ratio (a regression check)
+#   RUNS=3 ...                               cold builds per binary, alternating; the median is kept
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/setup
@@ -24,4 +25,4 @@ fi
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check lxml scrubadub >&2
 python3 bench/pipeline/measure.py --datamap "$PWD/.build/release/datamap" --study "$PWD" --work "$work" \
-    --python "$work/venv/bin/python" --seed "${SEED:-7}" "${baseline[@]}" ${RETURNS:-1000 10000}
+    --python "$work/venv/bin/python" --seed "${SEED:-7}" --runs "${RUNS:-1}" "${baseline[@]}" ${RETURNS:-1000 10000}
